@@ -1,0 +1,3 @@
+export { signRequest } from "./sign";
+export type { AkSkCredentials, SignableRequest, SignedRequest, SignOptions } from "./sign";
+export * from "./canonical";
