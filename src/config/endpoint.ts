@@ -1,0 +1,70 @@
+/**
+ * The CCE base URL: an explicit endpoint, or `https://cce.{region}.{cloud}`.
+ */
+import { isIP } from "node:net";
+
+/** The default cloud domain of Huawei Cloud. */
+export const DEFAULT_CLOUD = "myhuaweicloud.com";
+
+/**
+ * Huawei Cloud's European regions live under their own domain (`cce.eu-west-101.myhuaweicloud.eu`);
+ * the Terraform provider switches for regions starting with `eu-west-1`.
+ */
+export function defaultCloudForRegion(region: string): string {
+  return region.startsWith("eu-west-1") ? "myhuaweicloud.eu" : DEFAULT_CLOUD;
+}
+
+const REGION = /^[a-z]{2}(-[a-z0-9]+)+$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** A result that names the field at fault instead of throwing, so `check` can report all of them. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; field: string; reason: string };
+
+/** Loopback hosts are the only ones that may be reached over plain `http:` (the bundled emulator). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  if (host === "localhost") return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  if (isIP(host) === 6) return host === "::1";
+  return false;
+}
+
+/** Validates an explicit endpoint and returns it without a trailing slash. */
+export function checkEndpoint(raw: string, field = "endpoint"): Checked<string> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, field, reason: "is not an absolute URL (expected e.g. https://cce.ap-southeast-1.myhuaweicloud.com)" };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return { ok: false, field, reason: `uses the unsupported scheme ${JSON.stringify(url.protocol)}; use https:` };
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    return { ok: false, field, reason: "uses http: for a non-loopback host; credentials would cross the network in clear, use https:" };
+  }
+  if (url.username !== "" || url.password !== "") {
+    return { ok: false, field, reason: "must not carry credentials in the URL; use stack config or environment variables" };
+  }
+  if (url.search !== "" || url.hash !== "") {
+    return { ok: false, field, reason: "must not have a query or fragment" };
+  }
+  return { ok: true, value: `${url.origin}${url.pathname.replace(/\/+$/, "")}` };
+}
+
+export function checkRegion(region: string, field = "region"): Checked<string> {
+  return REGION.test(region)
+    ? { ok: true, value: region }
+    : { ok: false, field, reason: `${JSON.stringify(region.slice(0, 64))} is not a region name such as ap-southeast-1` };
+}
+
+export function checkCloud(cloud: string, field = "cloud"): Checked<string> {
+  return DOMAIN.test(cloud)
+    ? { ok: true, value: cloud.toLowerCase() }
+    : { ok: false, field, reason: `${JSON.stringify(cloud.slice(0, 64))} is not a domain such as myhuaweicloud.com` };
+}
+
+/** `https://cce.{region}.{cloud}`. */
+export function regionalEndpoint(region: string, cloud: string): string {
+  return `https://cce.${region}.${cloud}`;
+}

@@ -1,0 +1,96 @@
+/**
+ * Every error this package throws. Messages name the method, path, field or API code a user can
+ * act on, and never a header, body, key, token, signature or certificate: callers that need more
+ * read the fields.
+ */
+
+/** The base of this package's errors; `code` is stable and machine-readable. */
+export class CceKubeconfigError extends Error {
+  override name = "CceKubeconfigError";
+  readonly code: string = "CCE_KUBECONFIG_ERROR";
+}
+
+/** A field of the API response failed validation. */
+export interface ResponseIssue {
+  /** Dotted path of the bad field, e.g. `users.0.user.client-key-data`. */
+  path: string;
+  message: string;
+}
+
+export interface CceApiErrorDetails {
+  method: string;
+  /** The request path (no query, no host); ids in it are not secret. */
+  path: string;
+  /** HTTP status; undefined when no response arrived (network error, timeout). */
+  status?: number;
+  /** The API error code, e.g. `CCE.01404001` or `APIGW.0301`. */
+  apiCode?: string;
+  /** The API's own message text, when it sent one. */
+  apiMessage?: string;
+  requestId?: string;
+  /** How many attempts were made, retries included. */
+  attempts?: number;
+  /** Set when the response body failed validation. */
+  issues?: ResponseIssue[];
+  cause?: unknown;
+}
+
+/** The error every failed CCE API call throws. */
+export class CceApiError extends CceKubeconfigError {
+  override name = "CceApiError";
+  override readonly code: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status?: number;
+  readonly apiCode?: string;
+  readonly apiMessage?: string;
+  readonly requestId?: string;
+  readonly attempts?: number;
+  readonly issues?: ResponseIssue[];
+
+  constructor(message: string, details: CceApiErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.method = details.method;
+    this.path = details.path;
+    this.status = details.status;
+    this.apiCode = details.apiCode;
+    this.apiMessage = details.apiMessage;
+    this.requestId = details.requestId;
+    this.attempts = details.attempts;
+    this.issues = details.issues;
+    this.code = details.issues
+      ? "CCE_INVALID_RESPONSE"
+      : details.status === undefined
+        ? "CCE_NETWORK_ERROR"
+        : "CCE_API_ERROR";
+  }
+
+  /** True when the API said the project or cluster does not exist. */
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+}
+
+/** No usable credentials were found; the message lists every name that was looked at. */
+export class CredentialsError extends CceKubeconfigError {
+  override name = "CredentialsError";
+  override readonly code = "CCE_NO_CREDENTIALS";
+}
+
+/** A resource input or client option is invalid; `field` names it. */
+export class InvalidInputError extends CceKubeconfigError {
+  override name = "InvalidInputError";
+  override readonly code = "CCE_INVALID_INPUT";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** A certificate or kubeconfig could not be read or rendered. */
+export class KubeconfigError extends CceKubeconfigError {
+  override name = "KubeconfigError";
+  override readonly code = "CCE_KUBECONFIG_INVALID";
+}
