@@ -1,0 +1,119 @@
+/**
+ * Authentication as the API gateway does it: an IAM token in `X-Auth-Token`, or an
+ * SDK-HMAC-SHA256 signature recomputed from the request as received, with the signer's own
+ * canonical functions (so the emulator and the client cannot drift apart).
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import { createHash, timingSafeEqual } from "node:crypto";
+import {
+  canonicalRequest,
+  computeSignature,
+  parseAuthorization,
+  parseSdkDate,
+  payloadHash,
+  stringToSign,
+} from "../signing/canonical";
+import type { EmulatorCredential } from "./types";
+
+/** `X-Sdk-Date` must be within 15 minutes of the server's clock (cce-api-facts.md section 4). */
+export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
+
+export interface AuthInput {
+  method: string;
+  /** The request target as received: raw path and query. */
+  rawUrl: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface AuthContext {
+  credentials: readonly EmulatorCredential[];
+  tokens: readonly string[];
+  now: () => Date;
+}
+
+export type AuthResult =
+  | { ok: true; kind: "aksk" | "token"; /** A stable IAM-like user id (32 hex) for the caller. */ userId: string }
+  | { ok: false; /** Why, for the error message; never holds keys, tokens or signatures. */ reason: string };
+
+/** Node lowercases received header names. */
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** Compares two secrets in constant time (hashing first evens out their lengths). */
+export function secretEquals(a: string, b: string): boolean {
+  const ha = createHash("sha256").update(a, "utf8").digest();
+  const hb = createHash("sha256").update(b, "utf8").digest();
+  return timingSafeEqual(ha, hb);
+}
+
+function userIdOf(kind: string, identity: string): string {
+  return createHash("sha256").update(`${kind}:${identity}`, "utf8").digest("hex").slice(0, 32);
+}
+
+function verifyToken(token: string, context: AuthContext): AuthResult {
+  // Check every token so the time taken does not reveal which one nearly matched.
+  const match = context.tokens.reduce((found, candidate) => secretEquals(candidate, token) || found, false);
+  if (!match) return { ok: false, reason: "the X-Auth-Token is invalid or expired" };
+  return { ok: true, kind: "token", userId: userIdOf("token", token) };
+}
+
+function verifySignature(authorization: string, input: AuthInput, context: AuthContext): AuthResult {
+  const parsed = parseAuthorization(authorization);
+  if (parsed === undefined) {
+    return { ok: false, reason: "the Authorization header is not a valid SDK-HMAC-SHA256 authorization" };
+  }
+  const credential = context.credentials.find((c) => c.accessKey === parsed.accessKey);
+  if (credential === undefined) return { ok: false, reason: "the access key does not exist" };
+
+  const signed = parsed.signedHeaders;
+  if (!signed.includes("x-sdk-date")) return { ok: false, reason: "X-Sdk-Date is not among the signed headers" };
+  for (const name of signed) {
+    if (header(input.headers, name) === undefined) {
+      return { ok: false, reason: `the signed header ${name} is missing from the request` };
+    }
+  }
+  const sdkDate = header(input.headers, "x-sdk-date")!;
+  const signedAt = parseSdkDate(sdkDate);
+  if (signedAt === undefined) return { ok: false, reason: "X-Sdk-Date is not in YYYYMMDDTHHMMSSZ form" };
+  if (Math.abs(context.now().getTime() - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) {
+    return { ok: false, reason: "the request has expired: X-Sdk-Date is more than 15 minutes from the server's time" };
+  }
+  if (credential.securityToken !== undefined) {
+    const sent = signed.includes("x-security-token") ? header(input.headers, "x-security-token") : undefined;
+    if (sent === undefined) return { ok: false, reason: "a signed X-Security-Token is required for this access key" };
+    if (!secretEquals(sent, credential.securityToken)) {
+      return { ok: false, reason: "the X-Security-Token does not match this access key" };
+    }
+  }
+
+  const queryAt = input.rawUrl.indexOf("?");
+  const values: Record<string, string> = {};
+  for (const name of signed) values[name] = header(input.headers, name)!;
+  const contentHash = signed.includes("x-sdk-content-sha256") ? values["x-sdk-content-sha256"] : undefined;
+  const canonical = canonicalRequest({
+    method: input.method,
+    path: queryAt === -1 ? input.rawUrl : input.rawUrl.slice(0, queryAt),
+    query: queryAt === -1 ? "" : input.rawUrl.slice(queryAt + 1),
+    headers: values,
+    signedHeaders: signed,
+    payloadHash: contentHash ?? payloadHash(input.body),
+  });
+  const expected = Buffer.from(computeSignature(credential.secretKey, stringToSign(sdkDate, canonical)), "hex");
+  const received = Buffer.from(parsed.signature, "hex");
+  if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
+    return { ok: false, reason: "verify aksk signature fail" };
+  }
+  return { ok: true, kind: "aksk", userId: userIdOf("aksk", credential.accessKey) };
+}
+
+/** Authenticates a request by token (when `X-Auth-Token` is sent) or by AK/SK signature. */
+export function authenticate(input: AuthInput, context: AuthContext): AuthResult {
+  const token = header(input.headers, "x-auth-token");
+  if (token !== undefined) return verifyToken(token, context);
+  const authorization = header(input.headers, "authorization");
+  if (authorization !== undefined) return verifySignature(authorization, input, context);
+  return { ok: false, reason: "no X-Auth-Token or SDK-HMAC-SHA256 Authorization header was sent" };
+}

@@ -1,0 +1,153 @@
+/**
+ * X.509 for the emulator: one self-signed CA per cluster, a TLS server certificate for the
+ * cluster's API server, and client certificates minted per clustercert call. EC P-256 keys keep
+ * generation fast; every key is generated at run time.
+ */
+// tsyringe, which @peculiar/x509 uses, needs the Reflect metadata polyfill loaded first.
+import "reflect-metadata";
+import { KeyObject, randomBytes, webcrypto } from "node:crypto";
+import * as x509 from "@peculiar/x509";
+
+const crypto = webcrypto;
+const EC_ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+
+/** CA and server certificates outlive the longest client certificate (5 years, the CCE maximum). */
+const AUTHORITY_VALIDITY_MS = 10 * 365 * 24 * 3600_000;
+/** Client certificates start a minute in the past to tolerate small clock differences. */
+export const CLIENT_BACKDATE_MS = 60_000;
+
+export interface KeyAndCertificate {
+  certificatePem: string;
+  /** PKCS#8 PEM. */
+  privateKeyPem: string;
+}
+
+export interface ClusterAuthority {
+  ca: KeyAndCertificate;
+  /** The certificate of the cluster's TLS API server (SANs IP 127.0.0.1 and DNS localhost). */
+  server: KeyAndCertificate;
+  /** Signs client certificates. */
+  signingKey: webcrypto.CryptoKey;
+  caCertificate: x509.X509Certificate;
+}
+
+export interface ClientCertificate extends KeyAndCertificate {
+  /** Uppercase hex, as Node's `X509Certificate.serialNumber` prints it. */
+  serialNumber: string;
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+async function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
+  return crypto.subtle.generateKey(EC_ALGORITHM, true, ["sign", "verify"]);
+}
+
+function pkcs8Pem(key: webcrypto.CryptoKey): string {
+  return KeyObject.from(key)
+    .export({ type: "pkcs8", format: "pem" })
+    .toString();
+}
+
+/** A random positive serial of 16 bytes whose first byte is 0x10..0x7f, so its hex form is unambiguous. */
+function randomSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = 0x10 + (bytes[0]! % 0x70);
+  return bytes.toString("hex").toUpperCase();
+}
+
+/** X.509 times carry whole seconds. */
+function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}
+
+/** Creates the CA of a cluster (CN = cluster id) and its API server's certificate. */
+export async function createClusterAuthority(clusterId: string): Promise<ClusterAuthority> {
+  const notBefore = wholeSeconds(new Date(Date.now() - 24 * 3600_000));
+  const notAfter = wholeSeconds(new Date(Date.now() + AUTHORITY_VALIDITY_MS));
+  const caKeys = await generateKeys();
+  const caCertificate = await x509.X509CertificateGenerator.createSelfSigned(
+    {
+      serialNumber: randomSerial(),
+      name: [{ CN: [clusterId] }, { O: ["cce-emulator"] }],
+      notBefore,
+      notAfter,
+      keys: caKeys,
+      signingAlgorithm: EC_ALGORITHM,
+      extensions: [
+        new x509.BasicConstraintsExtension(true, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
+      ],
+    },
+    crypto,
+  );
+  const serverKeys = await generateKeys();
+  const serverCertificate = await x509.X509CertificateGenerator.create(
+    {
+      serialNumber: randomSerial(),
+      subject: [{ CN: ["kube-apiserver"] }],
+      issuer: caCertificate.subject,
+      notBefore,
+      notAfter,
+      publicKey: serverKeys.publicKey,
+      signingKey: caKeys.privateKey,
+      signingAlgorithm: EC_ALGORITHM,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+        new x509.SubjectAlternativeNameExtension([
+          { type: "ip", value: "127.0.0.1" },
+          { type: "dns", value: "localhost" },
+        ]),
+        await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
+      ],
+    },
+    crypto,
+  );
+  return {
+    ca: { certificatePem: caCertificate.toString("pem"), privateKeyPem: pkcs8Pem(caKeys.privateKey) },
+    server: { certificatePem: serverCertificate.toString("pem"), privateKeyPem: pkcs8Pem(serverKeys.privateKey) },
+    signingKey: caKeys.privateKey,
+    caCertificate,
+  };
+}
+
+/** Mints a client certificate (O=system:masters, clientAuth) with a fresh key pair. */
+export async function issueClientCertificate(
+  authority: ClusterAuthority,
+  commonName: string,
+  notBefore: Date,
+  notAfter: Date,
+): Promise<ClientCertificate> {
+  const keys = await generateKeys();
+  const serialNumber = randomSerial();
+  const certificate = await x509.X509CertificateGenerator.create(
+    {
+      serialNumber,
+      subject: [{ O: ["system:masters"] }, { CN: [commonName] }],
+      issuer: authority.caCertificate.subject,
+      notBefore: wholeSeconds(notBefore),
+      notAfter: wholeSeconds(notAfter),
+      publicKey: keys.publicKey,
+      signingKey: authority.signingKey,
+      signingAlgorithm: EC_ALGORITHM,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+        await x509.AuthorityKeyIdentifierExtension.create(authority.caCertificate, false, crypto),
+      ],
+    },
+    crypto,
+  );
+  return {
+    certificatePem: certificate.toString("pem"),
+    privateKeyPem: pkcs8Pem(keys.privateKey),
+    serialNumber,
+    subject: certificate.subject,
+    notBefore: certificate.notBefore,
+    notAfter: certificate.notAfter,
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The `cce-emulator --config file.json` format: EmulatorOptions as JSON (without `now`, which a
+ * file cannot hold). Validated strictly so a typo fails loudly instead of being ignored.
+ */
+import { z } from "zod";
+import type { EmulatorOptions } from "./types";
+
+const cluster = z.strictObject({ id: z.string().min(1), name: z.string().optional(), eip: z.boolean().optional() });
+
+export const emulatorConfigSchema = z.strictObject({
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  projects: z.array(z.strictObject({ id: z.string().min(1), clusters: z.array(cluster) })).optional(),
+  credentials: z
+    .array(
+      z.strictObject({
+        accessKey: z.string().min(1),
+        secretKey: z.string().min(1),
+        securityToken: z.string().min(1).optional(),
+      }),
+    )
+    .min(1)
+    .optional(),
+  tokens: z.array(z.string().min(1)).min(1).optional(),
+  legacyGetValidityDays: z.number().positive().optional(),
+  serveLegacyGet: z.boolean().optional(),
+});
+
+/**
+ * Parses a config file's text. Errors name the file and the paths of the bad fields, never values
+ * (a config may hold secret keys).
+ */
+export function parseEmulatorConfig(text: string, fileName: string): EmulatorOptions {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${fileName} is not valid JSON`);
+  }
+  const result = emulatorConfigSchema.safeParse(json);
+  if (!result.success) {
+    // zod's messages name keys and expected types, never the values.
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    throw new Error(`${fileName} is not a valid emulator config (${problems.join("; ")})`);
+  }
+  return result.data;
+}

@@ -1,0 +1,154 @@
+/**
+ * `startEmulator`: composes the registry, the fault queue and the request handler into a local
+ * CCE API server on the loopback interface.
+ */
+import { createServer } from "node:http";
+import type { Socket } from "node:net";
+import { randomBytes } from "node:crypto";
+import { FaultQueue } from "./faults";
+import { Registry } from "./registry";
+import { handleRequest } from "./server";
+import type { Emulator, EmulatorCredential, EmulatorOptions, EmulatorProject, RecordedRequest } from "./types";
+
+/** The default project: a 32-hex project id, as Huawei Cloud issues them. */
+export const DEFAULT_PROJECT_ID = "0e6f4c2a9b8d4c71a3e5f7b9d1c3e5a7";
+/** The default cluster: a UUID, as CCE issues them. */
+export const DEFAULT_CLUSTER_ID = "5c3d7e1a-9b2f-4c6e-8a1d-3f5b7c9e0a12";
+
+/** Certificates from the discarded GET call are valid this many days unless configured. */
+const DEFAULT_LEGACY_GET_VALIDITY_DAYS = 365;
+
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+function randomText(length: number, alphabet: string): string {
+  // Rejecting bytes at or above the largest multiple of the alphabet's length keeps the draw uniform.
+  const limit = 256 - (256 % alphabet.length);
+  let text = "";
+  while (text.length < length) {
+    for (const byte of randomBytes(length)) {
+      if (byte < limit && text.length < length) text += alphabet[byte % alphabet.length];
+    }
+  }
+  return text;
+}
+
+/** A throwaway pair shaped like Huawei's: a 20-character uppercase AK and a 40-character SK. */
+export function randomCredential(): EmulatorCredential {
+  return {
+    accessKey: randomText(20, ALPHANUMERIC.slice(0, 26) + ALPHANUMERIC.slice(52)),
+    secretKey: randomText(40, ALPHANUMERIC),
+  };
+}
+
+export function randomToken(): string {
+  return `emulator-${randomBytes(48).toString("base64url")}`;
+}
+
+function validate(options: EmulatorOptions): void {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError("port must be an integer from 0 to 65535");
+  const days = options.legacyGetValidityDays ?? DEFAULT_LEGACY_GET_VALIDITY_DAYS;
+  if (!(days > 0)) throw new RangeError("legacyGetValidityDays must be a positive number of days");
+  for (const credential of options.credentials ?? []) {
+    if (!credential.accessKey || !credential.secretKey) {
+      throw new TypeError("every emulator credential needs a non-empty accessKey and secretKey");
+    }
+  }
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  validate(options);
+  const host = options.host ?? "127.0.0.1";
+  const now = options.now ?? (() => new Date());
+  const credentials = (options.credentials ?? [randomCredential()]).map((c) => ({ ...c }));
+  const tokens = [...(options.tokens ?? [randomToken()])];
+  const projects: EmulatorProject[] = options.projects ?? [
+    { id: DEFAULT_PROJECT_ID, clusters: [{ id: DEFAULT_CLUSTER_ID }] },
+  ];
+
+  const registry = new Registry();
+  const faults = new FaultQueue();
+  const requests: RecordedRequest[] = [];
+  const aborter = new AbortController();
+  const sockets = new Set<Socket>();
+  let socketsAccepted = 0;
+
+  const server = createServer((req, res) => {
+    void handleRequest(
+      {
+        registry,
+        faults,
+        auth: { credentials, tokens, now },
+        legacyGetValidityDays: options.legacyGetValidityDays ?? DEFAULT_LEGACY_GET_VALIDITY_DAYS,
+        serveLegacyGet: options.serveLegacyGet ?? true,
+        record: (entry) => requests.push(entry),
+        signal: aborter.signal,
+      },
+      req,
+      res,
+    );
+  });
+  server.on("connection", (socket: Socket) => {
+    socketsAccepted += 1;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  // A client that resets mid-request is a test scenario, not a server failure.
+  server.on("clientError", (_error, socket) => socket.destroy());
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      aborter.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await Promise.all([closed, registry.close()]);
+    })();
+    return stopping;
+  };
+
+  try {
+    for (const project of projects) {
+      registry.addProject(project.id);
+      for (const cluster of project.clusters) await registry.addCluster(project.id, cluster);
+    }
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    credentials,
+    tokens,
+    get projectIds() {
+      return registry.projectIds();
+    },
+    mintCount: (clusterId) => registry.mintCount(clusterId),
+    revokeCount: (clusterId) => registry.revokeCount(clusterId),
+    certificates: (clusterId) => registry.certificates(clusterId),
+    requests,
+    clearRequests: () => {
+      requests.length = 0;
+    },
+    clusterEndpoint: (clusterId) => registry.cluster(clusterId).apiServer.url,
+    clusterCaPem: (clusterId) => registry.cluster(clusterId).authority.ca.certificatePem,
+    addCluster: (projectId, cluster) => registry.addCluster(projectId, cluster),
+    deleteCluster: (clusterId) => registry.deleteCluster(clusterId),
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    socketCount: () => socketsAccepted,
+    stop,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Scripted faults: a queue of FaultSpecs matched in order against each request, and the code that
+ * answers with one (a status, a delay, a reset connection or a truncated body).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { STATUS_CODES } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { FaultSpec } from "./types";
+
+/** The CCE error codes of cce-api-facts.md section 4, used for a fault's default body. */
+const CCE_CODES: Record<number, string> = {
+  400: "CCE.01400001",
+  401: "CCE.01401001",
+  403: "CCE.01403001",
+  404: "CCE.01404001",
+  409: "CCE.01409001",
+  429: "CCE.01429002",
+  500: "CCE.01500001",
+};
+
+/** The start of a kubeconfig, the default body of a truncated answer. */
+const TRUNCATED_BODY = '{"kind":"Config","apiVersion":"v1","preferences":{},"clusters":[';
+
+interface QueuedFault {
+  spec: FaultSpec;
+  remaining: number;
+}
+
+export class FaultQueue {
+  private queue: QueuedFault[] = [];
+
+  add(spec: FaultSpec): void {
+    const times = spec.times ?? 1;
+    if (!(times > 0) || (!Number.isInteger(times) && times !== Infinity)) {
+      throw new RangeError("FaultSpec.times must be a positive integer or Infinity");
+    }
+    this.queue.push({ spec: { ...spec, headers: spec.headers && { ...spec.headers } }, remaining: times });
+  }
+
+  clear(): void {
+    this.queue = [];
+  }
+
+  /** The first fault matching the request, with one use consumed; undefined when none matches. */
+  take(method: string, path: string): FaultSpec | undefined {
+    const index = this.queue.findIndex(({ spec }) => matches(spec, method, path));
+    if (index === -1) return undefined;
+    const queued = this.queue[index]!;
+    queued.remaining -= 1;
+    if (queued.remaining <= 0) this.queue.splice(index, 1);
+    return queued.spec;
+  }
+}
+
+function matches(spec: FaultSpec, method: string, path: string): boolean {
+  if (spec.method !== undefined && spec.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (spec.path === undefined) return true;
+  if (typeof spec.path === "string") return path.includes(spec.path);
+  spec.path.lastIndex = 0;
+  return spec.path.test(path);
+}
+
+export type FaultOutcome = { answered: false } | { answered: true; status: number };
+
+function bodyText(spec: FaultSpec, status: number): string {
+  if (typeof spec.body === "string") return spec.body;
+  if (spec.body !== undefined) return JSON.stringify(spec.body);
+  if (status < 400) return "";
+  const code = CCE_CODES[status] ?? `CCE.01${status}001`;
+  return JSON.stringify({ errorCode: code, errorMessage: STATUS_CODES[status] ?? "Fault injected" });
+}
+
+/** Writes a status line and headers straight to the socket, bypassing Node's length checks. */
+function rawHead(status: number, headers: Record<string, string>): string {
+  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Unknown"}`];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  return `${lines.join("\r\n")}\r\n\r\n`;
+}
+
+/**
+ * Applies a fault. Returns `answered: false` when the fault only delays (the request is then
+ * processed normally). `signal` aborts a pending delay when the emulator stops.
+ */
+export async function applyFault(
+  spec: FaultSpec,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  signal: AbortSignal,
+): Promise<FaultOutcome> {
+  const socket = req.socket;
+  if (spec.delayMs !== undefined && spec.delayMs > 0) {
+    try {
+      await sleep(spec.delayMs, undefined, { signal });
+    } catch {
+      socket.destroy();
+      return { answered: true, status: 0 };
+    }
+  }
+  if (spec.reset === "before-headers") {
+    socket.resetAndDestroy();
+    return { answered: true, status: 0 };
+  }
+  const status = spec.status ?? 200;
+  const body = bodyText(spec, status);
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    "X-Request-Id": requestId,
+    ...spec.headers,
+  };
+  if (spec.reset === "after-headers" || spec.truncate === true) {
+    const bytes = Buffer.from(spec.truncate === true ? body || TRUNCATED_BODY : "");
+    // after-headers announces the body and sends none; truncate sends less than it announces.
+    const announced = spec.truncate === true ? bytes.length + 64 : Math.max(Buffer.byteLength(body), 1);
+    headers["Content-Length"] = String(announced);
+    socket.write(Buffer.concat([Buffer.from(rawHead(status, headers)), bytes]), () => socket.destroy());
+    return { answered: true, status };
+  }
+  if (spec.status === undefined && spec.body === undefined && spec.headers === undefined) {
+    return { answered: false };
+  }
+  headers["Content-Length"] = String(Buffer.byteLength(body));
+  res.writeHead(status, headers);
+  res.end(body);
+  return { answered: true, status };
+}

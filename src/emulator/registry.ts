@@ -1,0 +1,172 @@
+/**
+ * The emulator's state: projects, clusters (each with its CA and TLS API server), the
+ * certificates minted and the revocations.
+ */
+import { randomUUID } from "node:crypto";
+import { createClusterAuthority, issueClientCertificate, CLIENT_BACKDATE_MS } from "./ca";
+import type { ClusterAuthority } from "./ca";
+import { normalizeSerial, startClusterApiServer } from "./apiserver";
+import type { ClusterApiServer } from "./apiserver";
+import type { EmulatorCluster, IssuedCertificate } from "./types";
+
+export interface ClusterRecord {
+  id: string;
+  name: string;
+  eip: boolean;
+  projectId: string;
+  deleted: boolean;
+  authority: ClusterAuthority;
+  apiServer: ClusterApiServer;
+  /** The `Port-ID` header of the POST clustercert answer; stable per cluster. */
+  portId: string;
+  createdAt: Date;
+}
+
+interface CertificateRecord extends IssuedCertificate {
+  /** The caller's user id, which revocation matches. */
+  userId: string;
+}
+
+export interface MintedCredential {
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+export class Registry {
+  private readonly projects = new Map<string, string[]>();
+  private readonly clusters = new Map<string, ClusterRecord>();
+  private readonly pending = new Set<string>();
+  private readonly issued: CertificateRecord[] = [];
+  private readonly revokes = new Map<string, number>();
+  private stopped = false;
+
+  projectIds(): string[] {
+    return [...this.projects.keys()];
+  }
+
+  hasProject(projectId: string): boolean {
+    return this.projects.has(projectId);
+  }
+
+  addProject(projectId: string): void {
+    if (!this.projects.has(projectId)) this.projects.set(projectId, []);
+  }
+
+  /** Creates the cluster's CA and starts its TLS API server; the project is created when new. */
+  async addCluster(projectId: string, cluster: EmulatorCluster): Promise<void> {
+    if (this.stopped) throw new Error("the emulator is stopped");
+    if (typeof cluster.id !== "string" || cluster.id === "") throw new TypeError("a cluster needs a non-empty id");
+    if (this.clusters.has(cluster.id) || this.pending.has(cluster.id)) {
+      throw new Error(`cluster ${cluster.id} already exists`);
+    }
+    this.pending.add(cluster.id);
+    try {
+      const authority = await createClusterAuthority(cluster.id);
+      const apiServer = await startClusterApiServer(authority, (serial) => this.isRevoked(cluster.id, serial));
+      if (this.stopped) {
+        await apiServer.close();
+        throw new Error("the emulator was stopped while the cluster was being added");
+      }
+      this.addProject(projectId);
+      this.projects.get(projectId)!.push(cluster.id);
+      this.clusters.set(cluster.id, {
+        id: cluster.id,
+        name: cluster.name ?? `emulated-${cluster.id.slice(0, 8)}`,
+        eip: cluster.eip ?? false,
+        projectId,
+        deleted: false,
+        authority,
+        apiServer,
+        portId: randomUUID(),
+        createdAt: new Date(),
+      });
+    } finally {
+      this.pending.delete(cluster.id);
+    }
+  }
+
+  deleteCluster(clusterId: string): void {
+    this.cluster(clusterId).deleted = true;
+  }
+
+  /** Any known cluster, deleted or not; throws for an unknown id. */
+  cluster(clusterId: string): ClusterRecord {
+    const record = this.clusters.get(clusterId);
+    if (record === undefined) throw new Error(`the emulator has no cluster ${clusterId}`);
+    return record;
+  }
+
+  /** The live cluster of that project, as the API sees it. */
+  find(projectId: string, clusterId: string): ClusterRecord | undefined {
+    const record = this.clusters.get(clusterId);
+    return record !== undefined && !record.deleted && record.projectId === projectId ? record : undefined;
+  }
+
+  async mint(
+    cluster: ClusterRecord,
+    caller: { userId: string; kind: "aksk" | "token" },
+    now: Date,
+    notAfter: Date,
+  ): Promise<MintedCredential> {
+    const notBefore = new Date(now.getTime() - CLIENT_BACKDATE_MS);
+    const cert = await issueClientCertificate(cluster.authority, caller.userId, notBefore, notAfter);
+    this.issued.push({
+      clusterId: cluster.id,
+      serialNumber: cert.serialNumber,
+      subject: cert.subject,
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+      accessKeyOrToken: caller.kind,
+      certificatePem: cert.certificatePem,
+      revoked: false,
+      userId: caller.userId,
+    });
+    return { certificatePem: cert.certificatePem, privateKeyPem: cert.privateKeyPem };
+  }
+
+  /** Revokes every certificate on the cluster held by one of `userIds`; counts the call. */
+  revoke(clusterId: string, userIds: readonly string[]): void {
+    for (const cert of this.issued) {
+      if (cert.clusterId === clusterId && userIds.includes(cert.userId)) cert.revoked = true;
+    }
+    this.revokes.set(clusterId, (this.revokes.get(clusterId) ?? 0) + 1);
+  }
+
+  isRevoked(clusterId: string, serial: string): boolean {
+    const normalized = normalizeSerial(serial);
+    return this.issued.some(
+      (cert) => cert.clusterId === clusterId && cert.revoked && normalizeSerial(cert.serialNumber) === normalized,
+    );
+  }
+
+  certificates(clusterId?: string): IssuedCertificate[] {
+    return this.issued
+      .filter((cert) => clusterId === undefined || cert.clusterId === clusterId)
+      .map((cert) => ({
+        clusterId: cert.clusterId,
+        serialNumber: cert.serialNumber,
+        subject: cert.subject,
+        notBefore: new Date(cert.notBefore),
+        notAfter: new Date(cert.notAfter),
+        accessKeyOrToken: cert.accessKeyOrToken,
+        certificatePem: cert.certificatePem,
+        revoked: cert.revoked,
+      }));
+  }
+
+  mintCount(clusterId?: string): number {
+    return this.issued.filter((cert) => clusterId === undefined || cert.clusterId === clusterId).length;
+  }
+
+  revokeCount(clusterId?: string): number {
+    if (clusterId !== undefined) return this.revokes.get(clusterId) ?? 0;
+    let total = 0;
+    for (const count of this.revokes.values()) total += count;
+    return total;
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.clusters.values()].map((cluster) => cluster.apiServer.close()));
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The CCE API server's request handling: faults first, then authentication, then routing to the
+ * cluster, clustercert and clustercertrevoke calls.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { safeDecode } from "../signing/canonical";
+import { authenticate } from "./auth";
+import type { AuthContext } from "./auth";
+import { buildKubeconfig, parseValidity } from "./clustercert";
+import { applyFault } from "./faults";
+import type { FaultQueue } from "./faults";
+import type { ClusterRecord, Registry } from "./registry";
+import { badRequest, forbidden, newRequestId, notFound, payloadTooLarge, sendJson, unauthorized } from "./responses";
+import type { RecordedRequest } from "./types";
+
+/** CCE request bodies are a few bytes; anything this large is a client bug. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const DAY_MS = 24 * 3600_000;
+
+interface Route {
+  projectId: string;
+  clusterId: string;
+  resource: "clustercert" | "clustercertrevoke" | undefined;
+}
+
+/**
+ * Matches `/api/v3/projects/{project_id}/clusters/{cluster_id}[/clustercert|/clustercertrevoke]`
+ * segment by segment, each percent-decoded (the signature covers the path as sent).
+ */
+export function parseRoute(rawPath: string): Route | undefined {
+  const segments = rawPath.split("/").map(safeDecode);
+  if (segments.length > 7 && segments.at(-1) === "") segments.pop();
+  const [root, api, v3, projects, projectId, clusters, clusterId, resource, ...rest] = segments;
+  if (root !== "" || api !== "api" || v3 !== "v3" || projects !== "projects" || clusters !== "clusters") return undefined;
+  if (!projectId || !clusterId || rest.length > 0) return undefined;
+  if (resource !== undefined && resource !== "clustercert" && resource !== "clustercertrevoke") return undefined;
+  return { projectId, clusterId, resource };
+}
+
+export interface HandlerContext {
+  registry: Registry;
+  faults: FaultQueue;
+  auth: AuthContext;
+  legacyGetValidityDays: number;
+  serveLegacyGet: boolean;
+  record: (entry: RecordedRequest) => void;
+  /** Aborted when the emulator stops, ending pending fault delays. */
+  signal: AbortSignal;
+}
+
+type Caller = { kind: "aksk" | "token"; userId: string };
+
+/** Reads the whole body, or undefined when it exceeds MAX_BODY_BYTES. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function externalServer(cluster: ClusterRecord): string | undefined {
+  return cluster.eip ? `https://localhost:${cluster.apiServer.port}` : undefined;
+}
+
+function showCluster(cluster: ClusterRecord): object {
+  const endpoints = [{ url: cluster.apiServer.url, type: "Internal" }];
+  const external = externalServer(cluster);
+  if (external !== undefined) endpoints.push({ url: external, type: "External" });
+  return {
+    kind: "Cluster",
+    apiVersion: "v3",
+    metadata: { uid: cluster.id, name: cluster.name, creationTimestamp: cluster.createdAt.toISOString() },
+    spec: { category: "CCE", type: "VirtualMachine", flavor: "cce.s1.small", version: "v1.31" },
+    status: { phase: "Available", endpoints },
+  };
+}
+
+async function mintKubeconfig(
+  context: HandlerContext,
+  cluster: ClusterRecord,
+  caller: Caller,
+  now: Date,
+  notAfter: Date,
+): Promise<object> {
+  const minted = await context.registry.mint(cluster, caller, now, notAfter);
+  return buildKubeconfig({
+    internalServer: cluster.apiServer.url,
+    externalServer: externalServer(cluster),
+    caPem: cluster.authority.ca.certificatePem,
+    certificatePem: minted.certificatePem,
+    privateKeyPem: minted.privateKeyPem,
+  });
+}
+
+/** Answers an authenticated request for a live cluster; returns the status sent. */
+async function dispatch(
+  context: HandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  body: Buffer,
+  cluster: ClusterRecord,
+  resource: string | undefined,
+  caller: Caller,
+): Promise<number> {
+  const method = req.method ?? "GET";
+  const now = context.auth.now();
+  if (resource === undefined && method === "GET") {
+    sendJson(res, requestId, 200, showCluster(cluster));
+    return 200;
+  }
+  if (resource === "clustercert" && method === "POST") {
+    const validity = parseValidity(body, now);
+    if (!validity.ok) {
+      badRequest(res, requestId, validity.message);
+      return 400;
+    }
+    const config = await mintKubeconfig(context, cluster, caller, now, validity.notAfter);
+    sendJson(res, requestId, 200, config, { "Port-ID": cluster.portId });
+    return 200;
+  }
+  if (resource === "clustercert" && method === "GET" && context.serveLegacyGet) {
+    const notAfter = new Date(now.getTime() + context.legacyGetValidityDays * DAY_MS);
+    sendJson(res, requestId, 200, await mintKubeconfig(context, cluster, caller, now, notAfter));
+    return 200;
+  }
+  if (resource === "clustercertrevoke" && method === "POST") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      parsed = undefined;
+    }
+    const fields = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
+    const ids = [fields.userId, fields.agencyId].filter((id): id is string => typeof id === "string" && id !== "");
+    if (ids.length !== 1) {
+      badRequest(res, requestId, "send exactly one of userId or agencyId");
+      return 400;
+    }
+    // The caller's own certificates, and those of the user or agency named.
+    context.registry.revoke(cluster.id, [caller.userId, ids[0]!]);
+    sendJson(res, requestId, 200, undefined);
+    return 200;
+  }
+  notFound(res, requestId, `the API ${method} ${req.url?.split("?")[0] ?? ""} does not exist`);
+  return 404;
+}
+
+/** Handles one request of the CCE API server. */
+export async function handleRequest(context: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = newRequestId();
+  const method = req.method ?? "GET";
+  const rawUrl = req.url ?? "/";
+  const path = rawUrl.split("?")[0]!;
+  const route = parseRoute(path);
+  const projectId = route?.projectId;
+  const clusterId = route?.clusterId;
+  const entry: RecordedRequest = { method, path, status: 0, projectId, clusterId, auth: "none", fault: false, at: context.auth.now() };
+  try {
+    const body = await readBody(req);
+    if (body === undefined) {
+      payloadTooLarge(res, requestId, MAX_BODY_BYTES);
+      entry.status = 413;
+      return;
+    }
+    const fault = context.faults.take(method, path);
+    if (fault !== undefined) {
+      entry.fault = true;
+      const outcome = await applyFault(fault, req, res, requestId, context.signal);
+      if (outcome.answered) {
+        entry.status = outcome.status;
+        return;
+      }
+    }
+    if (route === undefined) {
+      notFound(res, requestId, `the API ${method} ${path} does not exist`);
+      entry.status = 404;
+      return;
+    }
+    const auth = authenticate({ method, rawUrl, headers: req.headers, body }, context.auth);
+    if (!auth.ok) {
+      unauthorized(res, requestId, auth.reason);
+      entry.status = 401;
+      return;
+    }
+    entry.auth = auth.kind;
+    const scope = req.headers["x-project-id"];
+    if (typeof scope === "string" && scope !== route.projectId) {
+      // Credentials scoped to one project may not act in another.
+      forbidden(res, requestId, `X-Project-Id does not match project ${route.projectId} of the path`);
+      entry.status = 403;
+      return;
+    }
+    if (!context.registry.hasProject(route.projectId)) {
+      notFound(res, requestId, `project ${projectId} not found`);
+      entry.status = 404;
+      return;
+    }
+    const cluster = context.registry.find(route.projectId, route.clusterId);
+    if (cluster === undefined) {
+      notFound(res, requestId, `cluster ${clusterId} not found`);
+      entry.status = 404;
+      return;
+    }
+    entry.status = await dispatch(context, req, res, requestId, body, cluster, route.resource, auth);
+  } catch {
+    if (!res.headersSent && !res.destroyed) {
+      sendJson(res, requestId, 500, { errorCode: "CCE.01500001", errorMessage: "internal error in the CCE emulator" });
+      entry.status = 500;
+    } else {
+      res.destroy();
+    }
+  } finally {
+    context.record(entry);
+  }
+}

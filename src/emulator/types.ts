@@ -1,0 +1,123 @@
+/** The public types of the CCE emulator. */
+
+/** A cluster the emulator serves. */
+export interface EmulatorCluster {
+  /** The cluster id; CCE uses a UUID. */
+  id: string;
+  /** The cluster name shown by "show cluster"; default: `emulated-` and the first 8 characters of the id. */
+  name?: string;
+  /** Whether an EIP is bound: adds the `externalCluster` and `externalClusterTLSVerify` entries. @default false */
+  eip?: boolean;
+}
+
+export interface EmulatorProject {
+  /** The project id; Huawei Cloud uses 32 hex characters. */
+  id: string;
+  clusters: EmulatorCluster[];
+}
+
+/** An AK/SK pair the emulator accepts; a `securityToken` makes it a temporary credential. */
+export interface EmulatorCredential {
+  accessKey: string;
+  secretKey: string;
+  /** When set, requests signed with this pair must carry a matching, signed `X-Security-Token`. */
+  securityToken?: string;
+}
+
+export interface EmulatorOptions {
+  /** The interface to listen on. @default "127.0.0.1" (loopback only) */
+  host?: string;
+  /** The API server's port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** @default one project DEFAULT_PROJECT_ID with one cluster DEFAULT_CLUSTER_ID */
+  projects?: EmulatorProject[];
+  /** @default one random pair, readable on the Emulator object */
+  credentials?: EmulatorCredential[];
+  /** Accepted `X-Auth-Token` values. @default one random token */
+  tokens?: string[];
+  /** The server's clock, for X-Sdk-Date checks and certificate validity. @default () => new Date() */
+  now?: () => Date;
+  /** Validity of certificates from the discarded GET call, in days. @default 365 */
+  legacyGetValidityDays?: number;
+  /** Whether the discarded `GET .../clustercert` is served; false answers 404. @default true */
+  serveLegacyGet?: boolean;
+}
+
+/** A scripted answer for matching requests, applied before authentication and minting. */
+export interface FaultSpec {
+  /** The HTTP method to match (any case). @default every method */
+  method?: string;
+  /** A substring of, or a regular expression for, the request path (without the query). @default every path */
+  path?: string | RegExp;
+  /** How many matching requests this fault answers. @default 1 */
+  times?: number;
+  /** Wait this long (ms) before answering; alone, the request is then processed normally. */
+  delayMs?: number;
+  /** Answer with this status instead of processing the request. */
+  status?: number;
+  headers?: Record<string, string>;
+  /** The body to answer with; an object is sent as JSON. */
+  body?: string | object;
+  /** Destroy the socket before writing anything, or after writing the status line and headers. */
+  reset?: "before-headers" | "after-headers";
+  /** Send headers with a Content-Length larger than the body, then close the connection. */
+  truncate?: boolean;
+}
+
+/** One request the API server answered. Never holds headers, bodies or secrets. */
+export interface RecordedRequest {
+  method: string;
+  /** The path, without the query string. */
+  path: string;
+  /** The status answered; 0 when a fault reset the connection before any headers. */
+  status: number;
+  projectId?: string;
+  clusterId?: string;
+  /** How the request authenticated successfully; "none" when it did not (or was faulted first). */
+  auth: "aksk" | "token" | "none";
+  /** Whether a fault answered or delayed it. */
+  fault: boolean;
+  at: Date;
+}
+
+export interface IssuedCertificate {
+  clusterId: string;
+  /** Uppercase hex, as Node's `X509Certificate.serialNumber` prints it. */
+  serialNumber: string;
+  /** The subject DN, e.g. `O=system:masters, CN=<user id>`. */
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+  accessKeyOrToken: "aksk" | "token";
+  certificatePem: string;
+  revoked: boolean;
+}
+
+export interface Emulator {
+  /** The CCE base URL, `http://127.0.0.1:PORT`. */
+  url: string;
+  credentials: EmulatorCredential[];
+  tokens: string[];
+  projectIds: string[];
+  /** Certificates issued, on one cluster or on all clusters when omitted. */
+  mintCount(clusterId?: string): number;
+  /** Successful `clustercertrevoke` calls, on one cluster or on all clusters when omitted. */
+  revokeCount(clusterId?: string): number;
+  certificates(clusterId?: string): IssuedCertificate[];
+  requests: RecordedRequest[];
+  clearRequests(): void;
+  /** `https://127.0.0.1:PORT` of that cluster's TLS API server. */
+  clusterEndpoint(clusterId: string): string;
+  clusterCaPem(clusterId: string): string;
+  /** Adds a cluster (and the project, when new) and starts its TLS API server. */
+  addCluster(projectId: string, cluster: EmulatorCluster): Promise<void>;
+  /** Later API calls for it answer 404 CCE.01404001; its TLS endpoint stays up until stop(). */
+  deleteCluster(clusterId: string): void;
+  /** Queues a fault; queued faults are matched in order. */
+  injectFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  /** TCP connections accepted by the API server so far. */
+  socketCount(): number;
+  /** Closes every server and open socket, TLS endpoints included. Idempotent. */
+  stop(): Promise<void>;
+}
