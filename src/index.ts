@@ -1,0 +1,24 @@
+export { ClusterCertificate } from "./provider/resource";
+export type { ClusterCertificateArgs } from "./provider/resource";
+export { clusterCertificateProvider } from "./provider/shim";
+export type { CertificateOutputs, KubeconfigCluster, KubeconfigContext } from "./provider/outputs";
+
+export { CceClient, formatExpireAt } from "./api/client";
+export type { CceClientOptions, CertificateRequest, IssuedClusterCertificate } from "./api/client";
+export type { RetryOptions } from "./api/retry";
+export type { ClusterCertResponse, ClusterShowResponse } from "./api/schemas";
+export type { CceCredentials, StackConfig } from "./config/settings";
+
+export { CceApiError, CceKubeconfigError, CredentialsError, InvalidInputError, KubeconfigError } from "./errors";
+export type { CceApiErrorDetails, ResponseIssue } from "./errors";
+
+export { signRequest } from "./signing";
+export type { AkSkCredentials, SignableRequest, SignedRequest, SignOptions } from "./signing";
+
+export { renderKubeconfig } from "./kubeconfig/render";
+export type { ContextChoice } from "./kubeconfig/render";
+
+export { startEmulator } from "./emulator";
+export type { Emulator, EmulatorCluster, EmulatorCredential, EmulatorOptions, EmulatorProject, FaultSpec } from "./emulator";
+// The provider's operations (provider/operations) are not exported: only the serialized shim
+// reaches them, by module path, and their signatures follow Pulumi's host, not this package.

@@ -1,0 +1,18 @@
+/**
+ * Runs once before the suite: builds `dist/` (the emulator bin and the packed package use it) and
+ * installs the packed package into a program folder that the serialization, host and engine
+ * tests share. Its path reaches the test workers through CCE_TEST_PROGRAM_DIR.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildPackage, installProgram, packPackage } from "./helpers/packed-program";
+
+export default async function globalSetup(): Promise<void> {
+  buildPackage();
+  const work = mkdtempSync(join(tmpdir(), "cce-kubeconfig-test-"));
+  const tarball = packPackage(join(work, "pack"));
+  process.env["CCE_TEST_WORK_DIR"] = work;
+  process.env["CCE_TEST_TARBALL"] = tarball;
+  process.env["CCE_TEST_PROGRAM_DIR"] = installProgram(tarball, [], mkdtempSync(join(work, "program-")));
+}
