@@ -18,7 +18,7 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Validity when neither `duration` nor `expireAt` is set. @default 365 (days) */
 export const DEFAULT_DURATION_DAYS = 365;
-/** @default 30 (days) */
+/** @default 30 (days), at most a third of `duration` */
 export const DEFAULT_RENEW_BEFORE_DAYS = 30;
 /**
  * Client-side bound of `duration`: Huawei documents 1..1827 days, Open Telekom Cloud up to 10950
@@ -196,8 +196,13 @@ export function checkInputs(
       fail("renewBefore", `must be a number of days >= 0 (0 turns renewal off); got ${show(renewRaw)}`);
     } else renewBefore = renewRaw;
   }
-  if (typeof duration === "number" && duration > 0 && typeof renewBefore === "number" && renewBefore >= duration) {
-    fail("renewBefore", `(${renewBefore} days) must be less than duration (${duration} days), or every pulumi up would renew`);
+  if (typeof duration === "number" && duration > 0 && typeof renewBefore === "number") {
+    if (renewRaw === undefined || renewRaw === null) {
+      // A short-lived certificate still renews: the default window is at most a third of its life.
+      renewBefore = Math.min(renewBefore, duration / 3);
+    } else if (renewBefore >= duration) {
+      fail("renewBefore", `(${renewBefore} days) must be less than duration (${duration} days), or every pulumi up would renew`);
+    }
   }
 
   // context

@@ -18,7 +18,7 @@ import { buildOutputs, certificateId, parseStoredKubeconfig, type CertificateOut
 /** The stack config from `configure`; credentials are read from it only when a call is made. */
 let stackConfig: StackConfig = EMPTY_CONFIG;
 
-export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
+export async function configure(req: { config: StackConfig }): Promise<void> {
   stackConfig = req.config;
 }
 
@@ -136,4 +136,4 @@ export async function update(
  * Mints nothing and revokes nothing: CCE can only revoke every certificate of an IAM user, which
  * would cut off other holders. The certificate stays valid until it expires.
  */
-export async function deleteCertificate(): Promise<void> {}
+export async function deleteCertificate(_id: string, _props: object): Promise<void> {}

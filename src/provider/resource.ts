@@ -22,7 +22,7 @@ export interface ClusterCertificateArgs {
   duration?: pulumi.Input<number>;
   /** Absolute expiry, ISO 8601. Not with `duration`; a pinned expiry is never renewed. */
   expireAt?: pulumi.Input<string>;
-  /** Days before expiry at which `pulumi up` issues a new certificate; 0 turns renewal off. @default 30 */
+  /** Days before expiry at which `pulumi up` issues a new certificate; 0 turns renewal off. @default 30, at most a third of `duration` */
   renewBefore?: pulumi.Input<number>;
   /** The current-context of `kubeconfig`. @default "auto" */
   context?: pulumi.Input<ContextChoice>;
