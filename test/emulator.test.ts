@@ -550,3 +550,21 @@ describe("the CCE emulator", () => {
     expect(() => parseEmulatorConfig("{", "f.json")).toThrow("f.json is not valid JSON");
   });
 });
+
+test("backdateCertificates stamps later certificates as issued that many days ago", async () => {
+  const e = await startEmulator();
+  try {
+    const { accessKey, secretKey } = e.credentials[0]!;
+    const { CceClient } = await import("../src/api/client");
+    const client = new CceClient({ endpoint: e.url, projectId: DEFAULT_PROJECT_ID, credentials: { kind: "aksk", accessKey, secretKey } });
+    e.backdateCertificates(300);
+    await client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 365 });
+    e.backdateCertificates(0);
+    await client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 365 });
+    const [old, fresh] = e.certificates(DEFAULT_CLUSTER_ID).map((c) => (c.notAfter.getTime() - Date.now()) / 86_400_000);
+    expect(old).toBeCloseTo(65, 0);
+    expect(fresh).toBeCloseTo(365, 0);
+  } finally {
+    await e.stop();
+  }
+});

@@ -72,6 +72,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const aborter = new AbortController();
   const sockets = new Set<Socket>();
   let socketsAccepted = 0;
+  let certificateBackdateMs = 0;
 
   const server = createServer((req, res) => {
     void handleRequest(
@@ -82,6 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         legacyGetValidityDays: options.legacyGetValidityDays ?? DEFAULT_LEGACY_GET_VALIDITY_DAYS,
         serveLegacyGet: options.serveLegacyGet ?? true,
         record: (entry) => requests.push(entry),
+        certificateBackdateMs: () => certificateBackdateMs,
         signal: aborter.signal,
       },
       req,
@@ -149,6 +151,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     socketCount: () => socketsAccepted,
+    backdateCertificates: (days) => {
+      if (!Number.isFinite(days) || days < 0) throw new RangeError("backdateCertificates: days must be a finite number >= 0");
+      certificateBackdateMs = days * 86_400_000;
+    },
     stop,
   };
 }

@@ -45,6 +45,8 @@ export interface HandlerContext {
   legacyGetValidityDays: number;
   serveLegacyGet: boolean;
   record: (entry: RecordedRequest) => void;
+  /** How far back (ms) certificates are stamped: see Emulator.backdateCertificates. */
+  certificateBackdateMs: () => number;
   /** Aborted when the emulator stops, ending pending fault delays. */
   signal: AbortSignal;
 }
@@ -114,19 +116,22 @@ async function dispatch(
     sendJson(res, requestId, 200, showCluster(cluster));
     return 200;
   }
+  const backdate = context.certificateBackdateMs();
+  const issuedAt = new Date(now.getTime() - backdate);
   if (resource === "clustercert" && method === "POST") {
     const validity = parseValidity(body, now);
     if (!validity.ok) {
       badRequest(res, requestId, validity.message);
       return 400;
     }
-    const config = await mintKubeconfig(context, cluster, caller, now, validity.notAfter);
+    const notAfter = new Date(validity.notAfter.getTime() - backdate);
+    const config = await mintKubeconfig(context, cluster, caller, issuedAt, notAfter);
     sendJson(res, requestId, 200, config, { "Port-ID": cluster.portId });
     return 200;
   }
   if (resource === "clustercert" && method === "GET" && context.serveLegacyGet) {
-    const notAfter = new Date(now.getTime() + context.legacyGetValidityDays * DAY_MS);
-    sendJson(res, requestId, 200, await mintKubeconfig(context, cluster, caller, now, notAfter));
+    const notAfter = new Date(issuedAt.getTime() + context.legacyGetValidityDays * DAY_MS);
+    sendJson(res, requestId, 200, await mintKubeconfig(context, cluster, caller, issuedAt, notAfter));
     return 200;
   }
   if (resource === "clustercertrevoke" && method === "POST") {

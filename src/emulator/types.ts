@@ -118,6 +118,11 @@ export interface Emulator {
   clearFaults(): void;
   /** TCP connections accepted by the API server so far. */
   socketCount(): number;
+  /**
+   * Later certificates are stamped as if issued `days` ago (notBefore and notAfter both move
+   * back), so a test can hold a certificate that is deep into its life without waiting. 0 restores.
+   */
+  backdateCertificates(days: number): void;
   /** Closes every server and open socket, TLS endpoints included. Idempotent. */
   stop(): Promise<void>;
 }
