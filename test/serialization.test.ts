@@ -42,10 +42,6 @@ test("the serialized provider contains no credential from the environment", () =
 test("a fresh process revives it and it creates, reads and diffs against the emulator", async () => {
   const { accessKey, secretKey } = emulator.credentials[0]!;
   const config = { "huaweicloud:accessKey": accessKey, "huaweicloud:secretKey": secretKey, "huaweicloud:projectId": DEFAULT_PROJECT_ID };
-  const script = `
-    const requireFromString = require("@pulumi/pulumi/node_modules/require-from-string") ;
-  `;
-  void script;
   const revive = `
     let requireFromString;
     try { requireFromString = require("require-from-string"); } catch { requireFromString = require(require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] })); }

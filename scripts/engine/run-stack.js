@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * Runs one Pulumi operation on a stack with the real engine (the Pulumi CLI built by
+ * scripts/install-pulumi.sh) through the Automation API's inline programs, which need no
+ * `pulumi-language-nodejs` plugin (the Go module proxy does not serve it).
+ *
+ * Usage: node scripts/engine/run-stack.js '<json spec>'   (see StackSpec below)
+ * Prints one JSON line on stdout: {ok, output, ...result}. The engine's own output is in `output`.
+ *
+ * It loads @pulumi/pulumi from the program folder, so the program, the Automation API and the
+ * dynamic-provider host (started by the engine in that folder) share one copy of the SDK.
+ */
+const { createRequire } = require("node:module");
+const { execFile } = require("node:child_process");
+const path = require("node:path");
+
+/**
+ * @typedef {object} StackSpec
+ * @property {string} programDir  folder with package.json and node_modules (the package installed from its tarball)
+ * @property {string} programFile JavaScript program, relative to programDir; its exports become stack outputs
+ * @property {string} project
+ * @property {string} stack
+ * @property {string} backendUrl  e.g. file:///tmp/state
+ * @property {"preview"|"up"|"refresh"|"destroy"|"export"|"export-secrets"|"outputs"|"remove"} op
+ * @property {Record<string, {value: string, secret?: boolean}>} [config]
+ */
+
+/** @param {StackSpec} spec */
+async function main(spec) {
+  const requireFromProgram = createRequire(path.join(spec.programDir, "package.json"));
+  const { LocalWorkspace } = requireFromProgram("@pulumi/pulumi/automation");
+  const programPath = path.join(spec.programDir, spec.programFile);
+  const program = async () => {
+    delete requireFromProgram.cache[requireFromProgram.resolve(programPath)];
+    const exported = requireFromProgram(programPath);
+    return Object.fromEntries(Object.entries(exported).filter(([, v]) => v !== undefined));
+  };
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: spec.stack, projectName: spec.project, program },
+    {
+      workDir: spec.programDir,
+      projectSettings: { name: spec.project, runtime: "nodejs", backend: { url: spec.backendUrl } },
+    },
+  );
+  if (spec.config) await stack.setAllConfig(spec.config);
+
+  let output = "";
+  /** @param {string} text */
+  const onOutput = (text) => {
+    output += text;
+    if (process.env["CCE_ENGINE_VERBOSE"]) process.stderr.write(text);
+  };
+  switch (spec.op) {
+    case "preview": {
+      const r = await stack.preview({ onOutput });
+      return { output, changeSummary: r.changeSummary };
+    }
+    case "up": {
+      const r = await stack.up({ onOutput });
+      return { output, changes: r.summary.resourceChanges, outputs: r.outputs };
+    }
+    case "refresh": {
+      const r = await stack.refresh({ onOutput });
+      return { output, changes: r.summary.resourceChanges };
+    }
+    case "destroy": {
+      const r = await stack.destroy({ onOutput });
+      return { output, changes: r.summary.resourceChanges };
+    }
+    case "outputs":
+      return { output, outputs: await stack.outputs() };
+    case "export":
+      // `pulumi stack export` without --show-secrets: what anyone with the state file sees.
+      return { output, state: await pulumiCli(spec, ["stack", "export", "--stack", spec.stack]) };
+    case "export-secrets":
+      return { output, state: await pulumiCli(spec, ["stack", "export", "--show-secrets", "--stack", spec.stack]) };
+    case "remove":
+      await stack.workspace.removeStack(spec.stack, { force: true });
+      return { output };
+    default:
+      throw new Error(`unknown op ${JSON.stringify(spec.op)}`);
+  }
+}
+
+/** @param {StackSpec} spec @param {string[]} args */
+function pulumiCli(spec, args) {
+  return new Promise((resolve, reject) => {
+    execFile("pulumi", args, { cwd: spec.programDir, env: { ...process.env, PULUMI_BACKEND_URL: spec.backendUrl }, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`pulumi ${args.join(" ")} failed: ${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
+main(JSON.parse(process.argv[2] ?? "{}")).then(
+  (result) => process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`),
+  (error) => {
+    process.stdout.write(`${JSON.stringify({ ok: false, message: String(error && error.message ? error.message : error) })}\n`);
+    process.exitCode = 1;
+  },
+);
