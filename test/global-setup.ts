@@ -14,5 +14,5 @@ export default async function globalSetup(): Promise<void> {
   const tarball = packPackage(join(work, "pack"));
   process.env["CCE_TEST_WORK_DIR"] = work;
   process.env["CCE_TEST_TARBALL"] = tarball;
-  process.env["CCE_TEST_PROGRAM_DIR"] = installProgram(tarball, [], mkdtempSync(join(work, "program-")));
+  process.env["CCE_TEST_PROGRAM_DIR"] = installProgram(tarball, mkdtempSync(join(work, "program-")));
 }

@@ -1,0 +1,26 @@
+/** Types of program.js, for the TypeScript tests that use it. */
+export declare const REPO_ROOT: string;
+export declare const PULUMI_SDK_VERSION: string;
+export declare function buildPackage(): void;
+export declare function packPackage(destination: string): string;
+export declare function installProgram(tarball: string, dir?: string): string;
+export declare function engineEnv(binDir: string, home: string): NodeJS.ProcessEnv;
+export interface StackSpec {
+  programDir: string;
+  programFile: string;
+  project: string;
+  stack: string;
+  backendUrl: string;
+  op: "preview" | "up" | "refresh" | "destroy" | "export" | "export-secrets" | "outputs" | "remove";
+  config?: Record<string, { value: string; secret?: boolean }>;
+}
+export interface StackResult {
+  ok: boolean;
+  message?: string;
+  output?: string;
+  changes?: Record<string, number>;
+  changeSummary?: Record<string, number>;
+  outputs?: Record<string, { value: unknown; secret: boolean }>;
+  state?: string;
+}
+export declare function runStack(spec: StackSpec, env: NodeJS.ProcessEnv): Promise<StackResult>;
