@@ -114,3 +114,7 @@ test("unknown values (preview) pass through unchecked", () => {
   expect(found).toEqual([]);
   expect(inputs.clusterId).toBe(unknown);
 });
+
+test("an expireAt on a day that does not exist is refused", () => {
+  expect(failures({ ...base, expireAt: "2031-02-30T00:00:00Z" }).map((f) => f.property)).toEqual(["expireAt"]);
+});

@@ -44,10 +44,16 @@ export interface IssuedClusterCertificate {
   requestId?: string;
 }
 
+/**
+ * Connections per origin of the shared agent: concurrent calls queue on these instead of each
+ * opening a socket (and a TLS handshake) of its own.
+ */
+export const MAX_CONNECTIONS_PER_ORIGIN = 16;
+
 let sharedDispatcher: Dispatcher | undefined;
 /** One keep-alive agent per process, so repeated calls reuse connections. */
 function defaultDispatcher(): Dispatcher {
-  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000 });
+  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: MAX_CONNECTIONS_PER_ORIGIN });
   return sharedDispatcher;
 }
 
@@ -124,6 +130,9 @@ export class CceClient {
   ): Promise<{ config: z.infer<S>; requestId?: string }> {
     const started = Date.now();
     const deadline = started + this.retry.totalBudgetMs;
+    // Resolved once, outside the retry loop: missing credentials are not a transient failure.
+    const credentials =
+      typeof this.options.credentials === "function" ? await this.options.credentials() : this.options.credentials;
     const fail = (message: string, details: Partial<ConstructorParameters<typeof CceApiError>[1]>) =>
       new CceApiError(`CCE ${method} ${path} ${message}`, { method, path, ...details });
 
@@ -131,7 +140,7 @@ export class CceClient {
       let result: Attempt | undefined;
       let networkError: unknown;
       try {
-        result = await this.attempt(method, path, body, Math.min(this.timeoutMs, Math.max(1, deadline - Date.now())));
+        result = await this.attempt(method, path, body, credentials, Math.min(this.timeoutMs, Math.max(1, deadline - Date.now())));
       } catch (error) {
         networkError = error;
       }
@@ -141,7 +150,7 @@ export class CceClient {
       }
 
       const retryable = result ? isRetryableStatus(result.status) : true;
-      const info: ApiErrorInfo = result ? parseErrorBody(result.text, result.requestId) : {};
+      const info: ApiErrorInfo = result ? withoutCredentials(parseErrorBody(result.text, result.requestId), credentials) : {};
       const wait = result
         ? (parseRetryAfter(result.retryAfter, Date.now()) ?? backoffDelay(attempt - 1, this.retry))
         : backoffDelay(attempt - 1, this.retry);
@@ -195,15 +204,19 @@ export class CceClient {
     return parsed.data;
   }
 
-  private async attempt(method: string, path: string, body: string | undefined, timeoutMs: number): Promise<Attempt> {
+  private async attempt(
+    method: string,
+    path: string,
+    body: string | undefined,
+    credentials: CceCredentials,
+    timeoutMs: number,
+  ): Promise<Attempt> {
     const url = new URL(`${this.endpoint}${path}`);
     const headers: Record<string, string> = {
       Host: url.host,
       "Content-Type": "application/json",
       "X-Project-Id": this.projectId,
     };
-    const credentials =
-      typeof this.options.credentials === "function" ? await this.options.credentials() : this.options.credentials;
     const signed =
       credentials.kind === "aksk"
         ? signRequest({ method, url, headers, body }, credentials, { signingDate: (this.options.clock ?? now)() }).headers
@@ -237,6 +250,14 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A server may echo what it was sent (an access key, a token): never let that into an error. */
+function withoutCredentials(info: ApiErrorInfo, credentials: CceCredentials): ApiErrorInfo {
+  const values = (credentials.kind === "aksk" ? [credentials.accessKey, credentials.secretKey, credentials.securityToken] : [credentials.token])
+    .filter((v): v is string => v !== undefined && v.length >= 4);
+  const scrub = (text: string | undefined) => (text === undefined ? undefined : values.reduce((t, v) => t.split(v).join("[redacted]"), text));
+  return { ...info, apiCode: scrub(info.apiCode), apiMessage: scrub(info.apiMessage), requestId: info.requestId && scrub(info.requestId) === info.requestId ? info.requestId : undefined };
 }
 
 function describeHttpFailure(status: number, info: ApiErrorInfo, attempts: number): string {

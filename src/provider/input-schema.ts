@@ -15,6 +15,13 @@ export const MAX_DURATION_DAYS = 10_950;
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** V8 reads `2031-02-30` as 2 March: the day must exist in its month. */
+function isCalendarDate(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split("-").map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
 /** Shows a bad value without echoing a huge or multi-line string. */
 export function show(value: unknown): string {
   if (typeof value === "string") return value.length > 64 ? `a ${value.length}-character string` : JSON.stringify(value);
@@ -43,7 +50,7 @@ export const inputFields = {
   expireAt: z
     .string(got("must be an ISO 8601 date-time such as 2027-01-01T00:00:00Z"))
     .trim()
-    .refine((s) => ISO_8601.test(s) && !Number.isNaN(Date.parse(s)), got("must be an ISO 8601 date-time such as 2027-01-01T00:00:00Z"))
+    .refine((s) => ISO_8601.test(s) && isCalendarDate(s) && !Number.isNaN(Date.parse(s)), got("must be an ISO 8601 date-time such as 2027-01-01T00:00:00Z"))
     .transform((s) => new Date(Date.parse(s)).toISOString()),
   renewBefore: z
     .number(got("must be a number of days >= 0 (0 turns renewal off)"))
