@@ -55,16 +55,18 @@ export function parseQuery(query: string): Array<[string, string]> {
 }
 
 const compareCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Byte order of UTF-8, as Go's sort.Strings orders the official Go SDK's query keys. */
+const compareUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a.toWellFormed()), Buffer.from(b.toWellFormed()));
 
 /**
- * Step 2, CanonicalQueryString: keys sorted, repeated keys sorted by value, key and value
- * encoded, `k=v` joined by `&`; empty when there is no query.
+ * Step 2, CanonicalQueryString: keys sorted, repeated keys sorted by value (both as decoded UTF-8
+ * bytes, before encoding, as the SDKs do), key and value encoded, `k=v` joined by `&`; empty when
+ * there is no query.
  */
 export function canonicalQueryString(pairs: ReadonlyArray<readonly [string, string]>): string {
-  return pairs
-    .map(([k, v]) => [encodeRfc3986(k), encodeRfc3986(v)] as const)
-    .sort(([ka, va], [kb, vb]) => compareCodeUnits(ka, kb) || compareCodeUnits(va, vb))
-    .map(([k, v]) => `${k}=${v}`)
+  return [...pairs]
+    .sort(([ka, va], [kb, vb]) => compareUtf8(ka, kb) || compareUtf8(va, vb))
+    .map(([k, v]) => `${encodeRfc3986(k)}=${encodeRfc3986(v)}`)
     .join("&");
 }
 
