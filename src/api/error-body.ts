@@ -18,7 +18,7 @@ const MAX_MESSAGE = 300;
 export function redact(text: string): string {
   return text
     .replace(/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g, "[redacted PEM]")
-    .replace(/[0-9a-fA-F]{32,}/g, "[redacted]")
+    .replace(/[0-9a-fA-F]{40,}/g, "[redacted]") // SHA-1 and longer: signatures, hashes (a 32-hex project id stays)
     .replace(/[A-Za-z0-9+/_-]{40,}={0,2}/g, "[redacted]");
 }
 

@@ -1,0 +1,546 @@
+/**
+ * The failure modes of issue 4, as one typed table: faults.test.ts runs every row against the
+ * emulator, hostile-input.test.ts every hostile input, and doc.test.ts checks that
+ * docs/reliability.md shows exactly these rows as rendered at the end of this file, so the
+ * published tables cannot drift.
+ */
+import { createHash } from "node:crypto";
+import type { FaultSpec } from "../../src/emulator";
+import type { RetryOptions } from "../../src/api/retry";
+
+/**
+ * Every row's client starts from these options: small, real bounds, so the time a failing call
+ * may take is a number the test can assert.
+ */
+export const BASE_TIMEOUT_MS = 2_000; // 2 s per attempt
+export const BASE_RETRY: Required<RetryOptions> = {
+  maxRetries: 3,
+  baseDelayMs: 10, // backoff ceilings 10, 20, 40 ms
+  maxDelayMs: 40,
+  totalBudgetMs: 5_000, // 5 s for a whole call
+};
+
+export interface FaultSetup {
+  /** Faults queued on the emulator, built when the row runs (an HTTP-date needs the current time). */
+  faults?: () => FaultSpec[];
+  /** Per-attempt timeout of this row's client. @default BASE_TIMEOUT_MS */
+  timeoutMs?: number;
+  /** Which credentials the client signs with. @default "valid" */
+  credentials?: "valid" | "wrong-secret-key" | "none";
+  /** A project or cluster the emulator does not have. */
+  unknown?: "project" | "cluster";
+  /** How far the emulator's clock runs ahead of the client's. */
+  serverClockSkewMs?: number;
+}
+
+export type ExpectedOutcome =
+  | {
+      outcome: "recovers";
+      /** Statuses the emulator recorded, in order (0: the connection was reset before any headers). */
+      statuses: number[];
+      /** Certificates the emulator minted, abandoned attempts included. */
+      mints: number;
+      /** A wait the client must have honoured (Retry-After). */
+      minElapsedMs?: number;
+    }
+  | {
+      outcome: "fails";
+      /** `CceApiError.code`, or the code of the error thrown instead. */
+      code: "CCE_API_ERROR" | "CCE_NETWORK_ERROR" | "CCE_INVALID_RESPONSE" | "CCE_NO_CREDENTIALS";
+      status?: number;
+      apiCode?: string;
+      /** The exact `X-Request-Id` a fault sends, or "server" for an id the emulator generated. */
+      requestId?: string | "server";
+      /** Attempts made; every attempt is one request in the emulator's log. */
+      attempts: number;
+      /** Certificates the emulator minted, abandoned attempts included. @default 0 */
+      mints?: number;
+      /** Substrings of the error message, beyond the status, code and request id checked for every row. */
+      message: string[];
+      /** The distinct dotted paths of `CceApiError.issues`, for a response that failed validation. */
+      issues?: string[];
+    };
+
+export interface FailureMode {
+  fault: string;
+  setup: FaultSetup;
+  expected: ExpectedOutcome;
+  /** What the package does, as the docs table prints it. */
+  behaviour: string;
+  /** Set while the package does not yet do what `behaviour` says: the row's test fails until the fix lands. */
+  knownBug?: string;
+}
+
+// ---- a response shaped like CCE's, for the wrong-shape rows and the property tests ----
+
+/** `EC PRIVATE KEY`, assembled at run time so that no key header appears literally in the repository. */
+export const PRIVATE_KEY_LABEL = ["EC", "PRIVATE", "KEY"].join(" ");
+
+/** Deterministic filler bytes, so the table and its messages are the same on every run. */
+function filler(seed: string, length: number): Buffer {
+  const chunks: Buffer[] = [];
+  for (let i = 0; chunks.length * 64 < length; i++) chunks.push(createHash("sha512").update(`${seed}:${i}`).digest());
+  return Buffer.concat(chunks).subarray(0, length);
+}
+
+/** A PEM block around `body`, wrapped at 64 columns as OpenSSL writes it. */
+export function pemBlock(label: string, body: Buffer): string {
+  const lines = body.toString("base64").match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+}
+
+/** A kubeconfig `*-data` value: base64 of a PEM block (not a real certificate or key). */
+export function pemData(label: string, seed: string): string {
+  return Buffer.from(pemBlock(label, filler(seed, 300))).toString("base64");
+}
+
+/** A clustercert response of the no-EIP shape, valid for the schema (the certificates are filler). */
+export function cceResponse(): Record<string, unknown> {
+  return {
+    kind: "Config",
+    apiVersion: "v1",
+    preferences: {},
+    clusters: [
+      {
+        name: "internalCluster",
+        cluster: { server: "https://192.168.1.7:5443", "certificate-authority-data": pemData("CERTIFICATE", "ca") },
+      },
+    ],
+    users: [
+      {
+        name: "user",
+        user: { "client-certificate-data": pemData("CERTIFICATE", "cert"), "client-key-data": pemData(PRIVATE_KEY_LABEL, "key") },
+      },
+    ],
+    contexts: [{ name: "internal", context: { cluster: "internalCluster", user: "user" } }],
+    "current-context": "internal",
+  };
+}
+
+function withUser(user: Record<string, unknown>): Record<string, unknown> {
+  const body = cceResponse();
+  const [first] = body["users"] as Array<{ name: string; user: Record<string, unknown> }>;
+  body["users"] = [{ ...first, user: { ...first!.user, ...user } }];
+  return body;
+}
+
+const cceError = (errorCode: string, errorMessage: string) => ({ errorCode, errorMessage });
+const POST_CERT = { method: "POST", path: "/clustercert" } as const;
+const HTML_PAGE = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
+
+// ---- the table ----
+
+export const FAILURE_MODES: readonly FailureMode[] = [
+  // Transient: retried within the budget.
+  {
+    fault: "429 with Retry-After in seconds",
+    setup: {
+      faults: () => [{ ...POST_CERT, status: 429, headers: { "Retry-After": "1" }, body: cceError("CCE.01429002", "locked") }],
+    },
+    expected: { outcome: "recovers", statuses: [429, 200], mints: 1, minElapsedMs: 950 },
+    behaviour: "waits the 1 s the server asked for, retries, and mints one certificate",
+  },
+  {
+    fault: "429 with Retry-After as an HTTP-date",
+    setup: {
+      faults: () => [
+        {
+          ...POST_CERT,
+          status: 429,
+          headers: { "Retry-After": new Date(Date.now() + 2_000).toUTCString() },
+          body: cceError("CCE.02429001", "throttled"),
+        },
+      ],
+    },
+    // An HTTP-date has whole seconds: 2 s ahead is at least 1 s ahead.
+    expected: { outcome: "recovers", statuses: [429, 200], mints: 1, minElapsedMs: 900 },
+    behaviour: "waits until that date, retries, and mints one certificate",
+  },
+  {
+    fault: "429 without Retry-After, twice",
+    setup: { faults: () => [{ ...POST_CERT, status: 429, times: 2, body: cceError("CCE.01429002", "locked") }] },
+    expected: { outcome: "recovers", statuses: [429, 429, 200], mints: 1 },
+    behaviour: "backs off exponentially with full jitter, retries, and mints one certificate",
+  },
+  ...[500, 502, 503, 504].map(
+    (status): FailureMode => ({
+      fault: `${status} once`,
+      setup: { faults: () => [{ ...POST_CERT, status }] },
+      expected: { outcome: "recovers", statuses: [status, 200], mints: 1 },
+      behaviour: "retries after a backoff and mints one certificate",
+    }),
+  ),
+  {
+    fault: "HTML error page from a proxy (502, text/html)",
+    setup: { faults: () => [{ ...POST_CERT, status: 502, headers: { "Content-Type": "text/html" }, body: HTML_PAGE }] },
+    expected: { outcome: "recovers", statuses: [502, 200], mints: 1 },
+    behaviour: "retries a 5xx whatever its body, and mints one certificate",
+  },
+  {
+    fault: "connection reset before the headers",
+    setup: { faults: () => [{ ...POST_CERT, reset: "before-headers" }] },
+    expected: { outcome: "recovers", statuses: [0, 200], mints: 1 },
+    behaviour: "treats it as a network error, retries, and mints one certificate",
+  },
+  {
+    fault: "connection reset after the headers (200 announced, no body)",
+    setup: { faults: () => [{ ...POST_CERT, reset: "after-headers" }] },
+    expected: { outcome: "recovers", statuses: [200, 200], mints: 1 },
+    behaviour:
+      "treats the missing body as a network error and retries; the emulator minted nothing for the broken answer, so one certificate results (a real server that had minted would leave one orphan)",
+  },
+  {
+    fault: "truncated body (Content-Length larger than what arrives)",
+    setup: { faults: () => [{ ...POST_CERT, status: 200, truncate: true }] },
+    expected: { outcome: "recovers", statuses: [200, 200], mints: 1 },
+    behaviour: "treats the short body as a network error, retries, and mints one certificate",
+  },
+  {
+    fault: "a response slower than the timeout, once",
+    setup: { timeoutMs: 300, faults: () => [{ ...POST_CERT, delayMs: 1_500 }] },
+    expected: { outcome: "recovers", statuses: [200, 200], mints: 2 },
+    behaviour:
+      "aborts the attempt at timeoutMs and retries, which succeeds; the server still completes the abandoned attempt, so 2 certificates are minted and one is never delivered (CCE has no idempotency key; the orphan expires unused)",
+  },
+  // Transient, but never ending: bounded failure.
+  {
+    fault: "500 on every attempt",
+    setup: { faults: () => [{ ...POST_CERT, status: 500, times: 10, headers: { "X-Request-Id": "fault-500" } }] },
+    expected: {
+      outcome: "fails",
+      code: "CCE_API_ERROR",
+      status: 500,
+      apiCode: "CCE.01500001",
+      requestId: "fault-500",
+      attempts: 4,
+      message: ["4 attempts", "the API failed; try again later"],
+    },
+    behaviour: "gives up after maxRetries (3) retries, within the call's time bound, naming the status, code, request id and attempts",
+  },
+  {
+    fault: "429 whose Retry-After exceeds the call's budget",
+    setup: {
+      faults: () => [
+        { ...POST_CERT, status: 429, headers: { "Retry-After": "3600", "X-Request-Id": "fault-429" }, body: cceError("CCE.01429002", "locked") },
+      ],
+    },
+    expected: {
+      outcome: "fails",
+      code: "CCE_API_ERROR",
+      status: 429,
+      apiCode: "CCE.01429002",
+      requestId: "fault-429",
+      attempts: 1,
+      message: ["the API is throttling"],
+    },
+    behaviour: "fails at once rather than sleep past its total budget (totalBudgetMs, 2 min by default)",
+  },
+  {
+    fault: "connection reset on every attempt",
+    setup: { faults: () => [{ ...POST_CERT, reset: "before-headers", times: 10 }] },
+    expected: { outcome: "fails", code: "CCE_NETWORK_ERROR", attempts: 4, message: ["network error ECONNRESET after 4 attempts"] },
+    behaviour: "gives up after maxRetries retries with a network error that names the error code and the attempts",
+  },
+  {
+    fault: "every response slower than the timeout",
+    setup: { timeoutMs: 200, faults: () => [{ ...POST_CERT, delayMs: 1_500, times: 4 }] },
+    expected: {
+      outcome: "fails",
+      code: "CCE_NETWORK_ERROR",
+      attempts: 4,
+      mints: 4,
+      message: ["timed out (200 ms per attempt) after 4 attempts"],
+    },
+    behaviour:
+      "gives up after maxRetries retries, each cut at timeoutMs; the server still completes every abandoned attempt (4 certificates minted, none delivered)",
+  },
+  // Permanent: answered, so not retried.
+  {
+    fault: "invalid JSON with status 200",
+    setup: {
+      faults: () => [{ ...POST_CERT, status: 200, headers: { "X-Request-Id": "fault-json" }, body: '{"kind":"Config","clusters":[' }],
+    },
+    expected: {
+      outcome: "fails",
+      code: "CCE_INVALID_RESPONSE",
+      status: 200,
+      requestId: "fault-json",
+      attempts: 1,
+      issues: ["(body)"],
+      message: ["returned HTTP 200 with a body that is not JSON"],
+    },
+    behaviour: "fails without retrying (a 2xx may have minted) and says the body is not JSON",
+  },
+  {
+    fault: "HTML page with status 200 from a proxy",
+    setup: {
+      faults: () => [
+        { ...POST_CERT, status: 200, headers: { "Content-Type": "text/html", "X-Request-Id": "fault-html" }, body: HTML_PAGE },
+      ],
+    },
+    expected: {
+      outcome: "fails",
+      code: "CCE_INVALID_RESPONSE",
+      status: 200,
+      requestId: "fault-html",
+      attempts: 1,
+      issues: ["(body)"],
+      message: ["body that is not JSON"],
+    },
+    behaviour: "fails without retrying and says the body is not JSON, never quoting it",
+  },
+  {
+    fault: "wrong shape: `users` missing",
+    setup: {
+      faults: () => {
+        const body = cceResponse();
+        delete body["users"];
+        return [{ ...POST_CERT, status: 200, headers: { "X-Request-Id": "fault-users" }, body }];
+      },
+    },
+    expected: {
+      outcome: "fails",
+      code: "CCE_INVALID_RESPONSE",
+      status: 200,
+      requestId: "fault-users",
+      attempts: 1,
+      issues: ["users"],
+      message: ["returned an invalid response: users "],
+    },
+    behaviour: "fails without retrying and names the missing field",
+  },
+  {
+    fault: "wrong shape: `clusters` empty",
+    setup: { faults: () => [{ ...POST_CERT, status: 200, headers: { "X-Request-Id": "fault-clusters" }, body: { ...cceResponse(), clusters: [] } }] },
+    expected: {
+      outcome: "fails",
+      code: "CCE_INVALID_RESPONSE",
+      status: 200,
+      requestId: "fault-clusters",
+      attempts: 1,
+      issues: ["clusters", "contexts.0.context.cluster"],
+      message: ["clusters is empty"],
+    },
+    behaviour: "fails without retrying, saying clusters is empty and that the context names no cluster",
+  },
+  {
+    fault: "wrong shape: `client-certificate-data` not base64",
+    setup: {
+      faults: () => [
+        { ...POST_CERT, status: 200, headers: { "X-Request-Id": "fault-b64" }, body: withUser({ "client-certificate-data": "not base64!" }) },
+      ],
+    },
+    expected: {
+      outcome: "fails",
+      code: "CCE_INVALID_RESPONSE",
+      status: 200,
+      requestId: "fault-b64",
+      attempts: 1,
+      issues: ["users.0.user.client-certificate-data"],
+      message: ["users.0.user.client-certificate-data is not base64"],
+    },
+    behaviour: "fails without retrying and names the field",
+  },
+  {
+    fault: "wrong shape: a certificate that is not PEM",
+    setup: {
+      faults: () => [
+        {
+          ...POST_CERT,
+          status: 200,
+          headers: { "X-Request-Id": "fault-pem" },
+          body: withUser({ "client-certificate-data": Buffer.from("a certificate, honestly").toString("base64") }),
+        },
+      ],
+    },
+    expected: {
+      outcome: "fails",
+      code: "CCE_INVALID_RESPONSE",
+      status: 200,
+      requestId: "fault-pem",
+      attempts: 1,
+      issues: ["users.0.user.client-certificate-data"],
+      message: ["users.0.user.client-certificate-data is not base64 of a PEM block"],
+    },
+    behaviour: "fails without retrying and names the field (base64 vs PEM confusion, huaweicloud #2359)",
+  },
+  {
+    fault: "401 signature failure (wrong secret key)",
+    setup: { credentials: "wrong-secret-key" },
+    expected: {
+      outcome: "fails",
+      code: "CCE_API_ERROR",
+      status: 401,
+      apiCode: "APIGW.0301",
+      requestId: "server",
+      attempts: 1,
+      message: ["verify aksk signature fail", "check the access key pair or token"],
+    },
+    behaviour: "fails at once, not retried, with a hint to check the key pair and the clock",
+  },
+  {
+    fault: "403",
+    setup: {
+      faults: () => [{ ...POST_CERT, status: 403, headers: { "X-Request-Id": "fault-403" }, body: cceError("CCE.01403001", "Forbidden") }],
+    },
+    expected: {
+      outcome: "fails",
+      code: "CCE_API_ERROR",
+      status: 403,
+      apiCode: "CCE.01403001",
+      requestId: "fault-403",
+      attempts: 1,
+      message: ["cce:cluster:generateClientCredential"],
+    },
+    behaviour: "fails at once, not retried, naming the IAM action the user needs",
+  },
+  {
+    fault: "404 for the project",
+    setup: { unknown: "project" },
+    expected: {
+      outcome: "fails",
+      code: "CCE_API_ERROR",
+      status: 404,
+      apiCode: "CCE.01404001",
+      requestId: "server",
+      attempts: 1,
+      message: ["check clusterId, projectId and the region or endpoint"],
+    },
+    behaviour: "fails at once, not retried, pointing at clusterId, projectId and the endpoint",
+  },
+  {
+    fault: "404 for the cluster",
+    setup: { unknown: "cluster" },
+    expected: {
+      outcome: "fails",
+      code: "CCE_API_ERROR",
+      status: 404,
+      apiCode: "CCE.01404001",
+      requestId: "server",
+      attempts: 1,
+      message: ["not found", "check clusterId"],
+    },
+    behaviour: "fails at once, not retried, pointing at clusterId, projectId and the endpoint",
+  },
+  {
+    fault: "clock skew beyond 15 minutes (server 20 min ahead)",
+    setup: { serverClockSkewMs: 20 * 60_000 },
+    expected: {
+      outcome: "fails",
+      code: "CCE_API_ERROR",
+      status: 401,
+      apiCode: "APIGW.0301",
+      requestId: "server",
+      attempts: 1,
+      message: ["X-Sdk-Date is more than 15 minutes", "clock is within 15 minutes"],
+    },
+    behaviour: "fails at once, not retried, saying the request expired and that the clock must be within 15 minutes",
+  },
+  {
+    fault: "no credentials configured",
+    setup: { credentials: "none" },
+    expected: { outcome: "fails", code: "CCE_NO_CREDENTIALS", attempts: 0, message: ["HW_ACCESS_KEY", "HW_AUTH_TOKEN"] },
+    // Found by this table: credentials were once resolved inside each attempt, so a CredentialsError
+    // was retried as a network error and lost its list of places looked at (fixed in 75c14b0).
+    behaviour: "fails before any request with a CredentialsError naming every place it looked",
+  },
+];
+
+// ---- hostile and bad inputs, refused by check before any request ----
+
+export interface HostileInput {
+  /** The input `check` must name. */
+  input: string;
+  /** How the docs list the value. */
+  label: string;
+  /** The inputs to merge over a valid set; `endpoint` is the emulator's URL. */
+  news: (endpoint: string) => Record<string, unknown>;
+  /** Set while `check` does not yet refuse it: the row's test fails until the fix lands. */
+  knownBug?: string;
+}
+
+const TEN_KB = "x".repeat(10_240);
+const HOSTILE_IDS: Array<[string, string]> = [
+  ["`../`", "../../../etc"],
+  ["`?`", "abc?x=1"],
+  ["`#`", "abc#frag"],
+  ["`%2F`", "abc%2Fdef"],
+  ["a space", "abc def"],
+  ["unicode", "集群-ü"],
+  ["a 10 kB string", TEN_KB],
+];
+
+export const HOSTILE_INPUTS: readonly HostileInput[] = [
+  ...HOSTILE_IDS.map(([label, value]): HostileInput => ({ input: "clusterId", label, news: () => ({ clusterId: value }) })),
+  ...HOSTILE_IDS.map(([label, value]): HostileInput => ({ input: "projectId", label, news: () => ({ projectId: value }) })),
+  {
+    input: "endpoint",
+    label: "credentials in the URL (`http://user:pass@127.0.0.1:PORT`)",
+    news: (endpoint) => ({ endpoint: endpoint.replace("://", "://user:pass@") }),
+  },
+  { input: "endpoint", label: "`http:` to a non-loopback host", news: () => ({ endpoint: "http://cce.ap-southeast-1.myhuaweicloud.com" }) },
+  { input: "endpoint", label: "`http:` to a private address", news: (endpoint) => ({ endpoint: endpoint.replace("127.0.0.1", "10.0.0.1") }) },
+  { input: "endpoint", label: "unsupported scheme `ftp:`", news: (endpoint) => ({ endpoint: endpoint.replace("http:", "ftp:") }) },
+  { input: "endpoint", label: "unsupported scheme `file:`", news: () => ({ endpoint: "file:///etc/passwd" }) },
+  { input: "endpoint", label: "a query string", news: (endpoint) => ({ endpoint: `${endpoint}/?x=1` }) },
+  { input: "endpoint", label: "not a URL", news: () => ({ endpoint: "cce.ap-southeast-1" }) },
+  { input: "duration", label: "`0`", news: () => ({ duration: 0 }) },
+  { input: "duration", label: "`-2`", news: () => ({ duration: -2 }) },
+  { input: "duration", label: "`1.5`", news: () => ({ duration: 1.5 }) },
+  { input: "duration", label: '`"30"` (a string)', news: () => ({ duration: "30" }) },
+  { input: "duration", label: "`10^9`", news: () => ({ duration: 1e9 }) },
+  { input: "duration", label: "`NaN`", news: () => ({ duration: NaN }) },
+  { input: "expireAt", label: "in the past", news: () => ({ expireAt: "2001-01-01T00:00:00Z" }) },
+  { input: "expireAt", label: "less than 15 minutes ahead", news: () => ({ expireAt: new Date(Date.now() + 5 * 60_000).toISOString() }) },
+  { input: "expireAt", label: "unparseable (`next tuesday`)", news: () => ({ expireAt: "next tuesday" }) },
+  {
+    input: "expireAt",
+    label: "a day that does not exist (`2031-02-30`)",
+    // Found by this table: Date.parse rolled 2031-02-30 over to 2031-03-02, and check sent that (fixed in 75c14b0).
+    news: () => ({ expireAt: "2031-02-30T00:00:00Z" }),
+  },
+  { input: "expireAt", label: "set together with duration", news: () => ({ duration: 30, expireAt: "2099-01-01T00:00:00Z" }) },
+  { input: "context", label: "unknown (`public`)", news: () => ({ context: "public" }) },
+  { input: "context", label: "wrong case (`External`)", news: () => ({ context: "External" }) },
+];
+
+// ---- the tables of docs/reliability.md ----
+
+/** A markdown table cell: pipes escaped, one line. */
+export const markdownCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function asserted(mode: FailureMode): string {
+  const e = mode.expected;
+  if (e.outcome === "recovers") {
+    const statuses = e.statuses.map((s) => (s === 0 ? "reset" : String(s))).join(" → ");
+    return `recovers (${statuses}), ${plural(e.mints, "certificate")} minted`;
+  }
+  const what = e.status !== undefined ? `HTTP ${e.status}${e.apiCode ? ` ${e.apiCode}` : ""}` : e.code;
+  const parts = [`fails: ${what}`, e.attempts === 0 ? "no request" : plural(e.attempts, "attempt")];
+  if (e.requestId !== undefined) parts.push("request id in the message");
+  if (e.issues) parts.push(`issues at ${e.issues.map((p) => `\`${p}\``).join(", ")}`);
+  if (e.mints) parts.push(`${plural(e.mints, "certificate")} minted`);
+  return parts.join(", ");
+}
+
+/** The "Tested failure modes" table of docs/reliability.md. */
+export function failureModesTable(): string {
+  const rows = FAILURE_MODES.map((mode) => {
+    const bug = mode.knownBug ? ` **Known bug, test fails until fixed:** ${mode.knownBug}.` : "";
+    return `| ${markdownCell(mode.fault)} | ${markdownCell(`${mode.behaviour}. Asserted: ${asserted(mode)}.${bug}`)} | \`faults.test.ts\` › ${markdownCell(mode.fault)} |`;
+  });
+  return ["| Fault | What the package does | Test that proves it |", "|---|---|---|", ...rows].join("\n");
+}
+
+/** The hostile inputs table of docs/reliability.md. */
+export function hostileInputsTable(): string {
+  const inputs = [...new Set(HOSTILE_INPUTS.map((row) => row.input))];
+  const rows = inputs.map((input) => {
+    const values = HOSTILE_INPUTS.filter((row) => row.input === input).map((row) =>
+      row.knownBug ? `${row.label} (**known bug, test fails until fixed:** ${row.knownBug})` : row.label,
+    );
+    return `| \`${input}\` | ${markdownCell(values.join("; "))} | \`hostile-input.test.ts\` › ${input}: … |`;
+  });
+  return ["| Input | Refused values | Test that proves it |", "|---|---|---|", ...rows].join("\n");
+}
