@@ -76,6 +76,21 @@ describe("create", () => {
     expect(outs.clusters.find((c) => c.name === "externalCluster")?.certificateAuthorityData).toBeUndefined();
   });
 
+  test("an external context on a cluster without an EIP fails before minting", async () => {
+    const before = emulator.mintCount();
+    const inputs = await checked({ clusterId: DEFAULT_CLUSTER_ID, context: "externalTLSVerify" });
+    await expect(operations.create(inputs)).rejects.toThrow(
+      `context: "externalTLSVerify" needs an EIP bound to cluster ${DEFAULT_CLUSTER_ID}, which lists only internal endpoints`,
+    );
+    expect(emulator.mintCount()).toBe(before);
+  });
+
+  test("an external context on a cluster with an EIP is the current context", async () => {
+    const { outs } = await created({ clusterId: EIP_CLUSTER_ID, context: "external" });
+    expect(outs.currentContext).toBe("external");
+    expect(outs.clusters.find((c) => c.server === outs.server)?.insecureSkipTlsVerify).toBe(true);
+  });
+
   test("the legacy GET mints through the discarded call", async () => {
     emulator.clearRequests();
     const { outs } = await created({ clusterId: DEFAULT_CLUSTER_ID, useLegacyGet: true });

@@ -59,7 +59,13 @@ export type ClusterCertResponse = z.infer<typeof clusterCertResponse>;
 /** `GET .../clusters/{id}`: only what the provider reads. */
 export const clusterShowResponse = z.looseObject({
   metadata: z.looseObject({ uid: z.string().optional(), name: z.string().optional() }).optional(),
-  status: z.looseObject({ phase: z.string().optional() }).optional(),
+  status: z
+    .looseObject({
+      phase: z.string().optional(),
+      /** `{url, type}`; an EIP-bound cluster lists a `type: "External"` entry. */
+      endpoints: z.array(z.looseObject({ url: z.string().optional(), type: z.string().optional() })).optional(),
+    })
+    .optional(),
 });
 
 export type ClusterShowResponse = z.infer<typeof clusterShowResponse>;

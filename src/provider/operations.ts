@@ -5,7 +5,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { CceClient } from "../api/client";
-import { CceApiError } from "../errors";
+import { CceApiError, InvalidInputError } from "../errors";
 import {
   EMPTY_CONFIG,
   resolveCredentials,
@@ -36,9 +36,26 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   return { inputs, failures };
 }
 
+/**
+ * An external context exists only on a cluster with an EIP. Asking first costs one read and
+ * saves a certificate that would be minted, then refused, and never revocable on its own.
+ */
+async function assertContextAvailable(client: CceClient, inputs: CheckedInputs): Promise<void> {
+  if (inputs.context !== "external" && inputs.context !== "externalTLSVerify") return;
+  const endpoints = (await client.getCluster(inputs.clusterId)).status?.endpoints;
+  if (endpoints && endpoints.length > 0 && !endpoints.some((e) => /external/i.test(e.type ?? ""))) {
+    throw new InvalidInputError(
+      "context",
+      `${JSON.stringify(inputs.context)} needs an EIP bound to cluster ${inputs.clusterId}, which lists only internal endpoints; ` +
+        "bind an EIP or use context auto or internal (nothing was minted)",
+    );
+  }
+}
+
 /** Mints one certificate: `POST` with `duration` or `expire_at`, or the discarded `GET`. */
 async function mint(inputs: CheckedInputs): Promise<{ id: string; outs: CertificateOutputs }> {
   const client = clientFor(inputs);
+  await assertContextAvailable(client, inputs);
   const issued = inputs.useLegacyGet
     ? await client.getClusterCertificateLegacy(inputs.clusterId)
     : await client.createClusterCertificate(inputs.clusterId, {
