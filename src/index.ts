@@ -19,6 +19,16 @@ export { renderKubeconfig } from "./kubeconfig/render";
 export type { ContextChoice } from "./kubeconfig/render";
 
 export { startEmulator } from "./emulator";
-export type { Emulator, EmulatorCluster, EmulatorCredential, EmulatorOptions, EmulatorProject, FaultSpec } from "./emulator";
+export type {
+  Emulator,
+  EmulatorCluster,
+  EmulatorCredential,
+  EmulatorOptions,
+  EmulatorProject,
+  FaultSpec,
+  IssuedCertificate,
+  RecordedRequest,
+} from "./emulator";
+// The emulator's default ids are at "pulumi-cce-kubeconfig/emulator", beside the rest of its surface.
 // The provider's operations (provider/operations) are not exported: only the serialized shim
 // reaches them, by module path, and their signatures follow Pulumi's host, not this package.

@@ -1,0 +1,53 @@
+/** The package's contract: the names issue #2 gives, and the types programs rely on. */
+import type * as pulumi from "@pulumi/pulumi";
+import * as api from "../src";
+
+test("src/index.ts exports exactly the public names", () => {
+  expect(Object.keys(api).sort()).toEqual(
+    [
+      "CceApiError",
+      "CceClient",
+      "CceKubeconfigError",
+      "ClusterCertificate",
+      "CredentialsError",
+      "InvalidInputError",
+      "KubeconfigError",
+      "clusterCertificateProvider",
+      "formatExpireAt",
+      "renderKubeconfig",
+      "signRequest",
+      "startEmulator",
+    ].sort(),
+  );
+});
+
+test("the provider implements every operation the host calls", () => {
+  for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"] as const) {
+    expect(typeof api.clusterCertificateProvider[method]).toBe("function");
+  }
+});
+
+test("every error is a CceKubeconfigError with a stable code", () => {
+  const errors = [
+    new api.CceApiError("m", { method: "GET", path: "/p", status: 404 }),
+    new api.CredentialsError("m"),
+    new api.InvalidInputError("clusterId", "m"),
+    new api.KubeconfigError("m"),
+  ];
+  expect(errors.map((e) => [e instanceof api.CceKubeconfigError, e.name, e.code])).toEqual([
+    [true, "CceApiError", "CCE_API_ERROR"],
+    [true, "CredentialsError", "CCE_NO_CREDENTIALS"],
+    [true, "InvalidInputError", "CCE_INVALID_INPUT"],
+    [true, "KubeconfigError", "CCE_KUBECONFIG_INVALID"],
+  ]);
+});
+
+// Type-level: these lines fail to compile if the promised output types change.
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const assertType = <T extends true>(): T | undefined => undefined;
+assertType<Equals<api.ClusterCertificate["kubeconfig"], pulumi.Output<string>>>();
+assertType<Equals<api.ClusterCertificate["expiresAt"], pulumi.Output<string>>>();
+assertType<Equals<api.ClusterCertificate["clusterId"], pulumi.Output<string>>>();
+assertType<Equals<api.ClusterCertificate["contexts"], pulumi.Output<api.KubeconfigContext[]>>>();
+assertType<Equals<api.ClusterCertificateArgs["context"], pulumi.Input<api.ContextChoice> | undefined>>();
+assertType<Equals<api.ContextChoice, "auto" | "internal" | "external" | "externalTLSVerify">>();
