@@ -3,7 +3,7 @@
  */
 import { Dispatcher, EnvHttpProxyAgent, request } from "undici";
 import type { z } from "zod";
-import { CceApiError, InvalidInputError } from "../errors";
+import { CceApiError, InvalidInputError, type CceApiErrorDetails } from "../errors";
 import { signRequest } from "../signing";
 import type { CceCredentials } from "../config/settings";
 import { checkEndpoint } from "../config/endpoint";
@@ -78,6 +78,9 @@ const HINTS: Record<number, string> = {
   429: "the API is throttling; try again later",
 };
 
+/** Builds the error of one call: the message is prefixed with `CCE <method> <path>`. */
+type Fail = (message: string, details: Omit<CceApiErrorDetails, "method" | "path">) => CceApiError;
+
 interface Attempt {
   status: number;
   text: string;
@@ -133,7 +136,7 @@ export class CceClient {
     // Resolved once, outside the retry loop: missing credentials are not a transient failure.
     const credentials =
       typeof this.options.credentials === "function" ? await this.options.credentials() : this.options.credentials;
-    const fail = (message: string, details: Partial<ConstructorParameters<typeof CceApiError>[1]>) =>
+    const fail: Fail = (message, details) =>
       new CceApiError(`CCE ${method} ${path} ${message}`, { method, path, ...details });
 
     for (let attempt = 1; ; attempt++) {
@@ -175,7 +178,7 @@ export class CceClient {
   private validate<S extends z.ZodType>(
     result: Attempt,
     schema: S,
-    fail: (m: string, d: Partial<ConstructorParameters<typeof CceApiError>[1]>) => CceApiError,
+    fail: Fail,
     attempts: number,
   ): z.infer<S> {
     let json: unknown;
