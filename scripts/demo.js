@@ -30,7 +30,7 @@ async function main() {
   }).trim().split("\n").at(-1) ?? "";
 
   const work = mkdtempSync(path.join(tmpdir(), "cce-demo-"));
-  const env = engineEnv(binDir, path.join(work, "pulumi-home"));
+  const env = engineEnv([binDir], path.join(work, "pulumi-home"));
   /** @type {{ stop(): Promise<void> } | undefined} */
   let emulator;
   const cloud = Boolean(

@@ -6,7 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildPackage, installProgram, packPackage } from "./helpers/packed-program";
+import { buildPackage, installProgram, KUBERNETES_SDK_VERSION, packPackage } from "./helpers/packed-program";
 
 export default async function globalSetup(): Promise<void> {
   buildPackage();
@@ -14,5 +14,7 @@ export default async function globalSetup(): Promise<void> {
   const tarball = packPackage(join(work, "pack"));
   process.env["CCE_TEST_WORK_DIR"] = work;
   process.env["CCE_TEST_TARBALL"] = tarball;
-  process.env["CCE_TEST_PROGRAM_DIR"] = installProgram(tarball, mkdtempSync(join(work, "program-")));
+  process.env["CCE_TEST_PROGRAM_DIR"] = installProgram(tarball, mkdtempSync(join(work, "program-")), [
+    `@pulumi/kubernetes@${KUBERNETES_SDK_VERSION}`,
+  ]);
 }

@@ -1,10 +1,11 @@
 /** Types of program.js, for the TypeScript tests that use it. */
 export declare const REPO_ROOT: string;
 export declare const PULUMI_SDK_VERSION: string;
+export declare const KUBERNETES_SDK_VERSION: string;
 export declare function buildPackage(): void;
 export declare function packPackage(destination: string): string;
-export declare function installProgram(tarball: string, dir?: string): string;
-export declare function engineEnv(binDir: string, home: string): NodeJS.ProcessEnv;
+export declare function installProgram(tarball: string, dir?: string, extra?: string[]): string;
+export declare function engineEnv(binDirs: string[], home: string): NodeJS.ProcessEnv;
 export interface StackSpec {
   programDir: string;
   programFile: string;
@@ -20,6 +21,8 @@ export interface StackResult {
   output?: string;
   changes?: Record<string, number>;
   changeSummary?: Record<string, number>;
+  /** The engine's steps for each resource URN, from preview and up. */
+  steps?: Record<string, string[]>;
   outputs?: Record<string, { value: unknown; secret: boolean }>;
   state?: string;
 }

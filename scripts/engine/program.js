@@ -11,6 +11,8 @@ const path = require("node:path");
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The SDK the package is built and tested against: the newest that supports Node 20. */
 const PULUMI_SDK_VERSION = "3.248.0";
+/** The @pulumi/kubernetes SDK of the engine tests; scripts/install-kubernetes-provider.sh builds its plugin. */
+const KUBERNETES_SDK_VERSION = "4.24.1";
 
 function buildPackage() {
   execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: REPO_ROOT, stdio: "inherit" });
@@ -28,23 +30,26 @@ function packPackage(/** @type {string} */ destination) {
   return path.join(destination, tarball);
 }
 
-/** Creates a program folder with the tarball and @pulumi/pulumi installed from npm. */
-function installProgram(/** @type {string} */ tarball, dir = mkdtempSync(path.join(tmpdir(), "cce-program-"))) {
+/** Creates a program folder with the tarball, @pulumi/pulumi and `extra` packages installed from npm. */
+function installProgram(/** @type {string} */ tarball, dir = mkdtempSync(path.join(tmpdir(), "cce-program-")), /** @type {string[]} */ extra = []) {
   writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "cce-program", private: true }));
   execFileSync(
     "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball, `@pulumi/pulumi@${PULUMI_SDK_VERSION}`],
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball, `@pulumi/pulumi@${PULUMI_SDK_VERSION}`, ...extra],
     { cwd: dir, stdio: ["ignore", "ignore", "inherit"] },
   );
   return dir;
 }
 
-/** Environment for the engine: the built CLI first on PATH, a private PULUMI_HOME, a local passphrase. */
-function engineEnv(/** @type {string} */ binDir, /** @type {string} */ home) {
+/**
+ * Environment for the engine: the built CLI (and plugins) first on PATH, where the engine takes
+ * plugins from before it would try to download them; a private PULUMI_HOME; a local passphrase.
+ */
+function engineEnv(/** @type {string[]} */ binDirs, /** @type {string} */ home) {
   mkdirSync(home, { recursive: true });
   return {
     ...process.env,
-    PATH: `${binDir}${path.delimiter}${process.env["PATH"] ?? ""}`,
+    PATH: [...binDirs, process.env["PATH"] ?? ""].join(path.delimiter),
     PULUMI_HOME: home,
     PULUMI_CONFIG_PASSPHRASE: process.env["PULUMI_CONFIG_PASSPHRASE"] ?? "cce-kubeconfig-local",
     PULUMI_SKIP_UPDATE_CHECK: "1",
@@ -77,4 +82,4 @@ function runStack(spec, env) {
   });
 }
 
-module.exports = { REPO_ROOT, PULUMI_SDK_VERSION, buildPackage, packPackage, installProgram, engineEnv, runStack };
+module.exports = { REPO_ROOT, PULUMI_SDK_VERSION, KUBERNETES_SDK_VERSION, buildPackage, packPackage, installProgram, engineEnv, runStack };

@@ -46,6 +46,14 @@ async function main(spec) {
   if (spec.config) await stack.setAllConfig(spec.config);
 
   let output = "";
+  /** The engine's step for each resource, by URN (e.g. same, update, replace). */
+  /** @type {Record<string, string[]>} */
+  const steps = {};
+  /** @param {any} event */
+  const onEvent = (event) => {
+    const meta = event.resourcePreEvent?.metadata;
+    if (meta) (steps[meta.urn] ??= []).push(meta.op);
+  };
   /** @param {string} text */
   const onOutput = (text) => {
     output += text;
@@ -53,12 +61,12 @@ async function main(spec) {
   };
   switch (spec.op) {
     case "preview": {
-      const r = await stack.preview({ onOutput });
-      return { output, changeSummary: r.changeSummary };
+      const r = await stack.preview({ onOutput, onEvent });
+      return { output, changeSummary: r.changeSummary, steps };
     }
     case "up": {
-      const r = await stack.up({ onOutput });
-      return { output, changes: r.summary.resourceChanges, outputs: r.outputs };
+      const r = await stack.up({ onOutput, onEvent });
+      return { output, changes: r.summary.resourceChanges, outputs: r.outputs, steps };
     }
     case "refresh": {
       const r = await stack.refresh({ onOutput });

@@ -9,13 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Emulator } from "../../src/emulator";
-import { DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, OTHER_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
+import { DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
 import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
 import { programDir } from "../helpers/program-dir";
 import { requireTool } from "../helpers/tools";
 
 jest.setTimeout(300_000);
 
+/** The cluster of the second certificate: with an EIP, so its context can move to another server. */
+const RENEWING_CLUSTER_ID = "2b8e4f6a-1c3d-4e5f-8a9b-0c1d2e3f4a5b";
 const AK = "AKE2ESTACKCONFIG0";
 const SK = "SKe2e-stack-config-secret-key-0000";
 let emulator: Emulator;
@@ -42,6 +44,7 @@ const value = (r: StackResult, key: string) => r.outputs?.[key]?.value as string
 
 beforeAll(async () => {
   emulator = await startTestEmulator({ credentials: [{ accessKey: AK, secretKey: SK }] });
+  await emulator.addCluster(DEFAULT_PROJECT_ID, { id: RENEWING_CLUSTER_ID, eip: true });
   work = mkdtempSync(join(tmpdir(), "cce-e2e-"));
   env = engineEnv(join(work, "pulumi-home"));
   mkdirSync(join(work, "state"));
@@ -141,27 +144,49 @@ test("5. changing context updates in place without minting", async () => {
   expect(emulator.mintCount()).toBe(1);
 });
 
-test("6. a certificate inside its renewal window is replaced by exactly one mint; its clusterId stays", async () => {
-  const extra = { "e2e:context": "internal", "e2e:renewingClusterId": OTHER_CLUSTER_ID };
+test("6. a certificate inside its renewal window is replaced by exactly one mint; a k8s.Provider pinned by clusterIdentifier is updated, never replaced", async () => {
+  const extra: Record<string, string> = { "e2e:context": "internal", "e2e:renewingClusterId": RENEWING_CLUSTER_ID };
   emulator.backdateCertificates(340); // a 365-day certificate with 25 days left: inside the 30-day window
   const first = await op("up", extra);
   emulator.backdateCertificates(0);
+  expect(first.changes).toEqual({ same: 2, create: 3 }); // the renewing certificate and two k8s.Providers
   expect(emulator.mintCount()).toBe(2);
   const oldExpiry = value(first, "renewingExpiresAt");
+
+  // Renewal replaces the certificate, so at preview its kubeconfig is unknown. The provider pinned
+  // by clusterIdentifier is planned as an update; the unpinned control would be replaced, and with
+  // it everything it manages.
+  const pinned = value(first, "k8sProviderUrn");
+  const unpinned = value(first, "unpinnedProviderUrn");
+  const renewingUrn = pinned.replace(/pulumi:providers:kubernetes::k8s$/, "pulumi-nodejs:dynamic/cce:ClusterCertificate::renewing");
+  const plan = await op("preview", extra);
+  expect(plan.steps?.[renewingUrn]).toContain("replace");
+  expect(plan.steps?.[pinned]).toEqual(["update"]);
+  expect(plan.steps?.[unpinned]).toContain("replace");
+  expect(emulator.mintCount()).toBe(2); // preview mints nothing, renewal or not
+
   const renewed = await op("up", extra);
-  expect(renewed.changes).toEqual({ same: 2, replace: 1 });
+  expect(renewed.steps?.[renewingUrn]).toContain("replace");
+  expect(renewed.steps?.[pinned]).toEqual(["update"]);
   expect(emulator.mintCount()).toBe(3);
   expect(Date.parse(value(renewed, "renewingExpiresAt"))).toBeGreaterThan(Date.parse(oldExpiry) + 300 * 86_400_000);
-  // The identity a k8s.Provider is given as clusterIdentifier does not move with the certificate.
   expect(value(renewed, "renewingClusterId")).toBe(value(first, "renewingClusterId"));
-  const settled = await op("up", extra);
-  expect(settled.changes).toEqual({ same: 3 });
+
+  // A context moving to another server: the pinned provider is updated, the unpinned control replaced.
+  const moved = await op("up", { ...extra, "e2e:renewingContext": "internal" });
+  expect(moved.steps?.[renewingUrn]).toEqual(["update"]);
+  expect(moved.steps?.[pinned]).toEqual(["update"]);
+  expect(moved.steps?.[unpinned]).toContain("replace");
+  expect(emulator.mintCount()).toBe(3);
+
+  const settled = await op("up", { ...extra, "e2e:renewingContext": "internal" });
+  expect(settled.changes).toEqual({ same: 5 });
   expect(emulator.mintCount()).toBe(3);
 });
 
 test("7. when the cluster is deleted, refresh removes its certificate from state", async () => {
-  emulator.deleteCluster(OTHER_CLUSTER_ID);
-  const result = await op("refresh", { "e2e:context": "internal", "e2e:renewingClusterId": OTHER_CLUSTER_ID });
+  emulator.deleteCluster(RENEWING_CLUSTER_ID);
+  const result = await op("refresh", { "e2e:context": "internal", "e2e:renewingClusterId": RENEWING_CLUSTER_ID, "e2e:renewingContext": "internal" });
   expect(result.changes).toMatchObject({ delete: 1 });
   expect(emulator.mintCount()).toBe(3);
 });
@@ -169,7 +194,7 @@ test("7. when the cluster is deleted, refresh removes its certificate from state
 test("8. destroy succeeds and neither mints nor revokes", async () => {
   emulator.clearRequests();
   const result = await op("destroy");
-  expect(result.changes).toMatchObject({ delete: 2 });
+  expect(result.changes).toEqual({ delete: 4 }); // the stack, the certificate and the two k8s.Providers
   expect([emulator.mintCount(), emulator.revokeCount()]).toEqual([3, 0]);
   expect(emulator.requests.filter((r) => r.path.includes("clustercert"))).toEqual([]);
 });

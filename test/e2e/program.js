@@ -1,5 +1,6 @@
 // The end-to-end program: copied into a folder where the packed package is installed.
 const pulumi = require("@pulumi/pulumi");
+const k8s = require("@pulumi/kubernetes");
 const { ClusterCertificate } = require("pulumi-cce-kubeconfig");
 
 const config = new pulumi.Config("e2e");
@@ -13,10 +14,26 @@ const cert = new ClusterCertificate("cert", {
 
 // A second certificate, on another cluster, for the renewal and deleted-cluster steps.
 const renewing = config.get("renewingClusterId")
-  ? new ClusterCertificate("renewing", { clusterId: config.require("renewingClusterId"), endpoint, duration: 365 })
+  ? new ClusterCertificate("renewing", {
+      clusterId: config.require("renewingClusterId"),
+      endpoint,
+      duration: 365,
+      context: config.get("renewingContext") ?? "auto",
+    })
   : undefined;
 
+// The Kubernetes provider a user builds from the renewing certificate: clusterIdentifier keeps it
+// (and whatever it manages) from being replaced when renewal changes the kubeconfig.
+const provider = renewing
+  ? new k8s.Provider("k8s", { kubeconfig: renewing.kubeconfig, clusterIdentifier: renewing.clusterId })
+  : undefined;
+
+// The control: without clusterIdentifier, a kubeconfig whose server changes replaces the provider.
+const unpinned = renewing ? new k8s.Provider("k8s-unpinned", { kubeconfig: renewing.kubeconfig }) : undefined;
+
 module.exports = {
+  k8sProviderUrn: provider?.urn,
+  unpinnedProviderUrn: unpinned?.urn,
   kubeconfig: cert.kubeconfig,
   clientKeyData: cert.clientKeyData,
   expiresAt: cert.expiresAt,

@@ -6,11 +6,17 @@ import { requireTool } from "./tools";
 export { runStack } from "../../scripts/engine/program";
 export type { StackResult, StackSpec } from "../../scripts/engine/program";
 
-/** The Pulumi CLI's folder; scripts/install-pulumi.sh builds it. Missing means a loud failure. */
-export function pulumiBinDir(): string {
-  return join(requireTool("pulumi", [join(REPO_ROOT, ".tools", "bin")]), "..");
+/**
+ * The folders of the Pulumi CLI and the Kubernetes provider plugin, which scripts/install-pulumi.sh
+ * and scripts/install-kubernetes-provider.sh build. Missing means a loud failure, never a skip.
+ */
+export function engineBinDirs(): string[] {
+  return [
+    join(requireTool("pulumi", [join(REPO_ROOT, ".tools", "bin")]), ".."),
+    join(requireTool("pulumi-resource-kubernetes", [join(REPO_ROOT, ".tools", "kubernetes-bin")]), ".."),
+  ];
 }
 
 export function engineEnv(home: string): NodeJS.ProcessEnv {
-  return env(pulumiBinDir(), home);
+  return env(engineBinDirs(), home);
 }
