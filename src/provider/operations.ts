@@ -79,7 +79,11 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
   if (typeof props["clientCertificateData"] !== "string") {
     const { inputs, failures } = checkInputs({}, props, stackConfig, process.env);
     if (failures.length > 0) {
-      throw new Error(`cannot adopt ${id}: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+      const [first, ...rest] = failures;
+      throw new InvalidInputError(
+        first!.property,
+        `${first!.reason} (adopting ${id})${rest.map((f) => `; ${f.property}: ${f.reason}`).join("")}`,
+      );
     }
     const minted = await mint(inputs);
     return { id: minted.id, props: minted.outs, inputs };
