@@ -34,18 +34,11 @@ PULUMI_MODULE_VERSION="v3.226.0"        # github.com/pulumi/pulumi/{pkg,sdk}/v3 
 # The version the plugin reports (version.Version and the embedded schema's version), without "v".
 PLUGIN_VERSION="4.24.1"
 
-log() { printf 'install-kubernetes-provider: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-repo_root="$(cd "$script_dir/.." && pwd -P)"
-
-cache_root="${PULUMI_CCE_TOOLS_CACHE:-${HOME:?HOME is not set}/.cache/pulumi-cce-kubeconfig}"
-mkdir -p "$cache_root"
-cache_root="$(cd "$cache_root" && pwd -P)"
+TOOL=install-kubernetes-provider
+# shellcheck source=lib/go-tool.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-tool.sh"
 name="kubernetes-$PLUGIN_VERSION"
-dest_dir="$cache_root/$name"
-bin_dir="$dest_dir/bin"
+tool_paths "$name"
 plugin="pulumi-resource-kubernetes"
 stamp="$PROVIDER_MODULE@$PROVIDER_MODULE_VERSION sdk/v4@$K8S_SDK_MODULE_VERSION pulumi@$PULUMI_MODULE_VERSION version=$PLUGIN_VERSION"
 
@@ -56,82 +49,17 @@ installed_ok() {
 }
 
 # .tools/kubernetes-bin -> cache bin dir (git-ignored).
-link_into_repo() {
-  local link="$repo_root/.tools/kubernetes-bin"
-  mkdir -p "$repo_root/.tools"
-  if [[ -L "$link" ]]; then
-    [[ "$(readlink "$link")" == "$bin_dir" ]] && return 0
-    rm -f "$link"
-  elif [[ -e "$link" ]]; then
-    log "warning: $link exists and is not a symlink; leaving it alone"
-    return 0
-  fi
-  ln -s "$bin_dir" "$link" 2>/dev/null || [[ "$(readlink "$link" 2>/dev/null)" == "$bin_dir" ]] \
-    || log "warning: could not create $link"
-}
-
-finish() {
-  link_into_repo
-  printf '%s\n' "$bin_dir"
-  exit 0
-}
+finish() { finish_with_link kubernetes-bin; }
 
 if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then
   finish
 fi
 
-command -v go >/dev/null 2>&1 || die "the Go toolchain is required to build $plugin (go not found on PATH)"
-
-# Serialise concurrent runs (same machine, same cache).
-lock_file="$cache_root/$name.lock"
-exec 9>"$lock_file"
-if command -v flock >/dev/null 2>&1; then
-  if ! flock -n 9; then
-    log "another install is running; waiting for it to finish..."
-    flock 9
-  fi
-else
-  log "warning: flock not found; concurrent runs are not serialised"
-fi
-
-# Another run may have finished the build while we waited for the lock.
+lock_build "$name"
 if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then
   finish
 fi
-
-work_dir="$(mktemp -d "$cache_root/.build-$name.XXXXXX")"
-cleanup() { chmod -R u+w "$work_dir" 2>/dev/null || true; rm -rf "$work_dir"; }
-trap cleanup EXIT
-
-export GOWORK=off                       # never pick up a go.work from around the cache dir
-export CGO_ENABLED="${CGO_ENABLED:-0}"  # static binary, no C toolchain needed
-
-stage_dir="$work_dir/$name"
-stage_bin="$stage_dir/bin"
-mkdir -p "$stage_bin"
-
-# go_mod_field MODULE@VERSION FIELD -> value of FIELD in `go mod download -json` (fails if unavailable).
-go_mod_field() {
-  local json
-  json="$(cd "$work_dir" && go mod download -json "$1" 2>/dev/null)" || { printf '%s' "$json" >&2; return 1; }
-  printf '%s' "$json" | sed -n "s/^[[:space:]]*\"$2\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" | head -n 1
-}
-
-# Prints the `replace` directives of a go.mod whose target is not a local path
-# (a dependency's replace lines are ignored by Go, so the wrapper must repeat them).
-nonlocal_replaces() {
-  awk '
-    function emit(spec,   parts) {
-      split(spec, parts, /[[:space:]]*=>[[:space:]]*/)
-      if (parts[2] ~ /^(\.\.?\/|\/)/ || parts[2] == "." || parts[2] == "..") return
-      print "replace " spec
-    }
-    /^replace[[:space:]]*\(/ { inblock = 1; next }
-    inblock && /^\)/        { inblock = 0; next }
-    inblock { line = $0; sub(/\/\/.*/, "", line); gsub(/^[[:space:]]+|[[:space:]]+$/, "", line); if (line != "") emit(line); next }
-    /^replace[[:space:]]/   { line = $0; sub(/\/\/.*/, "", line); sub(/^replace[[:space:]]+/, "", line); gsub(/[[:space:]]+$/, "", line); emit(line) }
-  ' "$1"
-}
+start_build "$name"
 
 start=$SECONDS
 log "building $plugin $PLUGIN_VERSION from Go modules (first time only, ~7-10 minutes on 2 cores)..."
@@ -186,7 +114,7 @@ log "compiling $plugin (the longest step)..."
     -ldflags "-s -w -X $PROVIDER_MODULE/pkg/version.Version=$PLUGIN_VERSION" \
     -o "$stage_bin/$plugin" "./cmd/$plugin" >&2) || die "building $plugin failed (see the go output above)"
 chmod 755 "$stage_bin/$plugin"
-log "$plugin built in $(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s"
+log "$plugin built in $(elapsed "$start")"
 
 # Check the staged binary (it must start and print its flag usage; -trimpath keeps -ldflags out
 # of the build info, so the version is checked in the embedded schema), then swap it in.
@@ -195,10 +123,7 @@ usage="$("$stage_bin/$plugin" -help 2>&1 || true)"
 grep -a -q "\"version\":\"$PLUGIN_VERSION\"" "$stage_bin/$plugin" \
   || die "the built $plugin does not embed schema version $PLUGIN_VERSION"
 printf '%s\n' "$stamp" >"$stage_dir/build-stamp"
-if [[ -e "$dest_dir" ]]; then
-  mv "$dest_dir" "$work_dir/old"
-fi
-mv "$stage_dir" "$dest_dir"
+install_stage
 log "installed: $bin_dir/$plugin"
 
 finish

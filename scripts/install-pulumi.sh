@@ -18,17 +18,10 @@ set -euo pipefail
 
 PULUMI_VERSION="v3.248.0"
 
-log() { printf 'install-pulumi: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-repo_root="$(cd "$script_dir/.." && pwd -P)"
-
-cache_root="${PULUMI_CCE_TOOLS_CACHE:-${HOME:?HOME is not set}/.cache/pulumi-cce-kubeconfig}"
-mkdir -p "$cache_root"
-cache_root="$(cd "$cache_root" && pwd -P)"
-dest_dir="$cache_root/pulumi-$PULUMI_VERSION"
-bin_dir="$dest_dir/bin"
+TOOL=install-pulumi
+# shellcheck source=lib/go-tool.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-tool.sh"
+tool_paths "pulumi-$PULUMI_VERSION"
 
 # True when the cached install is complete and reports the pinned version.
 installed_ok() {
@@ -40,86 +33,20 @@ installed_ok() {
   [[ "$v" == "$PULUMI_VERSION" ]]
 }
 
-# .tools/bin -> cache bin dir (git-ignored), so repo scripts can use $(repo)/.tools/bin.
-link_into_repo() {
-  local link="$repo_root/.tools/bin"
-  mkdir -p "$repo_root/.tools"
-  if [[ -L "$link" ]]; then
-    [[ "$(readlink "$link")" == "$bin_dir" ]] && return 0
-    rm -f "$link"
-  elif [[ -e "$link" ]]; then
-    log "warning: $link exists and is not a symlink; leaving it alone"
-    return 0
-  fi
-  ln -s "$bin_dir" "$link" 2>/dev/null || [[ "$(readlink "$link" 2>/dev/null)" == "$bin_dir" ]] \
-    || log "warning: could not create $link"
-}
-
-finish() {
-  link_into_repo
-  printf '%s\n' "$bin_dir"
-  exit 0
-}
+finish() { finish_with_link bin; }
 
 if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then
   finish
 fi
 
-command -v go >/dev/null 2>&1 || die "the Go toolchain is required to build the Pulumi CLI (go not found on PATH)"
-
-# Serialise concurrent runs (same machine, same cache).
-lock_file="$cache_root/pulumi-$PULUMI_VERSION.lock"
-exec 9>"$lock_file"
-if command -v flock >/dev/null 2>&1; then
-  if ! flock -n 9; then
-    log "another install is running; waiting for it to finish..."
-    flock 9
-  fi
-else
-  log "warning: flock not found; concurrent runs are not serialised"
-fi
-
-# Another run may have finished the build while we waited for the lock.
+lock_build "pulumi-$PULUMI_VERSION"
 if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then
   finish
 fi
+start_build "pulumi-$PULUMI_VERSION"
 
-work_dir="$(mktemp -d "$cache_root/.build-pulumi-$PULUMI_VERSION.XXXXXX")"
-cleanup() { chmod -R u+w "$work_dir" 2>/dev/null || true; rm -rf "$work_dir"; }
-trap cleanup EXIT
-
-export GOWORK=off                  # never pick up a go.work from around the cache dir
-export CGO_ENABLED="${CGO_ENABLED:-0}"  # static binaries, no C toolchain needed
-
-stage_dir="$work_dir/pulumi-$PULUMI_VERSION"
-stage_bin="$stage_dir/bin"
-mkdir -p "$stage_bin"
-
-# go_mod_field MODULE@VERSION FIELD -> value of FIELD in `go mod download -json` (fails if unavailable).
-go_mod_field() {
-  local json
-  json="$(cd "$work_dir" && go mod download -json "$1" 2>/dev/null)" || { printf '%s' "$json" >&2; return 1; }
-  printf '%s' "$json" | sed -n "s/^[[:space:]]*\"$2\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" | head -n 1
-}
-
-# Prints the `replace` directives of a go.mod whose target is not a local path
-# (a dependency's replace lines are ignored by Go, so the wrapper must repeat them).
-nonlocal_replaces() {
-  awk '
-    function emit(spec,   parts) {
-      split(spec, parts, /[[:space:]]*=>[[:space:]]*/)
-      if (parts[2] ~ /^(\.\.?\/|\/)/ || parts[2] == "." || parts[2] == "..") return
-      print "replace " spec
-    }
-    /^replace[[:space:]]*\(/ { inblock = 1; next }
-    inblock && /^\)/        { inblock = 0; next }
-    inblock { line = $0; sub(/\/\/.*/, "", line); gsub(/^[[:space:]]+|[[:space:]]+$/, "", line); if (line != "") emit(line); next }
-    /^replace[[:space:]]/   { line = $0; sub(/\/\/.*/, "", line); sub(/^replace[[:space:]]+/, "", line); gsub(/[[:space:]]+$/, "", line); emit(line) }
-  ' "$1"
-}
-
-# build_main NAME MAIN_MODULE MAIN_PACKAGE OUT: builds MAIN_PACKAGE from a generated
-# wrapper module requiring MAIN_MODULE (plus pkg/v3 and sdk/v3) at the pinned version.
+# build_main NAME MODULE PACKAGE OUT: builds PACKAGE from a wrapper module that requires MODULE
+# (and pkg/sdk) at the pinned version, with MODULE's non-local replace lines.
 build_main() {
   local name="$1" main_mod="$2" main_pkg="$3" out="$4"
   local mod_dir="$work_dir/wrap-$name" gomod go_line
@@ -158,7 +85,7 @@ log "building the Pulumi CLI $PULUMI_VERSION from Go modules (first time only, ~
 log "  into $bin_dir"
 build_main pulumi github.com/pulumi/pulumi/pkg/v3 github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$stage_bin/pulumi" \
   || die "building the Pulumi CLI failed (see the go output above)"
-log "pulumi CLI built in $(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s"
+log "pulumi CLI built in $(elapsed "$start")"
 
 # Optional: the nodejs language host (needed to run Pulumi.yaml projects with `pulumi up`;
 # Automation API inline programs work without it).
@@ -199,10 +126,7 @@ chmod 755 "$shim" "$stage_bin"/*
 # Check the staged CLI, then swap it into place (rename within the same filesystem).
 v="$(PULUMI_SKIP_UPDATE_CHECK=1 PULUMI_HOME="$work_dir/home" "$stage_bin/pulumi" version 2>/dev/null || true)"
 [[ "$v" == "$PULUMI_VERSION" ]] || die "built pulumi reports version '$v', expected $PULUMI_VERSION"
-if [[ -e "$dest_dir" ]]; then
-  mv "$dest_dir" "$work_dir/old"
-fi
-mv "$stage_dir" "$dest_dir"
+install_stage
 log "installed: $(cd "$bin_dir" && ls | tr '\n' ' ')"
 
 finish
