@@ -6,6 +6,7 @@ module.exports = {
   // The serialized provider reaches the package's modules by its own name (see src/provider/shim.ts);
   // inside this repository that name means the sources.
   moduleNameMapper: { "^pulumi-cce-kubeconfig/(.*)$": "<rootDir>/src/$1", "^pulumi-cce-kubeconfig$": "<rootDir>/src/index.ts" },
+  setupFiles: ["<rootDir>/test/setup/capture-console.ts"],
   globalSetup: "<rootDir>/test/global-setup.ts",
   globalTeardown: "<rootDir>/test/global-teardown.ts",
   testTimeout: 60_000,

@@ -13,6 +13,7 @@ export default async function globalSetup(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "cce-kubeconfig-test-"));
   const tarball = packPackage(join(work, "pack"));
   process.env["CCE_TEST_WORK_DIR"] = work;
+  process.env["CCE_TEST_CAPTURE_DIR"] = join(work, "captured-output");
   process.env["CCE_TEST_TARBALL"] = tarball;
   process.env["CCE_TEST_PROGRAM_DIR"] = installProgram(tarball, mkdtempSync(join(work, "program-")), [
     `@pulumi/kubernetes@${KUBERNETES_SDK_VERSION}`,

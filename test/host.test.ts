@@ -3,6 +3,7 @@
  * the engine drives it, with the provider serialized from the packed install. Every module of the
  * gRPC client comes from the program folder; the repository's copies only lend their types.
  */
+import { recordOutput } from "./helpers/capture";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -122,6 +123,7 @@ beforeAll(async () => {
 }, 45_000);
 
 afterAll(async () => {
+  recordOutput("dynamic-provider host", hostOutput);
   client?.close();
   if (host && host.exitCode === null && host.signalCode === null) {
     const exited = new Promise((resolve) => host.once("exit", resolve));

@@ -3,7 +3,15 @@ import { join } from "node:path";
 import { engineEnv as env, REPO_ROOT } from "../../scripts/engine/program";
 import { requireTool } from "./tools";
 
-export { runStack } from "../../scripts/engine/program";
+import { runStack as run, type StackResult, type StackSpec } from "../../scripts/engine/program";
+import { recordOutput } from "./capture";
+
+/** Runs one operation with the real engine; its output joins the suite-wide capture. */
+export async function runStack(spec: StackSpec, env: NodeJS.ProcessEnv): Promise<StackResult> {
+  const result = await run(spec, env);
+  recordOutput(`pulumi ${spec.op} (${spec.stack})`, `${result.output ?? ""}\n${result.message ?? ""}`);
+  return result;
+}
 export type { StackResult, StackSpec } from "../../scripts/engine/program";
 
 /**
