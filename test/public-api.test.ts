@@ -51,3 +51,12 @@ assertType<Equals<api.ClusterCertificate["clusterId"], pulumi.Output<string>>>()
 assertType<Equals<api.ClusterCertificate["contexts"], pulumi.Output<api.KubeconfigContext[]>>>();
 assertType<Equals<api.ClusterCertificateArgs["context"], pulumi.Input<api.ContextChoice> | undefined>>();
 assertType<Equals<api.ContextChoice, "auto" | "internal" | "external" | "externalTLSVerify">>();
+
+test("importing the package installs no global Reflect polyfill until the emulator mints", async () => {
+  const { execFile } = await import("node:child_process");
+  const { promisify } = await import("node:util");
+  const script = `require(${JSON.stringify(require.resolve("../dist/index.js"))});
+    process.stdout.write(String(typeof Reflect.getMetadata));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ["-e", script]);
+  expect(stdout).toBe("undefined");
+});

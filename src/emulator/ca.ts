@@ -3,10 +3,18 @@
  * cluster's API server, and client certificates minted per clustercert call. EC P-256 keys keep
  * generation fast; every key is generated at run time.
  */
-// tsyringe, which @peculiar/x509 uses, needs the Reflect metadata polyfill loaded first.
-import "reflect-metadata";
 import { KeyObject, randomBytes, webcrypto } from "node:crypto";
-import * as x509 from "@peculiar/x509";
+import type * as X509 from "@peculiar/x509";
+
+/**
+ * @peculiar/x509, loaded on first use: a program that imports this package but never starts the
+ * emulator pays nothing for it, and gets no global Reflect polyfill, which tsyringe (used by
+ * @peculiar/x509) needs loaded first.
+ */
+function x509(): typeof X509 {
+  require("reflect-metadata");
+  return require("@peculiar/x509") as typeof X509;
+}
 
 const crypto = webcrypto;
 const EC_ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
@@ -28,7 +36,7 @@ export interface ClusterAuthority {
   server: KeyAndCertificate;
   /** Signs client certificates. */
   signingKey: webcrypto.CryptoKey;
-  caCertificate: x509.X509Certificate;
+  caCertificate: X509.X509Certificate;
 }
 
 export interface ClientCertificate extends KeyAndCertificate {
@@ -63,10 +71,11 @@ function wholeSeconds(date: Date): Date {
 
 /** Creates the CA of a cluster (CN = cluster id) and its API server's certificate. */
 export async function createClusterAuthority(clusterId: string): Promise<ClusterAuthority> {
+  const lib = x509();
   const notBefore = wholeSeconds(new Date(Date.now() - 24 * 3600_000));
   const notAfter = wholeSeconds(new Date(Date.now() + AUTHORITY_VALIDITY_MS));
   const caKeys = await generateKeys();
-  const caCertificate = await x509.X509CertificateGenerator.createSelfSigned(
+  const caCertificate = await lib.X509CertificateGenerator.createSelfSigned(
     {
       serialNumber: randomSerial(),
       name: [{ CN: [clusterId] }, { O: ["cce-emulator"] }],
@@ -75,15 +84,15 @@ export async function createClusterAuthority(clusterId: string): Promise<Cluster
       keys: caKeys,
       signingAlgorithm: EC_ALGORITHM,
       extensions: [
-        new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
+        new lib.BasicConstraintsExtension(true, undefined, true),
+        new lib.KeyUsagesExtension(lib.KeyUsageFlags.keyCertSign | lib.KeyUsageFlags.cRLSign, true),
+        await lib.SubjectKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
       ],
     },
     crypto,
   );
   const serverKeys = await generateKeys();
-  const serverCertificate = await x509.X509CertificateGenerator.create(
+  const serverCertificate = await lib.X509CertificateGenerator.create(
     {
       serialNumber: randomSerial(),
       subject: [{ CN: ["kube-apiserver"] }],
@@ -94,14 +103,14 @@ export async function createClusterAuthority(clusterId: string): Promise<Cluster
       signingKey: caKeys.privateKey,
       signingAlgorithm: EC_ALGORITHM,
       extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-        new x509.SubjectAlternativeNameExtension([
+        new lib.BasicConstraintsExtension(false, undefined, true),
+        new lib.KeyUsagesExtension(lib.KeyUsageFlags.digitalSignature, true),
+        new lib.ExtendedKeyUsageExtension([lib.ExtendedKeyUsage.serverAuth]),
+        new lib.SubjectAlternativeNameExtension([
           { type: "ip", value: "127.0.0.1" },
           { type: "dns", value: "localhost" },
         ]),
-        await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
+        await lib.AuthorityKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
       ],
     },
     crypto,
@@ -121,9 +130,10 @@ export async function issueClientCertificate(
   notBefore: Date,
   notAfter: Date,
 ): Promise<ClientCertificate> {
+  const lib = x509();
   const keys = await generateKeys();
   const serialNumber = randomSerial();
-  const certificate = await x509.X509CertificateGenerator.create(
+  const certificate = await lib.X509CertificateGenerator.create(
     {
       serialNumber,
       subject: [{ O: ["system:masters"] }, { CN: [commonName] }],
@@ -134,10 +144,10 @@ export async function issueClientCertificate(
       signingKey: authority.signingKey,
       signingAlgorithm: EC_ALGORITHM,
       extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
-        await x509.AuthorityKeyIdentifierExtension.create(authority.caCertificate, false, crypto),
+        new lib.BasicConstraintsExtension(false, undefined, true),
+        new lib.KeyUsagesExtension(lib.KeyUsageFlags.digitalSignature, true),
+        new lib.ExtendedKeyUsageExtension([lib.ExtendedKeyUsage.clientAuth]),
+        await lib.AuthorityKeyIdentifierExtension.create(authority.caCertificate, false, crypto),
       ],
     },
     crypto,
