@@ -57,7 +57,9 @@ async function main() {
     }
 
     say("installing the package into a program folder the way users do (npm pack, npm install)...");
-    const programDir = installProgram(packPackage(path.join(work, "pack")), mkdirSync(path.join(work, "program"), { recursive: true }) ?? path.join(work, "program"));
+    const programDir = path.join(work, "program");
+    mkdirSync(programDir);
+    installProgram(packPackage(path.join(work, "pack")), programDir);
     const ts = require("typescript");
     const source = readFileSync(path.join(REPO_ROOT, "examples", "basic", "index.ts"), "utf8");
     writeFileSync(

@@ -51,15 +51,7 @@ installed_ok() {
 # .tools/kubernetes-bin -> cache bin dir (git-ignored).
 finish() { finish_with_link kubernetes-bin; }
 
-if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then
-  finish
-fi
-
-lock_build "$name"
-if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then
-  finish
-fi
-start_build "$name"
+finish_or_start_build "$name"
 
 start=$SECONDS
 log "building $plugin $PLUGIN_VERSION from Go modules (first time only, ~7-10 minutes on 2 cores)..."

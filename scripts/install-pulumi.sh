@@ -35,15 +35,7 @@ installed_ok() {
 
 finish() { finish_with_link bin; }
 
-if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then
-  finish
-fi
-
-lock_build "pulumi-$PULUMI_VERSION"
-if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then
-  finish
-fi
-start_build "pulumi-$PULUMI_VERSION"
+finish_or_start_build "pulumi-$PULUMI_VERSION"
 
 # build_main NAME MODULE PACKAGE OUT: builds PACKAGE from a wrapper module that requires MODULE
 # (and pkg/sdk) at the pinned version, with MODULE's non-local replace lines.

@@ -39,6 +39,16 @@ finish_with_link() {
   exit 0
 }
 
+# finish_or_start_build NAME: finishes (the caller's `finish`) when the caller's `installed_ok`
+# holds, before and again after taking the lock (another run may have just built it); otherwise
+# starts a build. PULUMI_CCE_REBUILD=1 always builds.
+finish_or_start_build() {
+  if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then finish; fi
+  lock_build "$1"
+  if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then finish; fi
+  start_build "$1"
+}
+
 # lock_build NAME: serialises concurrent builds of NAME (fd 9 stays open until exit).
 lock_build() {
   exec 9>"$cache_root/$1.lock"
