@@ -4,9 +4,9 @@ export { clusterCertificateProvider } from "./provider/shim";
 export type { CertificateOutputs, KubeconfigCluster, KubeconfigContext } from "./provider/outputs";
 
 export { CceClient, formatExpireAt } from "./api/client";
-export type { CceClientOptions, CertificateRequest, IssuedClusterCertificate } from "./api/client";
+export type { CceClientOptions, CertificateRequest, HttpDispatcher, IssuedClusterCertificate } from "./api/client";
 export type { RetryOptions } from "./api/retry";
-export type { ClusterCertResponse, ClusterShowResponse } from "./api/schemas";
+export type { ClusterCertResponse, ClusterShowResponse } from "./api/types";
 export type { CceCredentials, StackConfig } from "./config/settings";
 
 export { CceApiError, CceKubeconfigError, CredentialsError, InvalidInputError, KubeconfigError } from "./errors";

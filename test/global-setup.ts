@@ -17,5 +17,7 @@ export default async function globalSetup(): Promise<void> {
   process.env["CCE_TEST_TARBALL"] = tarball;
   process.env["CCE_TEST_PROGRAM_DIR"] = installProgram(tarball, mkdtempSync(join(work, "program-")), [
     `@pulumi/kubernetes@${KUBERNETES_SDK_VERSION}`,
+    // What `pulumi new typescript` installs beside the SDK, for the TypeScript programs test.
+    "@types/node@20",
   ]);
 }

@@ -1,7 +1,7 @@
 /**
  * `CceClient`: a plain client of the CCE clustercert API, usable without Pulumi.
  */
-import { Dispatcher, EnvHttpProxyAgent, request } from "undici";
+import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
 import type { z } from "zod";
 import { CceApiError, InvalidInputError, type CceApiErrorDetails } from "../errors";
 import { signRequest } from "../signing";
@@ -9,13 +9,8 @@ import type { CceCredentials } from "../config/settings";
 import { checkEndpoint } from "../config/endpoint";
 import { cleanRequestId, parseErrorBody, type ApiErrorInfo } from "./error-body";
 import { backoffDelay, isRetryableStatus, parseRetryAfter, RETRY_DEFAULTS, type RetryOptions } from "./retry";
-import {
-  clusterCertResponse,
-  clusterShowResponse,
-  toResponseIssues,
-  type ClusterCertResponse,
-  type ClusterShowResponse,
-} from "./schemas";
+import { clusterCertResponse, clusterShowResponse, toResponseIssues } from "./schemas";
+import type { ClusterCertResponse, ClusterShowResponse } from "./types";
 
 export interface CceClientOptions {
   /** CCE base URL, e.g. `https://cce.ap-southeast-1.myhuaweicloud.com`; `http:` only for loopback. */
@@ -27,10 +22,18 @@ export interface CceClientOptions {
   /** Bound of one attempt, headers and body. @default 30_000 (ms) */
   timeoutMs?: number;
   retry?: RetryOptions;
-  /** undici dispatcher; default: a shared agent that honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
-  dispatcher?: Dispatcher;
+  /** An undici 7 dispatcher; default: a shared agent that honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  dispatcher?: HttpDispatcher;
   /** Signing clock. @default () => new Date() */
   clock?: () => Date;
+}
+
+/**
+ * An undici `Dispatcher` (`Agent`, `ProxyAgent`, `MockAgent`, ...). Typed by the one method the
+ * client calls, so that this package's declarations never load undici's into a user's compilation.
+ */
+export interface HttpDispatcher {
+  dispatch(options: object, handler: object): boolean;
 }
 
 /** Either `duration` (days, -1 for the maximum) or `expireAt`; the API lets `expire_at` win. */
@@ -229,7 +232,7 @@ export class CceClient {
       method: method as Dispatcher.HttpMethod,
       headers: { ...signed, "User-Agent": USER_AGENT },
       body,
-      dispatcher: this.options.dispatcher ?? defaultDispatcher(),
+      dispatcher: (this.options.dispatcher as Dispatcher | undefined) ?? defaultDispatcher(),
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.body.text();

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { ResponseIssue } from "../errors";
+import type { ClusterCertResponse, ClusterShowResponse } from "./types";
 
 const PEM_BLOCK = /^-----BEGIN [A-Z0-9 ]+-----\r?\n[\s\S]+?\r?\n-----END [A-Z0-9 ]+-----\s*$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -53,8 +54,6 @@ export const clusterCertResponse = z
     });
   });
 
-/** The Kubernetes v1.Config JSON that both clustercert calls answer. */
-export type ClusterCertResponse = z.infer<typeof clusterCertResponse>;
 
 /** `GET .../clusters/{id}`: only what the provider reads. */
 export const clusterShowResponse = z.looseObject({
@@ -68,8 +67,6 @@ export const clusterShowResponse = z.looseObject({
     .optional(),
 });
 
-export type ClusterShowResponse = z.infer<typeof clusterShowResponse>;
-
 /** The three error body shapes that reach a client (facts file, section 4). */
 export const errorBody = z.looseObject({
   errorCode: z.string().optional(),
@@ -80,6 +77,14 @@ export const errorBody = z.looseObject({
   message: z.string().optional(),
   request_id: z.string().optional(),
 });
+
+/** True only when A and B are assignable both ways. */
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Compile-time proof that each schema yields its public interface of types.ts (assignable both ways).
+const clusterCertShape: SameShape<z.infer<typeof clusterCertResponse>, ClusterCertResponse> = true;
+const clusterShowShape: SameShape<z.infer<typeof clusterShowResponse>, ClusterShowResponse> = true;
+void clusterCertShape;
+void clusterShowShape;
 
 /** zod issues as `{path, message}`, the path dotted, e.g. `users.0.user.client-key-data`. */
 export function toResponseIssues(error: z.ZodError): ResponseIssue[] {

@@ -3,7 +3,7 @@
  * current. Entries are kept exactly as the API returned them.
  */
 import { KubeconfigError } from "../errors";
-import type { ClusterCertResponse } from "../api/schemas";
+import type { ClusterCertResponse } from "../api/types";
 import { stringify } from "yaml";
 
 /** Which context `kubeconfig` makes current. */

@@ -4,13 +4,8 @@
  * dump) what was given.
  */
 import { z } from "zod";
+import { CLIENT_MAX_DURATION_DAYS as MAX_DURATION_DAYS } from "../constants";
 import { CONTEXT_CHOICES } from "../kubeconfig/render";
-
-/**
- * Client-side bound of `duration`: Huawei documents 1..1827 days, Open Telekom Cloud up to 10950
- * (30 years); the server is the arbiter, this only refuses absurd values.
- */
-export const MAX_DURATION_DAYS = 10_950;
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;

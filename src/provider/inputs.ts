@@ -14,8 +14,6 @@ import { resolveSetting, SETTING_SOURCES, type Environment, type SettingName, ty
 import type { ContextChoice } from "../kubeconfig/render";
 import { inputFields, type InputField, type ParsedInputs } from "./input-schema";
 
-export { MAX_DURATION_DAYS } from "./input-schema";
-
 /** The engine's placeholder for a value not known until apply (preview of a new dependency). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

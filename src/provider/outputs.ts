@@ -3,7 +3,8 @@
  * `create`, or parsed back from the stored kubeconfig in `update`).
  */
 import { parse } from "yaml";
-import { clusterCertResponse, toResponseIssues, type ClusterCertResponse } from "../api/schemas";
+import { clusterCertResponse, toResponseIssues } from "../api/schemas";
+import type { ClusterCertResponse } from "../api/types";
 import { KubeconfigError } from "../errors";
 import { pemFromData, readCertificate } from "../kubeconfig/certificate";
 import { chooseContext, renderKubeconfig } from "../kubeconfig/render";

@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { parse } from "yaml";
 import type { Emulator } from "../../src/emulator";
-import { clusterCertResponse, toResponseIssues, type ClusterCertResponse } from "../../src/api/schemas";
+import { clusterCertResponse, toResponseIssues } from "../../src/api/schemas";
+import type { ClusterCertResponse } from "../../src/api/types";
 import { CceApiError } from "../../src/errors";
 import { chooseContext, renderKubeconfig } from "../../src/kubeconfig/render";
 import { canonicalQueryString, canonicalUri, parseQuery } from "../../src/signing/canonical";
