@@ -15,7 +15,17 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-require-imports": "off",
-      "@typescript-eslint/no-floating-promises": "off",
+    },
+  },
+  {
+    // Type-aware: a promise that is not awaited (an unawaited `expect(...).rejects` asserts nothing),
+    // an await of a non-promise, and a promise where a callback's result is ignored.
+    files: ["src/**/*.ts", "test/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/await-thenable": "error",
+      "@typescript-eslint/no-misused-promises": "error",
     },
   },
 );

@@ -169,8 +169,12 @@ describe("response validation", () => {
   });
 });
 
-test("the client refuses ids that would change the path", () => {
-  expect(() => clientOf(emulator).getCluster("../x")).rejects.toThrow("clusterId: must be 1 to 128 letters");
-  expect(() => clientOf(emulator, { projectId: "a/b" })).toThrow("projectId");
+// This test once asserted nothing: its `.rejects` was not awaited (issue #10). The type-aware lint
+// (no-floating-promises) now refuses that.
+test("the client refuses ids that would change the path, before sending anything", async () => {
+  await expect(clientOf(emulator).getCluster("../x")).rejects.toThrow("clusterId: must be 1 to 128 letters");
+  await expect(clientOf(emulator).createClusterCertificate("a/../../b", { duration: 1 })).rejects.toThrow("clusterId: must be 1 to 128 letters");
+  expect(() => clientOf(emulator, { projectId: "a/b" })).toThrow("projectId: must be 1 to 128 letters");
+  expect(emulator.requests).toEqual([]);
   expect(DEFAULT_PROJECT_ID).toMatch(/^[0-9a-f]{32}$/);
 });
