@@ -67,7 +67,7 @@ export const clusterShowResponse = z.looseObject({
     .optional(),
 });
 
-/** The three error body shapes that reach a client (facts file, section 4). */
+/** The three error body shapes that reach a client (docs/cce-api.md, "Errors"). */
 export const errorBody = z.looseObject({
   errorCode: z.string().optional(),
   errorMessage: z.string().optional(),

@@ -1,7 +1,7 @@
 /**
  * The canonical forms of SDK-HMAC-SHA256, Huawei Cloud's AK/SK request signing. Each function is
  * pure: request parts in, string out. The steps are numbered as in Huawei's signing guide
- * (see ../shared/reference/cce-api-facts.md, section 5).
+ * (docs/cce-api.md, "Signing").
  */
 import { createHash, createHmac } from "node:crypto";
 

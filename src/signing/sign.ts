@@ -11,6 +11,7 @@ import {
   SIGNING_ALGORITHM,
   stringToSign,
 } from "./canonical";
+import { headerValue } from "../http/headers";
 
 /** An access key pair; `securityToken` is set for temporary credentials. */
 export interface AkSkCredentials {
@@ -42,11 +43,6 @@ export interface SignedRequest {
   canonicalRequestHash: string;
 }
 
-function findHeader(headers: Readonly<Record<string, string>>, name: string): string | undefined {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
-}
-
 /**
  * Signs a request with SDK-HMAC-SHA256. Every header passed is signed; `X-Sdk-Date` is added
  * from `options.signingDate` when absent, and `X-Security-Token` for temporary credentials.
@@ -59,12 +55,12 @@ export function signRequest(
 ): SignedRequest {
   const url = typeof request.url === "string" ? new URL(request.url) : request.url;
   const headers: Record<string, string> = { ...request.headers };
-  let sdkDate = findHeader(headers, "x-sdk-date");
+  let sdkDate = headerValue(headers, "x-sdk-date");
   if (sdkDate === undefined) {
     sdkDate = formatSdkDate(options.signingDate ?? new Date());
     headers["X-Sdk-Date"] = sdkDate;
   }
-  if (credentials.securityToken && findHeader(headers, "x-security-token") === undefined) {
+  if (credentials.securityToken && headerValue(headers, "x-security-token") === undefined) {
     headers["X-Security-Token"] = credentials.securityToken;
   }
   const names = signedHeaderNames(headers);
@@ -74,7 +70,7 @@ export function signRequest(
     query: url.search,
     headers,
     signedHeaders: names,
-    payloadHash: findHeader(headers, "x-sdk-content-sha256") ?? payloadHash(request.body),
+    payloadHash: headerValue(headers, "x-sdk-content-sha256") ?? payloadHash(request.body),
   });
   const signature = computeSignature(credentials.secretKey, stringToSign(sdkDate, canonical));
   headers["Authorization"] =

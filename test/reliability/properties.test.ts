@@ -17,7 +17,7 @@ import { cceResponse, pemBlock, PRIVATE_KEY_LABEL } from "./failure-modes";
 // ---- (a) the signer's canonical URI and query string ----
 
 /**
- * The reference: written from Huawei's signing guide (cce-api-facts.md section 5) byte by byte,
+ * The reference: written from Huawei's signing guide (docs/cce-api.md, "Signing") byte by byte,
  * without encodeURIComponent or decodeURIComponent.
  */
 const UNRESERVED = /^[A-Za-z0-9\-_.~]$/;
@@ -114,7 +114,7 @@ describe("signer canonical forms agree with an independent implementation", () =
     );
   });
 
-  test("the reference itself reproduces the facts file's examples", () => {
+  test("the reference itself reproduces the published examples", () => {
     expect(referenceCanonicalUri("/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs")).toBe("/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs/");
     expect(referenceCanonicalUri("/a%2Fb/集 群")).toBe("/a%2Fb/%E9%9B%86%20%E7%BE%A4/");
     expect(referenceCanonicalQuery([["marker", "13551d6b"], ["limit", "2"]])).toBe("limit=2&marker=13551d6b");

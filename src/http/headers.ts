@@ -1,0 +1,17 @@
+/**
+ * Case-insensitive header lookup, shared by the signer (headers as the caller wrote them), the
+ * client (undici's response headers) and the emulator (Node's request headers).
+ */
+
+export type HeaderMap = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/**
+ * The value of header `name` in any letter case. Repeated values are joined with ", ", as HTTP
+ * combines a repeated field (RFC 9110, section 5.3).
+ */
+export function headerValue(headers: HeaderMap, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  const exact = headers[wanted];
+  const value = exact !== undefined ? exact : Object.entries(headers).find(([key]) => key.toLowerCase() === wanted)?.[1];
+  return typeof value === "string" || value === undefined ? value : value.join(", ");
+}
