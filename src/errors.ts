@@ -1,5 +1,7 @@
+import { API_ERROR_CODES } from "./constants";
+
 /**
- * Every error this package throws. Messages name the method, path, field or API code a user can
+ * Every error this package throws, the emulator's included. Messages name the method, path, field or API code a user can
  * act on, and never a header, body, key, token, signature or certificate: callers that need more
  * read the fields.
  */
@@ -65,10 +67,33 @@ export class CceApiError extends CceKubeconfigError {
         : "CCE_API_ERROR";
   }
 
-  /** True when the API said the project or cluster does not exist. */
+  /** True when the API said the project or cluster does not exist (any 404). */
   get isNotFound(): boolean {
     return this.status === 404;
   }
+
+  /**
+   * True when CCE said the cluster (or its project) does not exist: 404 with `CCE.01404001`.
+   * A 404 without that code (a wrong endpoint, a proxy) is not proof that the cluster is gone.
+   */
+  get isClusterGone(): boolean {
+    return this.status === 404 && this.apiCode === API_ERROR_CODES.notFound;
+  }
+}
+
+/** The `code`s a CceApiError can carry. */
+const CCE_API_ERROR_CODES = new Set(["CCE_API_ERROR", "CCE_NETWORK_ERROR", "CCE_INVALID_RESPONSE"]);
+
+/**
+ * Whether `error` is a CceApiError, also one thrown by another copy of this package (two versions
+ * in one node_modules tree, where `instanceof` fails): it checks `name` and `code`, as undici's
+ * and ky's guards do.
+ */
+export function isCceApiError(error: unknown): error is CceApiError {
+  if (error instanceof CceApiError) return true;
+  if (!(error instanceof Error)) return false;
+  const { code } = error as { code?: unknown };
+  return error.name === "CceApiError" && typeof code === "string" && CCE_API_ERROR_CODES.has(code);
 }
 
 /** No usable credentials were found; the message lists every name that was looked at. */
@@ -87,6 +112,12 @@ export class InvalidInputError extends CceKubeconfigError {
   ) {
     super(`${field}: ${message}`);
   }
+}
+
+/** The emulator was misused: an unknown cluster, a duplicate, a call after stop(). */
+export class EmulatorError extends CceKubeconfigError {
+  override name = "EmulatorError";
+  override readonly code = "CCE_EMULATOR_ERROR";
 }
 
 /** A certificate or kubeconfig could not be read or rendered. */

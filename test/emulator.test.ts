@@ -5,9 +5,10 @@ import type { Dispatcher } from "undici";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startEmulator } from "../src/emulator";
 import type { Emulator, EmulatorCredential, EmulatorOptions } from "../src/emulator";
 import { parseEmulatorConfig } from "../src/emulator/config";
+import { EmulatorError, InvalidInputError } from "../src/errors";
 import { signRequest } from "../src/signing";
+import { DAY_MS } from "../src/constants";
 
-const DAY_MS = 24 * 3600_000;
 const CLUSTER_PATH = `/api/v3/projects/${DEFAULT_PROJECT_ID}/clusters/${DEFAULT_CLUSTER_ID}`;
 const CERT_PATH = `${CLUSTER_PATH}/clustercert`;
 
@@ -542,13 +543,42 @@ describe("the CCE emulator", () => {
       projects: [{ id: "p", clusters: [{ id: "c", eip: true }] }],
     });
     expect(() => parseEmulatorConfig('{"credentials": [{"accessKey": "A", "secretKey": "s3cr3t", "extra": 1}]}', "f.json")).toThrow(
-      'f.json is not a valid emulator config (credentials.0: Unrecognized key: "extra")',
+      'f.json: is not a valid emulator config (credentials.0: Unrecognized key: "extra")',
     );
     expect(() => parseEmulatorConfig('{"credentials": [{"accessKey": "A", "secretKey": 12345}]}', "f.json")).toThrow(
-      "f.json is not a valid emulator config (credentials.0.secretKey: Invalid input: expected string, received number)",
+      "f.json: is not a valid emulator config (credentials.0.secretKey: Invalid input: expected string, received number)",
     );
-    expect(() => parseEmulatorConfig("{", "f.json")).toThrow("f.json is not valid JSON");
+    expect(() => parseEmulatorConfig("{", "f.json")).toThrow(new InvalidInputError("f.json", "is not valid JSON"));
   });
+});
+
+test("the emulator's clock (the now option) also dates its clusters' CAs", async () => {
+  const then = new Date("2030-06-01T12:00:00Z");
+  const e = await startEmulator({ now: () => then });
+  try {
+    const ca = new X509Certificate(e.clusterCaPem(DEFAULT_CLUSTER_ID));
+    expect(new Date(ca.validFrom).getTime()).toBe(then.getTime() - DAY_MS);
+    expect(new Date(ca.validTo).getTime()).toBeGreaterThan(then.getTime() + 5 * 366 * DAY_MS);
+  } finally {
+    await e.stop();
+  }
+});
+
+test("the emulator's own errors are this package's error classes, with codes", async () => {
+  const e = await startEmulator();
+  try {
+    expect(() => e.clusterEndpoint("no-such-cluster")).toThrow(EmulatorError);
+    await expect(e.addCluster(DEFAULT_PROJECT_ID, { id: DEFAULT_CLUSTER_ID })).rejects.toMatchObject({
+      code: "CCE_EMULATOR_ERROR",
+      message: `cluster ${DEFAULT_CLUSTER_ID} already exists`,
+    });
+    expect(() => e.backdateCertificates(-1)).toThrow(InvalidInputError);
+    expect(() => e.injectFault({ times: 0 })).toThrow("FaultSpec.times: must be a positive integer or Infinity");
+  } finally {
+    await e.stop();
+  }
+  await expect(startEmulator({ port: 70_000 })).rejects.toMatchObject({ name: "InvalidInputError", code: "CCE_INVALID_INPUT", field: "port" });
+  expect(() => parseEmulatorConfig("{", "f.json")).toThrow(InvalidInputError);
 });
 
 test("backdateCertificates stamps later certificates as issued that many days ago", async () => {
@@ -561,7 +591,7 @@ test("backdateCertificates stamps later certificates as issued that many days ag
     await client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 365 });
     e.backdateCertificates(0);
     await client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 365 });
-    const [old, fresh] = e.certificates(DEFAULT_CLUSTER_ID).map((c) => (c.notAfter.getTime() - Date.now()) / 86_400_000);
+    const [old, fresh] = e.certificates(DEFAULT_CLUSTER_ID).map((c) => (c.notAfter.getTime() - Date.now()) / DAY_MS);
     expect(old).toBeCloseTo(65, 0);
     expect(fresh).toBeCloseTo(365, 0);
   } finally {

@@ -6,9 +6,9 @@
 import { createServer } from "node:https";
 import type { Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { ClusterAuthority } from "./ca";
+import { listen } from "./listen";
 
 export const KUBERNETES_VERSION = {
   major: "1",
@@ -52,7 +52,6 @@ export async function startClusterApiServer(
   authority: ClusterAuthority,
   isRevoked: (serial: string) => boolean,
 ): Promise<ClusterApiServer> {
-  const sockets = new Set<Socket>();
   const server: Server = createServer(
     {
       key: authority.server.privateKeyPem,
@@ -85,31 +84,8 @@ export async function startClusterApiServer(
       }
     },
   );
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
   // A refused client certificate fails the handshake; nothing to log.
   server.on("tlsClientError", () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  let closed: Promise<void> | undefined;
-  return {
-    url: `https://127.0.0.1:${port}`,
-    port,
-    close() {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-      return closed;
-    },
-  };
+  const listening = await listen(server, 0, "127.0.0.1");
+  return { url: `https://127.0.0.1:${listening.port}`, port: listening.port, close: listening.close };
 }

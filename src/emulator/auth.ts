@@ -13,10 +13,9 @@ import {
   payloadHash,
   stringToSign,
 } from "../signing/canonical";
+import { MAX_CLOCK_SKEW_MS } from "../constants";
+import { headerValue } from "../http/headers";
 import type { EmulatorCredential } from "./types";
-
-/** `X-Sdk-Date` must be within 15 minutes of the server's clock (cce-api-facts.md section 4). */
-export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 
 export interface AuthInput {
   method: string;
@@ -35,12 +34,6 @@ export interface AuthContext {
 export type AuthResult =
   | { ok: true; kind: "aksk" | "token"; /** A stable IAM-like user id (32 hex) for the caller. */ userId: string }
   | { ok: false; /** Why, for the error message; never holds keys, tokens or signatures. */ reason: string };
-
-/** Node lowercases received header names. */
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(", ") : value;
-}
 
 /** Compares two secrets in constant time (hashing first evens out their lengths). */
 export function secretEquals(a: string, b: string): boolean {
@@ -71,18 +64,18 @@ function verifySignature(authorization: string, input: AuthInput, context: AuthC
   const signed = parsed.signedHeaders;
   if (!signed.includes("x-sdk-date")) return { ok: false, reason: "X-Sdk-Date is not among the signed headers" };
   for (const name of signed) {
-    if (header(input.headers, name) === undefined) {
+    if (headerValue(input.headers, name) === undefined) {
       return { ok: false, reason: `the signed header ${name} is missing from the request` };
     }
   }
-  const sdkDate = header(input.headers, "x-sdk-date")!;
+  const sdkDate = headerValue(input.headers, "x-sdk-date")!;
   const signedAt = parseSdkDate(sdkDate);
   if (signedAt === undefined) return { ok: false, reason: "X-Sdk-Date is not in YYYYMMDDTHHMMSSZ form" };
   if (Math.abs(context.now().getTime() - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) {
     return { ok: false, reason: "the request has expired: X-Sdk-Date is more than 15 minutes from the server's time" };
   }
   if (credential.securityToken !== undefined) {
-    const sent = signed.includes("x-security-token") ? header(input.headers, "x-security-token") : undefined;
+    const sent = signed.includes("x-security-token") ? headerValue(input.headers, "x-security-token") : undefined;
     if (sent === undefined) return { ok: false, reason: "a signed X-Security-Token is required for this access key" };
     if (!secretEquals(sent, credential.securityToken)) {
       return { ok: false, reason: "the X-Security-Token does not match this access key" };
@@ -91,7 +84,7 @@ function verifySignature(authorization: string, input: AuthInput, context: AuthC
 
   const queryAt = input.rawUrl.indexOf("?");
   const values: Record<string, string> = {};
-  for (const name of signed) values[name] = header(input.headers, name)!;
+  for (const name of signed) values[name] = headerValue(input.headers, name)!;
   const contentHash = signed.includes("x-sdk-content-sha256") ? values["x-sdk-content-sha256"] : undefined;
   const canonical = canonicalRequest({
     method: input.method,
@@ -111,9 +104,9 @@ function verifySignature(authorization: string, input: AuthInput, context: AuthC
 
 /** Authenticates a request by token (when `X-Auth-Token` is sent) or by AK/SK signature. */
 export function authenticate(input: AuthInput, context: AuthContext): AuthResult {
-  const token = header(input.headers, "x-auth-token");
+  const token = headerValue(input.headers, "x-auth-token");
   if (token !== undefined) return verifyToken(token, context);
-  const authorization = header(input.headers, "authorization");
+  const authorization = headerValue(input.headers, "authorization");
   if (authorization !== undefined) return verifySignature(authorization, input, context);
   return { ok: false, reason: "no X-Auth-Token or SDK-HMAC-SHA256 Authorization header was sent" };
 }

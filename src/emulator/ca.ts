@@ -5,6 +5,7 @@
  */
 import { KeyObject, randomBytes, webcrypto } from "node:crypto";
 import type * as X509 from "@peculiar/x509";
+import { DAY_MS } from "../constants";
 
 /**
  * @peculiar/x509, loaded on first use: a program that imports this package but never starts the
@@ -20,7 +21,7 @@ const crypto = webcrypto;
 const EC_ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 
 /** CA and server certificates outlive the longest client certificate (5 years, the CCE maximum). */
-const AUTHORITY_VALIDITY_MS = 10 * 365 * 24 * 3600_000;
+const AUTHORITY_VALIDITY_MS = 10 * 365 * DAY_MS;
 /** Client certificates start a minute in the past to tolerate small clock differences. */
 export const CLIENT_BACKDATE_MS = 60_000;
 
@@ -69,11 +70,14 @@ function wholeSeconds(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
 
-/** Creates the CA of a cluster (CN = cluster id) and its API server's certificate. */
-export async function createClusterAuthority(clusterId: string): Promise<ClusterAuthority> {
+/**
+ * Creates the CA of a cluster (CN = cluster id) and its API server's certificate, valid from a day
+ * before `now` (the emulator's clock).
+ */
+export async function createClusterAuthority(clusterId: string, now: Date): Promise<ClusterAuthority> {
   const lib = x509();
-  const notBefore = wholeSeconds(new Date(Date.now() - 24 * 3600_000));
-  const notAfter = wholeSeconds(new Date(Date.now() + AUTHORITY_VALIDITY_MS));
+  const notBefore = wholeSeconds(new Date(now.getTime() - DAY_MS));
+  const notAfter = wholeSeconds(new Date(now.getTime() + AUTHORITY_VALIDITY_MS));
   const caKeys = await generateKeys();
   const caCertificate = await lib.X509CertificateGenerator.createSelfSigned(
     {

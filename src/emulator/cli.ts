@@ -8,8 +8,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { InvalidInputError } from "../errors";
 import { parseEmulatorConfig } from "./config";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, randomCredential, startEmulator } from "./emulator";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, defaultProjects, randomCredential, startEmulator } from "./emulator";
 import type { EmulatorOptions } from "./types";
 
 const USAGE = "usage: cce-emulator [--port N] [--host 127.0.0.1] [--eip] [--config file.json]";
@@ -34,13 +35,13 @@ function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): EmulatorOption
     values.config !== undefined ? parseEmulatorConfig(readFileSync(values.config, "utf8"), values.config) : {};
   if (values.port !== undefined) {
     const port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be an integer from 0 to 65535`);
+    if (!/^\d+$/.test(values.port) || port > 65535) throw new InvalidInputError("--port", "must be an integer from 0 to 65535");
     options.port = port;
   }
   if (values.host !== undefined) options.host = values.host;
   if (values.eip === true) {
     // --eip binds an EIP to every cluster: the configured ones, or the default one.
-    const projects = options.projects ?? [{ id: DEFAULT_PROJECT_ID, clusters: [{ id: DEFAULT_CLUSTER_ID }] }];
+    const projects = options.projects ?? defaultProjects();
     options.projects = projects.map((project) => ({
       ...project,
       clusters: project.clusters.map((cluster) => ({ ...cluster, eip: true })),
@@ -50,7 +51,7 @@ function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): EmulatorOption
     const accessKey = env.CCE_EMULATOR_ACCESS_KEY;
     const secretKey = env.CCE_EMULATOR_SECRET_KEY;
     if ((accessKey === undefined) !== (secretKey === undefined)) {
-      throw new Error("set both CCE_EMULATOR_ACCESS_KEY and CCE_EMULATOR_SECRET_KEY, or neither");
+      throw new InvalidInputError("CCE_EMULATOR_ACCESS_KEY", "set both CCE_EMULATOR_ACCESS_KEY and CCE_EMULATOR_SECRET_KEY, or neither");
     }
     options.credentials = [accessKey && secretKey ? { accessKey, secretKey } : randomCredential()];
   }

@@ -1,13 +1,8 @@
 /**
  * The clustercert call: validating `duration` / `expire_at` and building the Kubernetes v1.Config
- * JSON that CCE returns (cce-api-facts.md section 1).
+ * JSON that CCE returns (docs/cce-api.md, "The clustercert calls").
  */
-
-const DAY_MS = 24 * 3600_000;
-/** `duration` is 1..1827 days; -1 asks for the maximum. */
-export const MAX_DURATION_DAYS = 1827;
-/** `expire_at` must be at least 15 minutes ahead. */
-export const MIN_EXPIRE_AHEAD_MS = 15 * 60_000;
+import { DAY_MS, HUAWEI_MAX_DURATION_DAYS as MAX_DURATION_DAYS, MIN_EXPIRE_AHEAD_MS } from "../constants";
 
 export type ValidityResult = { ok: true; notAfter: Date } | { ok: false; message: string };
 

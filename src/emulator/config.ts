@@ -3,6 +3,7 @@
  * file cannot hold). Validated strictly so a typo fails loudly instead of being ignored.
  */
 import { z } from "zod";
+import { InvalidInputError } from "../errors";
 import type { EmulatorOptions } from "./types";
 
 const cluster = z.strictObject({ id: z.string().min(1), name: z.string().optional(), eip: z.boolean().optional() });
@@ -35,13 +36,13 @@ export function parseEmulatorConfig(text: string, fileName: string): EmulatorOpt
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Error(`${fileName} is not valid JSON`);
+    throw new InvalidInputError(fileName, "is not valid JSON");
   }
   const result = emulatorConfigSchema.safeParse(json);
   if (!result.success) {
     // zod's messages name keys and expected types, never the values.
     const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
-    throw new Error(`${fileName} is not a valid emulator config (${problems.join("; ")})`);
+    throw new InvalidInputError(fileName, `is not a valid emulator config (${problems.join("; ")})`);
   }
   return result.data;
 }

@@ -3,9 +3,11 @@
  * CCE API server on the loopback interface.
  */
 import { createServer } from "node:http";
-import type { Socket } from "node:net";
 import { randomBytes } from "node:crypto";
+import { DAY_MS } from "../constants";
+import { InvalidInputError } from "../errors";
 import { FaultQueue } from "./faults";
+import { listen, type Listening } from "./listen";
 import { Registry } from "./registry";
 import { handleRequest } from "./server";
 import type { Emulator, EmulatorCredential, EmulatorOptions, EmulatorProject, RecordedRequest } from "./types";
@@ -14,6 +16,11 @@ import type { Emulator, EmulatorCredential, EmulatorOptions, EmulatorProject, Re
 export const DEFAULT_PROJECT_ID = "0e6f4c2a9b8d4c71a3e5f7b9d1c3e5a7";
 /** The default cluster: a UUID, as CCE issues them. */
 export const DEFAULT_CLUSTER_ID = "5c3d7e1a-9b2f-4c6e-8a1d-3f5b7c9e0a12";
+
+/** One project with one cluster, the emulator's (and the cce-emulator command's) default. */
+export function defaultProjects(): EmulatorProject[] {
+  return [{ id: DEFAULT_PROJECT_ID, clusters: [{ id: DEFAULT_CLUSTER_ID }] }];
+}
 
 /** Certificates from the discarded GET call are valid this many days unless configured. */
 const DEFAULT_LEGACY_GET_VALIDITY_DAYS = 365;
@@ -46,12 +53,12 @@ export function randomToken(): string {
 
 function validate(options: EmulatorOptions): void {
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError("port must be an integer from 0 to 65535");
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidInputError("port", "must be an integer from 0 to 65535");
   const days = options.legacyGetValidityDays ?? DEFAULT_LEGACY_GET_VALIDITY_DAYS;
-  if (!(days > 0)) throw new RangeError("legacyGetValidityDays must be a positive number of days");
+  if (!(days > 0)) throw new InvalidInputError("legacyGetValidityDays", "must be a positive number of days");
   for (const credential of options.credentials ?? []) {
     if (!credential.accessKey || !credential.secretKey) {
-      throw new TypeError("every emulator credential needs a non-empty accessKey and secretKey");
+      throw new InvalidInputError("credentials", "every emulator credential needs a non-empty accessKey and secretKey");
     }
   }
 }
@@ -62,16 +69,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const now = options.now ?? (() => new Date());
   const credentials = (options.credentials ?? [randomCredential()]).map((c) => ({ ...c }));
   const tokens = [...(options.tokens ?? [randomToken()])];
-  const projects: EmulatorProject[] = options.projects ?? [
-    { id: DEFAULT_PROJECT_ID, clusters: [{ id: DEFAULT_CLUSTER_ID }] },
-  ];
+  const projects: EmulatorProject[] = options.projects ?? defaultProjects();
 
-  const registry = new Registry();
+  const registry = new Registry(now);
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const aborter = new AbortController();
-  const sockets = new Set<Socket>();
-  let socketsAccepted = 0;
   let certificateBackdateMs = 0;
 
   const server = createServer((req, res) => {
@@ -90,21 +93,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       res,
     );
   });
-  server.on("connection", (socket: Socket) => {
-    socketsAccepted += 1;
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
   // A client that resets mid-request is a test scenario, not a server failure.
   server.on("clientError", (_error, socket) => socket.destroy());
 
+  let listening: Listening | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       aborter.abort();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await Promise.all([closed, registry.close()]);
+      await Promise.all([listening?.close(), registry.close()]);
     })();
     return stopping;
   };
@@ -114,20 +111,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       registry.addProject(project.id);
       for (const cluster of project.clusters) await registry.addCluster(project.id, cluster);
     }
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    listening = await listen(server, options.port ?? 0, host);
   } catch (error) {
     await stop();
     throw error;
   }
 
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const port = listening.port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
 
   return {
@@ -150,10 +140,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     deleteCluster: (clusterId) => registry.deleteCluster(clusterId),
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    socketCount: () => socketsAccepted,
+    socketCount: () => listening?.connectionsAccepted() ?? 0,
     backdateCertificates: (days) => {
-      if (!Number.isFinite(days) || days < 0) throw new RangeError("backdateCertificates: days must be a finite number >= 0");
-      certificateBackdateMs = days * 86_400_000;
+      if (!Number.isFinite(days) || days < 0) throw new InvalidInputError("days", "backdateCertificates takes a finite number of days >= 0");
+      certificateBackdateMs = days * DAY_MS;
     },
     stop,
   };

@@ -5,17 +5,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { STATUS_CODES } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { API_ERROR_CODES } from "../constants";
+import { InvalidInputError } from "../errors";
 import type { FaultSpec } from "./types";
 
-/** The CCE error codes of cce-api-facts.md section 4, used for a fault's default body. */
-const CCE_CODES: Record<number, string> = {
-  400: "CCE.01400001",
-  401: "CCE.01401001",
-  403: "CCE.01403001",
-  404: "CCE.01404001",
-  409: "CCE.01409001",
-  429: "CCE.01429002",
-  500: "CCE.01500001",
+/** CCE's error code for each status (docs/cce-api.md, "Errors"), used for a fault's default body. */
+const CCE_CODES: Readonly<Record<number, string>> = {
+  400: API_ERROR_CODES.invalidRequest,
+  401: API_ERROR_CODES.unauthorized,
+  403: API_ERROR_CODES.forbidden,
+  404: API_ERROR_CODES.notFound,
+  409: API_ERROR_CODES.conflict,
+  429: API_ERROR_CODES.throttled,
+  500: API_ERROR_CODES.internal,
 };
 
 /** The start of a kubeconfig, the default body of a truncated answer. */
@@ -32,7 +34,7 @@ export class FaultQueue {
   add(spec: FaultSpec): void {
     const times = spec.times ?? 1;
     if (!(times > 0) || (!Number.isInteger(times) && times !== Infinity)) {
-      throw new RangeError("FaultSpec.times must be a positive integer or Infinity");
+      throw new InvalidInputError("FaultSpec.times", "must be a positive integer or Infinity");
     }
     this.queue.push({ spec: { ...spec, headers: spec.headers && { ...spec.headers } }, remaining: times });
   }

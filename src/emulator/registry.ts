@@ -3,6 +3,7 @@
  * certificates minted and the revocations.
  */
 import { randomUUID } from "node:crypto";
+import { EmulatorError, InvalidInputError } from "../errors";
 import { createClusterAuthority, issueClientCertificate, CLIENT_BACKDATE_MS } from "./ca";
 import type { ClusterAuthority } from "./ca";
 import { normalizeSerial, startClusterApiServer } from "./apiserver";
@@ -40,6 +41,9 @@ export class Registry {
   private readonly revokes = new Map<string, number>();
   private stopped = false;
 
+  /** `now` is the emulator's clock: cluster creation times and CA validity follow it. */
+  constructor(private readonly now: () => Date) {}
+
   projectIds(): string[] {
     return [...this.projects.keys()];
   }
@@ -54,18 +58,18 @@ export class Registry {
 
   /** Creates the cluster's CA and starts its TLS API server; the project is created when new. */
   async addCluster(projectId: string, cluster: EmulatorCluster): Promise<void> {
-    if (this.stopped) throw new Error("the emulator is stopped");
-    if (typeof cluster.id !== "string" || cluster.id === "") throw new TypeError("a cluster needs a non-empty id");
+    if (this.stopped) throw new EmulatorError("the emulator is stopped");
+    if (typeof cluster.id !== "string" || cluster.id === "") throw new InvalidInputError("cluster.id", "must be a non-empty string");
     if (this.clusters.has(cluster.id) || this.pending.has(cluster.id)) {
-      throw new Error(`cluster ${cluster.id} already exists`);
+      throw new EmulatorError(`cluster ${cluster.id} already exists`);
     }
     this.pending.add(cluster.id);
     try {
-      const authority = await createClusterAuthority(cluster.id);
+      const authority = await createClusterAuthority(cluster.id, this.now());
       const apiServer = await startClusterApiServer(authority, (serial) => this.isRevoked(cluster.id, serial));
       if (this.stopped) {
         await apiServer.close();
-        throw new Error("the emulator was stopped while the cluster was being added");
+        throw new EmulatorError("the emulator was stopped while the cluster was being added");
       }
       this.addProject(projectId);
       this.projects.get(projectId)!.push(cluster.id);
@@ -78,7 +82,7 @@ export class Registry {
         authority,
         apiServer,
         portId: randomUUID(),
-        createdAt: new Date(),
+        createdAt: this.now(),
       });
     } finally {
       this.pending.delete(cluster.id);
@@ -92,7 +96,7 @@ export class Registry {
   /** Any known cluster, deleted or not; throws for an unknown id. */
   cluster(clusterId: string): ClusterRecord {
     const record = this.clusters.get(clusterId);
-    if (record === undefined) throw new Error(`the emulator has no cluster ${clusterId}`);
+    if (record === undefined) throw new EmulatorError(`the emulator has no cluster ${clusterId}`);
     return record;
   }
 

@@ -1,9 +1,10 @@
 /**
- * The error bodies CCE clients meet, as in cce-api-facts.md section 4: the plain CCE shape
+ * The error bodies CCE clients meet, as in docs/cce-api.md ("Errors"): the plain CCE shape
  * (404, 403), the Kubernetes-style Status shape (400) and the API gateway shape (401).
  */
 import type { ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
+import { API_ERROR_CODES } from "../constants";
 
 export function newRequestId(): string {
   return randomBytes(16).toString("hex");
@@ -29,12 +30,12 @@ export function sendJson(
 
 /** 404 in the plain CCE shape. */
 export function notFound(res: ServerResponse, requestId: string, message: string): void {
-  sendJson(res, requestId, 404, { errorCode: "CCE.01404001", errorMessage: message });
+  sendJson(res, requestId, 404, { errorCode: API_ERROR_CODES.notFound, errorMessage: message });
 }
 
 /** 403 in the plain CCE shape. */
 export function forbidden(res: ServerResponse, requestId: string, message: string): void {
-  sendJson(res, requestId, 403, { errorCode: "CCE.01403001", errorMessage: message });
+  sendJson(res, requestId, 403, { errorCode: API_ERROR_CODES.forbidden, errorMessage: message });
 }
 
 /** 400 in the Status shape; `message` names the offending field. */
@@ -44,7 +45,7 @@ export function badRequest(res: ServerResponse, requestId: string, message: stri
     apiVersion: "v1",
     status: "Failure",
     code: 400,
-    errorCode: "CCE.01400001",
+    errorCode: API_ERROR_CODES.invalidRequest,
     errorMessage: "Invalid request.",
     error_code: "CCE_CM.0004",
     error_msg: "Request is invalid",
@@ -60,7 +61,7 @@ export function payloadTooLarge(res: ServerResponse, requestId: string, limit: n
     apiVersion: "v1",
     status: "Failure",
     code: 413,
-    errorCode: "CCE.01400001",
+    errorCode: API_ERROR_CODES.invalidRequest,
     errorMessage: "Invalid request.",
     message: `request body larger than ${limit} bytes`,
     reason: "RequestEntityTooLarge",
@@ -70,7 +71,7 @@ export function payloadTooLarge(res: ServerResponse, requestId: string, limit: n
 /** 401 in the API gateway shape; `reason` says what failed and never holds keys or signatures. */
 export function unauthorized(res: ServerResponse, requestId: string, reason: string): void {
   sendJson(res, requestId, 401, {
-    error_code: "APIGW.0301",
+    error_code: API_ERROR_CODES.gatewayUnauthorized,
     error_msg: `Incorrect IAM authentication information: ${reason}`,
     request_id: requestId,
   });

@@ -3,6 +3,7 @@
  * cluster, clustercert and clustercertrevoke calls.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { API_ERROR_CODES, DAY_MS } from "../constants";
 import { safeDecode } from "../signing/canonical";
 import { authenticate } from "./auth";
 import type { AuthContext } from "./auth";
@@ -15,8 +16,6 @@ import type { RecordedRequest } from "./types";
 
 /** CCE request bodies are a few bytes; anything this large is a client bug. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-const DAY_MS = 24 * 3600_000;
 
 interface Route {
   projectId: string;
@@ -215,7 +214,7 @@ export async function handleRequest(context: HandlerContext, req: IncomingMessag
     entry.status = await dispatch(context, req, res, requestId, body, cluster, route.resource, auth);
   } catch {
     if (!res.headersSent && !res.destroyed) {
-      sendJson(res, requestId, 500, { errorCode: "CCE.01500001", errorMessage: "internal error in the CCE emulator" });
+      sendJson(res, requestId, 500, { errorCode: API_ERROR_CODES.internal, errorMessage: "internal error in the CCE emulator" });
       entry.status = 500;
     } else {
       res.destroy();
