@@ -26,6 +26,8 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
+const HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /;
+
 /**
  * `Retry-After` in its two forms: delta seconds or an HTTP-date. Undefined when absent or unreadable.
  * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
@@ -34,6 +36,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Every HTTP-date form starts with a weekday; Date.parse alone would take "-1" or "1.5" for a date.
+  if (!HTTP_DATE_START.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

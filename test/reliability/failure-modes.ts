@@ -19,10 +19,14 @@ export const BASE_RETRY: Required<RetryOptions> = {
   maxDelayMs: 40,
   totalBudgetMs: 5_000, // 5 s for a whole call
 };
+/** Every row's jitter: half of each backoff ceiling, so a row's waits are exact numbers. */
+export const FIXED_RANDOM = 0.5;
+/** The backoff waits of BASE_RETRY with FIXED_RANDOM: 5, 10 and 20 ms before retries 1 to 3. */
+export const BACKOFF_WAITS = [5, 10, 20] as const;
 
 export interface FaultSetup {
-  /** Faults queued on the emulator, built when the row runs (an HTTP-date needs the current time). */
-  faults?: () => FaultSpec[];
+  /** Faults queued on the emulator, built when the row runs from the client's clock (an HTTP-date needs it). */
+  faults?: (now: Date) => FaultSpec[];
   /** Per-attempt timeout of this row's client. @default BASE_TIMEOUT_MS */
   timeoutMs?: number;
   /** Which credentials the client signs with. @default "valid" */
@@ -40,8 +44,8 @@ export type ExpectedOutcome =
       statuses: number[];
       /** Certificates the emulator minted, abandoned attempts included. */
       mints: number;
-      /** A wait the client must have honoured (Retry-After). */
-      minElapsedMs?: number;
+      /** The client's waits between attempts, in ms, exactly (Retry-After, or the backoff with FIXED_RANDOM). */
+      waits: readonly number[];
     }
   | {
       outcome: "fails";
@@ -53,6 +57,8 @@ export type ExpectedOutcome =
       requestId?: string | "server";
       /** Attempts made; every attempt is one request in the emulator's log. */
       attempts: number;
+      /** The client's waits between attempts, in ms, exactly. */
+      waits: readonly number[];
       /** Certificates the emulator minted, abandoned attempts included. @default 0 */
       mints?: number;
       /** Substrings of the error message, beyond the status, code and request id checked for every row. */
@@ -137,68 +143,68 @@ export const FAILURE_MODES: readonly FailureMode[] = [
     setup: {
       faults: () => [{ ...POST_CERT, status: 429, headers: { "Retry-After": "1" }, body: cceError("CCE.01429002", "locked") }],
     },
-    expected: { outcome: "recovers", statuses: [429, 200], mints: 1, minElapsedMs: 950 },
+    expected: { outcome: "recovers", statuses: [429, 200], mints: 1, waits: [1_000] },
     behaviour: "waits the 1 s the server asked for, retries, and mints one certificate",
   },
   {
     fault: "429 with Retry-After as an HTTP-date",
     setup: {
-      faults: () => [
+      faults: (now) => [
         {
           ...POST_CERT,
           status: 429,
-          headers: { "Retry-After": new Date(Date.now() + 2_000).toUTCString() },
+          headers: { "Retry-After": new Date(now.getTime() + 2_000).toUTCString() },
           body: cceError("CCE.02429001", "throttled"),
         },
       ],
     },
-    // An HTTP-date has whole seconds: 2 s ahead is at least 1 s ahead.
-    expected: { outcome: "recovers", statuses: [429, 200], mints: 1, minElapsedMs: 900 },
+    // The client's clock starts on a whole second, as an HTTP-date counts: the wait is exactly 2 s.
+    expected: { outcome: "recovers", statuses: [429, 200], mints: 1, waits: [2_000] },
     behaviour: "waits until that date, retries, and mints one certificate",
   },
   {
     fault: "429 without Retry-After, twice",
     setup: { faults: () => [{ ...POST_CERT, status: 429, times: 2, body: cceError("CCE.01429002", "locked") }] },
-    expected: { outcome: "recovers", statuses: [429, 429, 200], mints: 1 },
+    expected: { outcome: "recovers", statuses: [429, 429, 200], mints: 1, waits: BACKOFF_WAITS.slice(0, 2) },
     behaviour: "backs off exponentially with full jitter, retries, and mints one certificate",
   },
   ...[500, 502, 503, 504].map(
     (status): FailureMode => ({
       fault: `${status} once`,
       setup: { faults: () => [{ ...POST_CERT, status }] },
-      expected: { outcome: "recovers", statuses: [status, 200], mints: 1 },
+      expected: { outcome: "recovers", statuses: [status, 200], mints: 1, waits: BACKOFF_WAITS.slice(0, 1) },
       behaviour: "retries after a backoff and mints one certificate",
     }),
   ),
   {
     fault: "HTML error page from a proxy (502, text/html)",
     setup: { faults: () => [{ ...POST_CERT, status: 502, headers: { "Content-Type": "text/html" }, body: HTML_PAGE }] },
-    expected: { outcome: "recovers", statuses: [502, 200], mints: 1 },
+    expected: { outcome: "recovers", statuses: [502, 200], mints: 1, waits: BACKOFF_WAITS.slice(0, 1) },
     behaviour: "retries a 5xx whatever its body, and mints one certificate",
   },
   {
     fault: "connection reset before the headers",
     setup: { faults: () => [{ ...POST_CERT, reset: "before-headers" }] },
-    expected: { outcome: "recovers", statuses: [0, 200], mints: 1 },
+    expected: { outcome: "recovers", statuses: [0, 200], mints: 1, waits: BACKOFF_WAITS.slice(0, 1) },
     behaviour: "treats it as a network error, retries, and mints one certificate",
   },
   {
     fault: "connection reset after the headers (200 announced, no body)",
     setup: { faults: () => [{ ...POST_CERT, reset: "after-headers" }] },
-    expected: { outcome: "recovers", statuses: [200, 200], mints: 1 },
+    expected: { outcome: "recovers", statuses: [200, 200], mints: 1, waits: BACKOFF_WAITS.slice(0, 1) },
     behaviour:
       "treats the missing body as a network error and retries; the emulator minted nothing for the broken answer, so one certificate results (a real server that had minted would leave one orphan)",
   },
   {
     fault: "truncated body (Content-Length larger than what arrives)",
     setup: { faults: () => [{ ...POST_CERT, status: 200, truncate: true }] },
-    expected: { outcome: "recovers", statuses: [200, 200], mints: 1 },
+    expected: { outcome: "recovers", statuses: [200, 200], mints: 1, waits: BACKOFF_WAITS.slice(0, 1) },
     behaviour: "treats the short body as a network error, retries, and mints one certificate",
   },
   {
     fault: "a response slower than the timeout, once",
     setup: { timeoutMs: 300, faults: () => [{ ...POST_CERT, delayMs: 1_500 }] },
-    expected: { outcome: "recovers", statuses: [200, 200], mints: 2 },
+    expected: { outcome: "recovers", statuses: [200, 200], mints: 2, waits: BACKOFF_WAITS.slice(0, 1) },
     behaviour:
       "aborts the attempt at timeoutMs and retries, which succeeds; the server still completes the abandoned attempt, so 2 certificates are minted and one is never delivered (CCE has no idempotency key; the orphan expires unused)",
   },
@@ -213,6 +219,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       apiCode: "CCE.01500001",
       requestId: "fault-500",
       attempts: 4,
+      waits: BACKOFF_WAITS,
       message: ["4 attempts", "the API failed; try again later"],
     },
     behaviour: "gives up after maxRetries (3) retries, within the call's time bound, naming the status, code, request id and attempts",
@@ -231,6 +238,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       apiCode: "CCE.01429002",
       requestId: "fault-429",
       attempts: 1,
+      waits: [],
       message: ["the API is throttling"],
     },
     behaviour: "fails at once rather than sleep past its total budget (totalBudgetMs, 2 min by default)",
@@ -238,7 +246,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
   {
     fault: "connection reset on every attempt",
     setup: { faults: () => [{ ...POST_CERT, reset: "before-headers", times: 10 }] },
-    expected: { outcome: "fails", code: "CCE_NETWORK_ERROR", attempts: 4, message: ["network error ECONNRESET after 4 attempts"] },
+    expected: { outcome: "fails", code: "CCE_NETWORK_ERROR", attempts: 4, waits: BACKOFF_WAITS, message: ["network error ECONNRESET after 4 attempts"] },
     behaviour: "gives up after maxRetries retries with a network error that names the error code and the attempts",
   },
   {
@@ -248,6 +256,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       outcome: "fails",
       code: "CCE_NETWORK_ERROR",
       attempts: 4,
+      waits: BACKOFF_WAITS,
       mints: 4,
       message: ["timed out (200 ms per attempt) after 4 attempts"],
     },
@@ -266,6 +275,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       status: 200,
       requestId: "fault-json",
       attempts: 1,
+      waits: [],
       issues: ["(body)"],
       message: ["returned HTTP 200 with a body that is not JSON"],
     },
@@ -284,6 +294,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       status: 200,
       requestId: "fault-html",
       attempts: 1,
+      waits: [],
       issues: ["(body)"],
       message: ["body that is not JSON"],
     },
@@ -304,6 +315,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       status: 200,
       requestId: "fault-users",
       attempts: 1,
+      waits: [],
       issues: ["users"],
       message: ["returned an invalid response: users "],
     },
@@ -318,6 +330,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       status: 200,
       requestId: "fault-clusters",
       attempts: 1,
+      waits: [],
       issues: ["clusters", "contexts.0.context.cluster"],
       message: ["clusters is empty"],
     },
@@ -336,6 +349,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       status: 200,
       requestId: "fault-b64",
       attempts: 1,
+      waits: [],
       issues: ["users.0.user.client-certificate-data"],
       message: ["users.0.user.client-certificate-data is not base64"],
     },
@@ -359,6 +373,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       status: 200,
       requestId: "fault-pem",
       attempts: 1,
+      waits: [],
       issues: ["users.0.user.client-certificate-data"],
       message: ["users.0.user.client-certificate-data is not base64 of a PEM block"],
     },
@@ -374,6 +389,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       apiCode: "APIGW.0301",
       requestId: "server",
       attempts: 1,
+      waits: [],
       message: ["verify aksk signature fail", "check the access key pair or token"],
     },
     behaviour: "fails at once, not retried, with a hint to check the key pair and the clock",
@@ -390,6 +406,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       apiCode: "CCE.01403001",
       requestId: "fault-403",
       attempts: 1,
+      waits: [],
       message: ["cce:cluster:generateClientCredential"],
     },
     behaviour: "fails at once, not retried, naming the IAM action the user needs",
@@ -404,6 +421,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       apiCode: "CCE.01404001",
       requestId: "server",
       attempts: 1,
+      waits: [],
       message: ["check clusterId, projectId and the region or endpoint"],
     },
     behaviour: "fails at once, not retried, pointing at clusterId, projectId and the endpoint",
@@ -418,6 +436,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       apiCode: "CCE.01404001",
       requestId: "server",
       attempts: 1,
+      waits: [],
       message: ["not found", "check clusterId"],
     },
     behaviour: "fails at once, not retried, pointing at clusterId, projectId and the endpoint",
@@ -432,6 +451,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
       apiCode: "APIGW.0301",
       requestId: "server",
       attempts: 1,
+      waits: [],
       message: ["X-Sdk-Date is more than 15 minutes", "clock is within 15 minutes"],
     },
     behaviour: "fails at once, not retried, saying the request expired and that the clock must be within 15 minutes",
@@ -439,7 +459,7 @@ export const FAILURE_MODES: readonly FailureMode[] = [
   {
     fault: "no credentials configured",
     setup: { credentials: "none" },
-    expected: { outcome: "fails", code: "CCE_NO_CREDENTIALS", attempts: 0, message: ["HW_ACCESS_KEY", "HW_AUTH_TOKEN"] },
+    expected: { outcome: "fails", code: "CCE_NO_CREDENTIALS", attempts: 0, waits: [], message: ["HW_ACCESS_KEY", "HW_AUTH_TOKEN"] },
     // Found by this table: credentials were once resolved inside each attempt, so a CredentialsError
     // was retried as a network error and lost its list of places looked at (fixed in 75c14b0).
     behaviour: "fails before any request with a CredentialsError naming every place it looked",
@@ -510,14 +530,20 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
 export const markdownCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+/** `waits of 5 → 10 ms` (backoff with the fixed jitter), or `a wait of 1,000 ms`. */
+function waitsText(waits: readonly number[]): string {
+  return `${waits.length === 1 ? "a wait of" : "waits of"} ${waits.map((w) => w.toLocaleString("en-US")).join(" → ")} ms`;
+}
+
 function asserted(mode: FailureMode): string {
   const e = mode.expected;
   if (e.outcome === "recovers") {
     const statuses = e.statuses.map((s) => (s === 0 ? "reset" : String(s))).join(" → ");
-    return `recovers (${statuses}), ${plural(e.mints, "certificate")} minted`;
+    return `recovers (${statuses}) after ${waitsText(e.waits)}, ${plural(e.mints, "certificate")} minted`;
   }
   const what = e.status !== undefined ? `HTTP ${e.status}${e.apiCode ? ` ${e.apiCode}` : ""}` : e.code;
   const parts = [`fails: ${what}`, e.attempts === 0 ? "no request" : plural(e.attempts, "attempt")];
+  if (e.waits.length > 0) parts.push(`after ${waitsText(e.waits)}`);
   if (e.requestId !== undefined) parts.push("request id in the message");
   if (e.issues) parts.push(`issues at ${e.issues.map((p) => `\`${p}\``).join(", ")}`);
   if (e.mints) parts.push(`${plural(e.mints, "certificate")} minted`);
