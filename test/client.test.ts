@@ -2,6 +2,7 @@ import { X509Certificate } from "node:crypto";
 import type { Emulator } from "../src/emulator";
 import { CceApiError } from "../src/errors";
 import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
+import { DAY_MS } from "../src/constants";
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -20,7 +21,7 @@ beforeEach(() => {
 });
 
 const certOf = (data: string) => new X509Certificate(Buffer.from(data, "base64").toString("utf8"));
-const daysLeft = (cert: X509Certificate) => (Date.parse(cert.validTo) - Date.now()) / 86_400_000;
+const daysLeft = (cert: X509Certificate) => (Date.parse(cert.validTo) - Date.now()) / DAY_MS;
 
 async function expectApiError(promise: Promise<unknown>): Promise<CceApiError> {
   const error = await promise.then(
@@ -42,7 +43,7 @@ describe("CceClient against the emulator", () => {
   });
 
   test("POST with expireAt sends expire_at and gets that expiry", async () => {
-    const expireAt = new Date(Date.now() + 3 * 86_400_000);
+    const expireAt = new Date(Date.now() + 3 * DAY_MS);
     expireAt.setUTCMilliseconds(0);
     const issued = await clientOf(emulator).createClusterCertificate(DEFAULT_CLUSTER_ID, { expireAt });
     expect(Date.parse(certOf(issued.config.users[0]!.user["client-certificate-data"]).validTo)).toBe(expireAt.getTime());

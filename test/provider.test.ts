@@ -8,6 +8,7 @@ import type { CheckedInputs } from "../src/provider/inputs";
 import type { CertificateOutputs } from "../src/provider/outputs";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
 import { stackConfig } from "./helpers/stack-config";
+import { DAY_MS } from "../src/constants";
 
 let emulator: Emulator;
 const AK = "AKPROVIDERTEST00";
@@ -169,7 +170,7 @@ describe("diff", () => {
     const { inputs, outs } = await created({ clusterId: DEFAULT_CLUSTER_ID, duration: 100 });
     expect((await operations.diff("id", outs, inputs)).replaces).toEqual([]);
     // 100-day certificate, issued 80 days ago: 20 days left, inside the 30-day window.
-    const aged = { ...outs, issuedAt: new Date(Date.now() - 80 * 86_400_000).toISOString(), expiresAt: new Date(Date.now() + 20 * 86_400_000).toISOString() };
+    const aged = { ...outs, issuedAt: new Date(Date.now() - 80 * DAY_MS).toISOString(), expiresAt: new Date(Date.now() + 20 * DAY_MS).toISOString() };
     await expect(operations.diff("id", aged, inputs)).resolves.toEqual({ changes: true, replaces: ["expiresAt"], deleteBeforeReplace: false });
   });
 
@@ -180,17 +181,17 @@ describe("diff", () => {
 
   test("renewal is off with renewBefore 0, and never loops on a certificate shorter than the window", async () => {
     const { inputs, outs } = await created({ clusterId: DEFAULT_CLUSTER_ID, duration: 40 });
-    const soon = { ...outs, expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+    const soon = { ...outs, expiresAt: new Date(Date.now() + DAY_MS).toISOString() };
     expect((await operations.diff("id", soon, { ...inputs, renewBefore: 0 })).replaces).toEqual([]);
     // The server capped validity at 20 days: a new certificate would be inside the window again.
-    const capped = { ...outs, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 20 * 86_400_000).toISOString() };
+    const capped = { ...outs, issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 20 * DAY_MS).toISOString() };
     expect((await operations.diff("id", capped, inputs)).replaces).toEqual([]);
   });
 
   test("a pinned expireAt is never renewed", async () => {
-    const expireAt = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    const expireAt = new Date(Date.now() + 10 * DAY_MS).toISOString();
     const { inputs, outs } = await created({ clusterId: DEFAULT_CLUSTER_ID, expireAt });
-    const aged = { ...outs, issuedAt: new Date(Date.now() - 300 * 86_400_000).toISOString() };
+    const aged = { ...outs, issuedAt: new Date(Date.now() - 300 * DAY_MS).toISOString() };
     expect((await operations.diff("id", aged, inputs)).replaces).toEqual([]);
   });
 });

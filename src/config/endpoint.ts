@@ -2,6 +2,7 @@
  * The CCE base URL: an explicit endpoint, or `https://cce.{region}.{cloud}`.
  */
 import { isIP } from "node:net";
+import { passed, refused, type Checked } from "./checked";
 
 /** The default cloud domain of Huawei Cloud. */
 export const DEFAULT_CLOUD = "myhuaweicloud.com";
@@ -16,9 +17,6 @@ export function defaultCloudForRegion(region: string): string {
 
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-
-/** A result that names the field at fault instead of throwing, so `check` can report all of them. */
-export type Checked<T> = { ok: true; value: T } | { ok: false; field: string; reason: string };
 
 /** Loopback hosts are the only ones that may be reached over plain `http:` (the bundled emulator). */
 export function isLoopbackHost(hostname: string): boolean {
@@ -35,33 +33,33 @@ export function checkEndpoint(raw: string, field = "endpoint"): Checked<string> 
   try {
     url = new URL(raw);
   } catch {
-    return { ok: false, field, reason: "is not an absolute URL (expected e.g. https://cce.ap-southeast-1.myhuaweicloud.com)" };
+    return refused(field, "is not an absolute URL (expected e.g. https://cce.ap-southeast-1.myhuaweicloud.com)");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return { ok: false, field, reason: `uses the unsupported scheme ${JSON.stringify(url.protocol)}; use https:` };
+    return refused(field, `uses the unsupported scheme ${JSON.stringify(url.protocol)}; use https:`);
   }
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    return { ok: false, field, reason: "uses http: for a non-loopback host; credentials would cross the network in clear, use https:" };
+    return refused(field, "uses http: for a non-loopback host; credentials would cross the network in clear, use https:");
   }
   if (url.username !== "" || url.password !== "") {
-    return { ok: false, field, reason: "must not carry credentials in the URL; use stack config or environment variables" };
+    return refused(field, "must not carry credentials in the URL; use stack config or environment variables");
   }
   if (url.search !== "" || url.hash !== "") {
-    return { ok: false, field, reason: "must not have a query or fragment" };
+    return refused(field, "must not have a query or fragment");
   }
-  return { ok: true, value: `${url.origin}${url.pathname.replace(/\/+$/, "")}` };
+  return passed(`${url.origin}${url.pathname.replace(/\/+$/, "")}`);
 }
 
 export function checkRegion(region: string, field = "region"): Checked<string> {
   return REGION.test(region)
-    ? { ok: true, value: region }
-    : { ok: false, field, reason: `${JSON.stringify(region.slice(0, 64))} is not a region name such as ap-southeast-1` };
+    ? passed(region)
+    : refused(field, `${JSON.stringify(region.slice(0, 64))} is not a region name such as ap-southeast-1`);
 }
 
 export function checkCloud(cloud: string, field = "cloud"): Checked<string> {
   return DOMAIN.test(cloud)
-    ? { ok: true, value: cloud.toLowerCase() }
-    : { ok: false, field, reason: `${JSON.stringify(cloud.slice(0, 64))} is not a domain such as myhuaweicloud.com` };
+    ? passed(cloud.toLowerCase())
+    : refused(field, `${JSON.stringify(cloud.slice(0, 64))} is not a domain such as myhuaweicloud.com`);
 }
 
 /** `https://cce.{region}.{cloud}`. */

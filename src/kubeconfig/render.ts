@@ -43,8 +43,13 @@ export function kubeconfigDocument(config: ClusterCertResponse, currentContext: 
   };
 }
 
+/** Kubeconfig YAML of a clustercert response, with `currentContext` (one of its context names) current. */
+export function kubeconfigYaml(config: ClusterCertResponse, currentContext: string): string {
+  // lineWidth 0: never fold the long base64 values.
+  return stringify(kubeconfigDocument(config, currentContext), { lineWidth: 0 });
+}
+
 /** Turns a clustercert response into kubeconfig YAML whose current-context is `context`. */
 export function renderKubeconfig(config: ClusterCertResponse, context: ContextChoice = "auto"): string {
-  // lineWidth 0: never fold the long base64 values.
-  return stringify(kubeconfigDocument(config, chooseContext(config, context)), { lineWidth: 0 });
+  return kubeconfigYaml(config, chooseContext(config, context));
 }

@@ -4,10 +4,9 @@
  * dump) what was given.
  */
 import { z } from "zod";
-import { CLIENT_MAX_DURATION_DAYS as MAX_DURATION_DAYS } from "../constants";
+import { CCE_ID_PATTERN, CLIENT_MAX_DURATION_DAYS as MAX_DURATION_DAYS } from "../constants";
 import { CONTEXT_CHOICES } from "../kubeconfig/render";
 
-const ID = /^[A-Za-z0-9_-]{1,128}$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** V8 reads `2031-02-30` as 2 March: the day must exist in its month. */
@@ -30,7 +29,7 @@ export function show(value: unknown): string {
 const got = (expected: string) => ({ error: (issue: { input?: unknown }) => `${expected}; got ${show(issue.input)}` });
 
 const id = (example: string) =>
-  z.string(got("must be a string")).regex(ID, got(`must be a CCE id such as ${example} (letters, digits, '-' or '_')`));
+  z.string(got("must be a string")).regex(CCE_ID_PATTERN, got(`must be a CCE id such as ${example} (letters, digits, '-' or '_')`));
 
 export const inputFields = {
   clusterId: id("a UUID"),

@@ -1,30 +1,35 @@
 /**
  * `check`: validates a ClusterCertificate's inputs (zod, field by field: input-schema.ts) and
  * resolves their defaults, reporting every failure by input name before anything is sent to CCE.
+ * Each group of inputs has its resolver (cluster, project, endpoint, validity, renewal), which
+ * returns a Checked result; checkInputs composes them.
  */
-import {
-  checkCloud,
-  checkEndpoint,
-  checkRegion,
-  defaultCloudForRegion,
-  regionalEndpoint,
-  type Checked,
-} from "../config/endpoint";
+import { MIN_EXPIRE_AHEAD_MS } from "../constants";
+import { passed, refused, type CheckFailure, type Checked } from "../config/checked";
+import { checkCloud, checkEndpoint, checkRegion, defaultCloudForRegion, regionalEndpoint } from "../config/endpoint";
 import { resolveSetting, SETTING_SOURCES, type Environment, type SettingName, type StackConfig } from "../config/settings";
+import { InvalidInputError } from "../errors";
 import type { ContextChoice } from "../kubeconfig/render";
 import { inputFields, type InputField, type ParsedInputs } from "./input-schema";
 
+export type { CheckFailure } from "../config/checked";
+
 /** The engine's placeholder for a value not known until apply (preview of a new dependency). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export type Unknown = typeof UNKNOWN;
+/** A value, or the placeholder of one that is known only at apply. */
+export type Unknowable<T> = T | Unknown;
+export const isUnknown = (value: unknown): value is Unknown => value === UNKNOWN;
 
 /** Validity when neither `duration` nor `expireAt` is set. @default 365 (days) */
 export const DEFAULT_DURATION_DAYS = 365;
 /** @default 30 (days), at most a third of `duration` */
 export const DEFAULT_RENEW_BEFORE_DAYS = 30;
-/** The API refuses an `expire_at` less than 15 minutes ahead. */
-export const MIN_EXPIRE_AHEAD_MS = 15 * 60_000;
 
-/** Inputs after `check`: defaults resolved, values normalized. Any value may still be UNKNOWN. */
+/**
+ * Inputs after `check`: defaults resolved, values normalized. At preview any of them may be
+ * UNKNOWN (for the string-typed ones, that is one more string value).
+ */
 export interface CheckedInputs {
   clusterId: string;
   projectId: string;
@@ -32,20 +37,192 @@ export interface CheckedInputs {
   endpoint: string;
   region?: string;
   cloud?: string;
-  duration?: number;
+  duration?: Unknowable<number>;
   /** ISO 8601, normalized to `toISOString()`. */
   expireAt?: string;
+  renewBefore: Unknowable<number>;
+  context: Unknowable<ContextChoice>;
+  useLegacyGet: Unknowable<boolean>;
+}
+
+/** Inputs as create and update get them: the engine calls those only with every value known. */
+export interface KnownInputs extends CheckedInputs {
+  duration?: number;
   renewBefore: number;
   context: ContextChoice;
   useLegacyGet: boolean;
 }
 
-export interface CheckFailure {
-  property: string;
-  reason: string;
+/** Narrows checked inputs to known ones; an UNKNOWN left at apply is named, not sent to CCE. */
+export function knownInputs(inputs: CheckedInputs): KnownInputs {
+  for (const [field, value] of Object.entries(inputs)) {
+    if (isUnknown(value)) throw new InvalidInputError(field, "is still unknown when the certificate is created");
+  }
+  return inputs as KnownInputs;
 }
 
-const isUnknown = (v: unknown) => v === UNKNOWN;
+/** Each input parsed on its own, so one bad input does not hide the others. */
+interface Fields {
+  given: ParsedInputs;
+  unknown: ReadonlySet<InputField>;
+  /** Present but refused; already reported. */
+  invalid: ReadonlySet<InputField>;
+  failures: CheckFailure[];
+}
+
+function parseFields(news: Record<string, unknown>): Fields {
+  const given: Record<string, unknown> = {};
+  const unknown = new Set<InputField>();
+  const invalid = new Set<InputField>();
+  const failures: CheckFailure[] = [];
+  for (const field of Object.keys(inputFields) as InputField[]) {
+    const raw = news[field];
+    if (raw === undefined || raw === null) continue;
+    if (isUnknown(raw)) {
+      unknown.add(field);
+      continue;
+    }
+    const parsed = inputFields[field].safeParse(raw);
+    if (parsed.success) {
+      given[field] = parsed.data;
+    } else {
+      invalid.add(field);
+      failures.push({ property: field, reason: parsed.error.issues[0]?.message ?? "is invalid" });
+    }
+  }
+  return { given: given as ParsedInputs, unknown, invalid, failures };
+}
+
+/** Whether the program set the input at all (a refused or unknown value counts). */
+const isPresent = (fields: Fields, field: InputField) =>
+  fields.given[field] !== undefined || fields.unknown.has(field) || fields.invalid.has(field);
+
+interface Sources {
+  config: StackConfig;
+  env: Environment;
+}
+
+/** Input, then stack config, then environment; UNKNOWN stays UNKNOWN; undefined when not set anywhere. */
+function lookUp(fields: Fields, field: InputField & SettingName, sources: Sources): string | undefined {
+  if (fields.unknown.has(field)) return UNKNOWN;
+  return resolveSetting(field, fields.given[field] as string | undefined, sources.config, sources.env);
+}
+
+function notSet(field: "projectId" | "region", extra = ""): Checked<never> {
+  const s = SETTING_SOURCES[field];
+  return refused(field, `is not set: looked at the ${field} input, stack config ${s.config} and environment ${s.env}${extra}`);
+}
+
+function resolveClusterId(fields: Fields): Checked<string> {
+  if (fields.unknown.has("clusterId")) return passed(UNKNOWN);
+  if (fields.invalid.has("clusterId")) return { ok: false, failures: [] };
+  const clusterId = fields.given.clusterId;
+  return clusterId === undefined ? refused("clusterId", "is required: the UUID of the CCE cluster") : passed(clusterId);
+}
+
+function resolveProjectId(fields: Fields, sources: Sources): Checked<string> {
+  if (fields.invalid.has("projectId")) return { ok: false, failures: [] };
+  const projectId = lookUp(fields, "projectId", sources);
+  if (projectId === undefined) return notSet("projectId");
+  if (fields.given.projectId === undefined && !isUnknown(projectId)) {
+    // From config or env: the same rules as the input.
+    const parsed = inputFields.projectId.safeParse(projectId);
+    if (!parsed.success) return refused("projectId", parsed.error.issues[0]?.message ?? "is invalid");
+  }
+  return passed(projectId);
+}
+
+interface Endpoint {
+  endpoint: string;
+  region?: string;
+  cloud?: string;
+}
+
+/** An explicit endpoint (input or HW_CCE_ENDPOINT), else `https://cce.{region}.{cloud}`. */
+function resolveEndpoint(fields: Fields, sources: Sources): Checked<Endpoint> {
+  if (fields.invalid.has("endpoint")) return { ok: false, failures: [] };
+  const explicit = lookUp(fields, "endpoint", sources);
+  if (explicit !== undefined) {
+    if (isUnknown(explicit)) return passed({ endpoint: UNKNOWN });
+    const checked = checkEndpoint(explicit);
+    return checked.ok ? passed({ endpoint: checked.value }) : checked;
+  }
+
+  const failures: CheckFailure[] = [];
+  let region: string | undefined;
+  if (!fields.invalid.has("region")) {
+    const raw = lookUp(fields, "region", sources);
+    const checked = raw === undefined ? notSet("region", ` (or set endpoint / ${SETTING_SOURCES.endpoint.env})`) : isUnknown(raw) ? passed(raw) : checkRegion(raw);
+    if (checked.ok) region = checked.value;
+    else failures.push(...checked.failures);
+  }
+  let cloud: string | undefined;
+  if (!fields.invalid.has("cloud")) {
+    const raw = lookUp(fields, "cloud", sources);
+    if (raw !== undefined) {
+      const checked = isUnknown(raw) ? passed(raw) : checkCloud(raw);
+      if (checked.ok) cloud = checked.value;
+      else failures.push(...checked.failures);
+    } else if (region !== undefined) {
+      cloud = isUnknown(region) ? UNKNOWN : defaultCloudForRegion(region);
+    }
+  }
+  if (failures.length > 0 || region === undefined || cloud === undefined) return { ok: false, failures };
+  const endpoint = isUnknown(region) || isUnknown(cloud) ? UNKNOWN : regionalEndpoint(region, cloud);
+  return passed({ endpoint, region, cloud });
+}
+
+interface Validity {
+  duration?: Unknowable<number>;
+  expireAt?: string;
+  useLegacyGet: Unknowable<boolean>;
+}
+
+/** `duration` or `expireAt` (or neither, with the legacy GET); `duration` defaults to 365 days. */
+function resolveValidity(fields: Fields, olds: Record<string, unknown>, now: Date): Checked<Validity> {
+  const { given, unknown } = fields;
+  const useLegacyGet: Unknowable<boolean> = unknown.has("useLegacyGet") ? UNKNOWN : (given.useLegacyGet ?? false);
+  const duration: Unknowable<number> | undefined = unknown.has("duration") ? UNKNOWN : given.duration;
+  const expireAt = unknown.has("expireAt") ? UNKNOWN : given.expireAt;
+  const hasDuration = isPresent(fields, "duration");
+  const hasExpireAt = isPresent(fields, "expireAt");
+
+  const failures: CheckFailure[] = [];
+  // Only a new value must lie ahead: a stored one that has since passed is not re-sent.
+  if (expireAt !== undefined && !isUnknown(expireAt) && expireAt !== olds["expireAt"]) {
+    if (Date.parse(expireAt) < now.getTime() + MIN_EXPIRE_AHEAD_MS) {
+      failures.push({ property: "expireAt", reason: `must be at least 15 minutes in the future; got ${expireAt}` });
+    }
+  }
+  if (hasDuration && hasExpireAt) failures.push({ property: "expireAt", reason: "set either duration or expireAt, not both" });
+  if (useLegacyGet === true && (hasDuration || hasExpireAt)) {
+    failures.push({
+      property: hasDuration ? "duration" : "expireAt",
+      reason: "the discarded GET clustercert call (useLegacyGet) takes no validity; remove it",
+    });
+  }
+  if (failures.length > 0) return { ok: false, failures };
+
+  const validity: Validity = { useLegacyGet };
+  if (duration !== undefined) validity.duration = duration;
+  else if (useLegacyGet === false && !hasDuration && !hasExpireAt) validity.duration = DEFAULT_DURATION_DAYS;
+  if (expireAt !== undefined) validity.expireAt = expireAt;
+  return passed(validity);
+}
+
+/** `renewBefore`: 30 days by default, at most a third of a shorter `duration`, always less than it. */
+function resolveRenewal(fields: Fields, duration: Unknowable<number> | undefined): Checked<Unknowable<number>> {
+  if (fields.invalid.has("renewBefore")) return { ok: false, failures: [] };
+  if (fields.unknown.has("renewBefore")) return passed(UNKNOWN);
+  const given = fields.given.renewBefore;
+  if (typeof duration !== "number" || duration <= 0) return passed(given ?? DEFAULT_RENEW_BEFORE_DAYS);
+  // A short-lived certificate still renews: the default window is at most a third of its life.
+  if (given === undefined) return passed(Math.min(DEFAULT_RENEW_BEFORE_DAYS, duration / 3));
+  if (given >= duration) {
+    return refused("renewBefore", `(${given} days) must be less than duration (${duration} days), or every pulumi up would renew`);
+  }
+  return passed(given);
+}
 
 /**
  * Validates `news` (the program's inputs) against `olds` (the previous inputs, empty on create).
@@ -59,97 +236,34 @@ export function checkInputs(
   env: Environment,
   now: Date = new Date(),
 ): { inputs: CheckedInputs; failures: CheckFailure[] } {
-  const failures: CheckFailure[] = [];
-  const fail = (property: string, reason: string) => failures.push({ property, reason });
-
-  // Each field on its own, so one bad field does not hide the others.
-  const given: ParsedInputs = {};
-  const unknown = new Set<InputField>();
-  for (const field of Object.keys(inputFields) as InputField[]) {
-    const raw = news[field];
-    if (raw === undefined || raw === null) continue;
-    if (isUnknown(raw)) {
-      unknown.add(field);
-      continue;
-    }
-    const parsed = inputFields[field].safeParse(raw);
-    if (parsed.success) (given as Record<string, unknown>)[field] = parsed.data;
-    else fail(field, parsed.error.issues[0]?.message ?? "is invalid");
-  }
-  const failed = (field: InputField) => failures.some((f) => f.property === field);
-  const present = (field: InputField) => given[field] !== undefined || unknown.has(field) || failed(field);
-  const take = <T>(checked: Checked<T>): T | undefined => {
+  const fields = parseFields(news);
+  const sources = { config, env };
+  const failures = [...fields.failures];
+  const value = <T>(checked: Checked<T>): T | undefined => {
     if (checked.ok) return checked.value;
-    fail(checked.field, checked.reason);
+    failures.push(...checked.failures);
     return undefined;
   };
-  /** Input, then stack config, then environment; UNKNOWN stays UNKNOWN. */
-  const resolve = (field: InputField & SettingName): string | undefined =>
-    unknown.has(field) ? UNKNOWN : failed(field) ? undefined : resolveSetting(field, given[field] as string | undefined, config, env);
-  const notSet = (field: "projectId" | "region", extra = "") => {
-    const s = SETTING_SOURCES[field];
-    fail(field, `is not set: looked at the ${field} input, stack config ${s.config} and environment ${s.env}${extra}`);
+
+  const clusterId = value(resolveClusterId(fields)) ?? "";
+  const projectId = value(resolveProjectId(fields, sources)) ?? "";
+  const endpoint = value(resolveEndpoint(fields, sources));
+  const validity = value(resolveValidity(fields, olds, now));
+  // A conflict between validity inputs does not hide a renewBefore that is too long for the duration.
+  const renewBefore = value(resolveRenewal(fields, validity?.duration ?? fields.given.duration)) ?? DEFAULT_RENEW_BEFORE_DAYS;
+  const context: Unknowable<ContextChoice> = fields.unknown.has("context") ? UNKNOWN : (fields.given.context as ContextChoice | undefined) ?? "auto";
+
+  const inputs: CheckedInputs = {
+    clusterId,
+    projectId,
+    endpoint: endpoint?.endpoint ?? "",
+    renewBefore,
+    context,
+    useLegacyGet: validity?.useLegacyGet ?? fields.given.useLegacyGet ?? false,
   };
-
-  if (!present("clusterId")) fail("clusterId", "is required: the UUID of the CCE cluster");
-  const clusterId = unknown.has("clusterId") ? UNKNOWN : (given.clusterId ?? "");
-
-  const projectId = resolve("projectId");
-  if (projectId === undefined && !failed("projectId")) notSet("projectId");
-  else if (projectId !== undefined && given.projectId === undefined && !isUnknown(projectId)) {
-    // From config or env: the same rules as the input.
-    const parsed = inputFields.projectId.safeParse(projectId);
-    if (!parsed.success) fail("projectId", parsed.error.issues[0]?.message ?? "is invalid");
-  }
-
-  // endpoint, or region + cloud
-  let endpoint = "";
-  let region: string | undefined;
-  let cloud: string | undefined;
-  const explicitEndpoint = resolve("endpoint");
-  if (explicitEndpoint !== undefined) {
-    endpoint = isUnknown(explicitEndpoint) ? UNKNOWN : (take(checkEndpoint(explicitEndpoint)) ?? "");
-  } else if (!failed("endpoint")) {
-    region = resolve("region");
-    if (region === undefined && !failed("region")) notSet("region", ` (or set endpoint / ${SETTING_SOURCES.endpoint.env})`);
-    else if (region !== undefined && !isUnknown(region)) region = take(checkRegion(region));
-    cloud = resolve("cloud");
-    if (cloud !== undefined && !isUnknown(cloud)) cloud = take(checkCloud(cloud));
-    if (region !== undefined && cloud === undefined && !isUnknown(region) && !failed("cloud")) cloud = defaultCloudForRegion(region);
-    if (region !== undefined && cloud !== undefined) {
-      endpoint = isUnknown(region) || isUnknown(cloud) ? UNKNOWN : regionalEndpoint(region, cloud);
-    }
-  }
-
-  // validity: duration or expireAt (or neither with the legacy GET)
-  const useLegacyGet = unknown.has("useLegacyGet") ? (UNKNOWN as unknown as boolean) : (given.useLegacyGet ?? false);
-  let duration: number | undefined = unknown.has("duration") ? (UNKNOWN as unknown as number) : given.duration;
-  const expireAt = unknown.has("expireAt") ? UNKNOWN : given.expireAt;
-  if (expireAt !== undefined && !isUnknown(expireAt) && expireAt !== olds["expireAt"]) {
-    // Only a new value must lie ahead: a stored one that has since passed is not re-sent.
-    if (Date.parse(expireAt) < now.getTime() + MIN_EXPIRE_AHEAD_MS) fail("expireAt", `must be at least 15 minutes in the future; got ${expireAt}`);
-  }
-  if (present("duration") && present("expireAt")) fail("expireAt", "set either duration or expireAt, not both");
-  if (useLegacyGet && (present("duration") || present("expireAt"))) {
-    fail(present("duration") ? "duration" : "expireAt", "the discarded GET clustercert call (useLegacyGet) takes no validity; remove it");
-  }
-  if (!useLegacyGet && !present("duration") && !present("expireAt")) duration = DEFAULT_DURATION_DAYS;
-
-  let renewBefore = unknown.has("renewBefore") ? (UNKNOWN as unknown as number) : (given.renewBefore ?? DEFAULT_RENEW_BEFORE_DAYS);
-  if (typeof duration === "number" && duration > 0 && typeof renewBefore === "number") {
-    if (!present("renewBefore")) {
-      // A short-lived certificate still renews: the default window is at most a third of its life.
-      renewBefore = Math.min(renewBefore, duration / 3);
-    } else if (renewBefore >= duration) {
-      fail("renewBefore", `(${renewBefore} days) must be less than duration (${duration} days), or every pulumi up would renew`);
-    }
-  }
-  const context = (unknown.has("context") ? UNKNOWN : (given.context ?? "auto")) as ContextChoice;
-
-  const inputs: CheckedInputs = { clusterId, projectId: projectId ?? "", endpoint, renewBefore, context, useLegacyGet };
-  if (region !== undefined) inputs.region = region;
-  if (cloud !== undefined) inputs.cloud = cloud;
-  if (duration !== undefined) inputs.duration = duration;
-  if (expireAt !== undefined) inputs.expireAt = expireAt;
+  if (endpoint?.region !== undefined) inputs.region = endpoint.region;
+  if (endpoint?.cloud !== undefined) inputs.cloud = endpoint.cloud;
+  if (validity?.duration !== undefined) inputs.duration = validity.duration;
+  if (validity?.expireAt !== undefined) inputs.expireAt = validity.expireAt;
   return { inputs, failures };
 }

@@ -4,103 +4,140 @@
  * a package upgrade upgrades `read` and `delete` of existing stacks too.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { CceClient } from "../api/client";
-import { CceApiError, InvalidInputError } from "../errors";
-import {
-  EMPTY_CONFIG,
-  resolveCredentials,
-  resolveMaxRetries,
-  type StackConfig,
-} from "../config/settings";
-import { checkInputs, UNKNOWN, type CheckedInputs } from "./inputs";
+import { CceClient, type CceClientOptions } from "../api/client";
+import { DAY_MS } from "../constants";
+import { InvalidInputError, isCceApiError } from "../errors";
+import { EMPTY_CONFIG, resolveCredentials, resolveMaxRetries, type Environment, type StackConfig } from "../config/settings";
+import { checkInputs, isUnknown, knownInputs, type CheckedInputs, type KnownInputs } from "./inputs";
 import { buildOutputs, certificateId, parseStoredKubeconfig, type CertificateOutputs } from "./outputs";
 
-/** The stack config from `configure`; credentials are read from it only when a call is made. */
-let stackConfig: StackConfig = EMPTY_CONFIG;
-
-export async function configure(req: { config: StackConfig }): Promise<void> {
-  stackConfig = req.config;
+export interface OperationsOptions {
+  /** Where `HW_*` settings and credentials are read, at each call. @default process.env */
+  env?: Environment;
+  /** The clock that decides renewal and signs requests. @default () => new Date() */
+  clock?: () => Date;
+  /** Client options beyond endpoint, project and credentials (waits, a dispatcher), for tests. */
+  client?: Pick<CceClientOptions, "sleep" | "random" | "dispatcher" | "timeoutMs">;
 }
 
-function clientFor(inputs: Pick<CheckedInputs, "endpoint" | "projectId">): CceClient {
-  return new CceClient({
-    endpoint: inputs.endpoint,
-    projectId: inputs.projectId,
-    credentials: () => resolveCredentials(stackConfig, process.env),
-    retry: { maxRetries: resolveMaxRetries(stackConfig, process.env) },
-  });
+/** The operations the dynamic-provider host calls, as the shim names them. */
+export interface Operations {
+  configure(req: { config: StackConfig }): Promise<void>;
+  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult>;
+  diff(id: string, olds: Partial<CertificateOutputs>, news: CheckedInputs): Promise<dynamic.DiffResult>;
+  create(inputs: CheckedInputs): Promise<dynamic.CreateResult>;
+  read(id: string, props: Record<string, unknown>): Promise<dynamic.ReadResult>;
+  update(id: string, olds: CertificateOutputs, news: CheckedInputs): Promise<dynamic.UpdateResult>;
+  deleteCertificate(id: string, props: object): Promise<void>;
 }
 
-export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
-  const { inputs, failures } = checkInputs(olds, news, stackConfig, process.env);
-  return { inputs, failures };
-}
+/** Operations with their own stack config, environment and clock. The module's exports use the real ones. */
+export function createOperations(options: OperationsOptions = {}): Operations {
+  const env = () => options.env ?? process.env;
+  const clock = options.clock ?? (() => new Date());
+  /** The stack config from `configure`; credentials are read from it only when a call is made. */
+  let stackConfig: StackConfig = EMPTY_CONFIG;
 
-/**
- * An external context exists only on a cluster with an EIP. Asking first costs one read and
- * saves a certificate that would be minted, then refused, and never revocable on its own.
- */
-async function assertContextAvailable(client: CceClient, inputs: CheckedInputs): Promise<void> {
-  if (inputs.context !== "external" && inputs.context !== "externalTLSVerify") return;
-  const endpoints = (await client.getCluster(inputs.clusterId)).status?.endpoints;
-  if (endpoints && endpoints.length > 0 && !endpoints.some((e) => /external/i.test(e.type ?? ""))) {
-    throw new InvalidInputError(
-      "context",
-      `${JSON.stringify(inputs.context)} needs an EIP bound to cluster ${inputs.clusterId}, which lists only internal endpoints; ` +
-        "bind an EIP or use context auto or internal (nothing was minted)",
-    );
-  }
-}
+  const clientFor = (inputs: Pick<CheckedInputs, "endpoint" | "projectId">): CceClient =>
+    new CceClient({
+      ...options.client,
+      endpoint: inputs.endpoint,
+      projectId: inputs.projectId,
+      credentials: () => resolveCredentials(stackConfig, env()),
+      retry: { maxRetries: resolveMaxRetries(stackConfig, env()) },
+      clock,
+    });
 
-/** Mints one certificate: `POST` with `duration` or `expire_at`, or the discarded `GET`. */
-async function mint(inputs: CheckedInputs): Promise<{ id: string; outs: CertificateOutputs }> {
-  const client = clientFor(inputs);
-  await assertContextAvailable(client, inputs);
-  const issued = inputs.useLegacyGet
-    ? await client.getClusterCertificateLegacy(inputs.clusterId)
-    : await client.createClusterCertificate(inputs.clusterId, {
-        duration: inputs.duration,
-        expireAt: inputs.expireAt === undefined ? undefined : new Date(inputs.expireAt),
-      });
-  const outs = buildOutputs(inputs, issued.config);
-  return { id: certificateId(inputs.clusterId, outs.clientCertificateData), outs };
-}
-
-export async function create(inputs: CheckedInputs): Promise<dynamic.CreateResult> {
-  return mint(inputs);
-}
-
-/**
- * Refresh. Every clustercert call mints a new credential, so read never calls it for a stored
- * certificate (peers that do flap forever): it shows the cluster, and reports the resource gone
- * when CCE says the cluster does not exist. Only adoption (`{id}` with no stored certificate) mints.
- */
-export async function read(id: string, props: Record<string, unknown>): Promise<dynamic.ReadResult> {
-  if (typeof props["clientCertificateData"] !== "string") {
-    const { inputs, failures } = checkInputs({}, props, stackConfig, process.env);
-    if (failures.length > 0) {
-      const [first, ...rest] = failures;
+  /**
+   * An external context exists only on a cluster with an EIP. Asking first costs one read and
+   * saves a certificate that would be minted, then refused, and never revocable on its own.
+   */
+  async function assertContextAvailable(client: CceClient, inputs: KnownInputs): Promise<void> {
+    if (inputs.context !== "external" && inputs.context !== "externalTLSVerify") return;
+    const endpoints = (await client.getCluster(inputs.clusterId)).status?.endpoints;
+    if (endpoints && endpoints.length > 0 && !endpoints.some((e) => /external/i.test(e.type ?? ""))) {
       throw new InvalidInputError(
-        first!.property,
-        `${first!.reason} (adopting ${id})${rest.map((f) => `; ${f.property}: ${f.reason}`).join("")}`,
+        "context",
+        `${JSON.stringify(inputs.context)} needs an EIP bound to cluster ${inputs.clusterId}, which lists only internal endpoints; ` +
+          "bind an EIP or use context auto or internal (nothing was minted)",
       );
     }
-    const minted = await mint(inputs);
-    return { id: minted.id, props: minted.outs, inputs };
   }
-  const stored = props as unknown as CertificateOutputs;
-  try {
-    await clientFor(stored).getCluster(stored.clusterId);
-  } catch (error) {
-    if (error instanceof CceApiError && error.status === 404 && error.apiCode === "CCE.01404001") {
-      return { id: "", props: {} };
-    }
-    throw error;
-  }
-  return { id, props };
-}
 
-const DAY_MS = 86_400_000;
+  /** Mints one certificate: `POST` with `duration` or `expire_at`, or the discarded `GET`. */
+  async function mint(checked: CheckedInputs): Promise<{ id: string; outs: CertificateOutputs }> {
+    const inputs = knownInputs(checked);
+    const client = clientFor(inputs);
+    await assertContextAvailable(client, inputs);
+    const issued = inputs.useLegacyGet
+      ? await client.getClusterCertificateLegacy(inputs.clusterId)
+      : await client.createClusterCertificate(inputs.clusterId, {
+          duration: inputs.duration,
+          expireAt: inputs.expireAt === undefined ? undefined : new Date(inputs.expireAt),
+        });
+    const outs = buildOutputs(inputs, issued.config);
+    return { id: certificateId(inputs.clusterId, outs.clientCertificateData), outs };
+  }
+
+  return {
+    async configure(req) {
+      stackConfig = req.config;
+    },
+
+    async check(olds, news) {
+      return checkInputs(olds, news, stackConfig, env(), clock());
+    },
+
+    async diff(_id, olds, news) {
+      const differs = (key: keyof CheckedInputs) => isUnknown(news[key]) || news[key] !== olds[key];
+      const replaces: string[] = REPLACE_ON_CHANGE.filter(differs);
+      const updates: string[] = UPDATE_IN_PLACE.filter(differs);
+      if (replaces.length === 0 && renewalDue(olds, news, clock().getTime())) replaces.push("expiresAt");
+      return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
+    },
+
+    create: mint,
+
+    /**
+     * Refresh. Every clustercert call mints a new credential, so read never calls it for a stored
+     * certificate (peers that do flap forever): it shows the cluster, and reports the resource gone
+     * when CCE says the cluster does not exist. Only adoption (`{id}` with no stored certificate) mints.
+     */
+    async read(id, props) {
+      if (typeof props["clientCertificateData"] !== "string") {
+        const { inputs, failures } = checkInputs({}, props, stackConfig, env(), clock());
+        if (failures.length > 0) {
+          const [first, ...rest] = failures;
+          throw new InvalidInputError(
+            first!.property,
+            `${first!.reason} (adopting ${id})${rest.map((f) => `; ${f.property}: ${f.reason}`).join("")}`,
+          );
+        }
+        const minted = await mint(inputs);
+        return { id: minted.id, props: minted.outs, inputs };
+      }
+      const stored = props as unknown as CertificateOutputs;
+      try {
+        await clientFor(stored).getCluster(stored.clusterId);
+      } catch (error) {
+        if (isCceApiError(error) && error.isClusterGone) return { id: "", props: {} };
+        throw error;
+      }
+      return { id, props };
+    },
+
+    /** `context` or `renewBefore` changed: re-render from the stored certificate, minting nothing. */
+    async update(_id, olds, news) {
+      return { outs: buildOutputs(knownInputs(news), parseStoredKubeconfig(olds.kubeconfig)) };
+    },
+
+    /**
+     * Mints nothing and revokes nothing: CCE can only revoke every certificate of an IAM user, which
+     * would cut off other holders. The certificate stays valid until it expires.
+     */
+    async deleteCertificate() {},
+  };
+}
 
 /** Inputs whose change needs a new certificate. */
 export const REPLACE_ON_CHANGE = [
@@ -132,29 +169,6 @@ export function renewalDue(olds: Partial<CertificateOutputs>, news: CheckedInput
   return now >= expires - window && lifetime > window;
 }
 
-export async function diff(
-  _id: string,
-  olds: Partial<CertificateOutputs>,
-  news: CheckedInputs,
-): Promise<dynamic.DiffResult> {
-  const differs = (key: keyof CheckedInputs) => news[key] === UNKNOWN || news[key] !== olds[key];
-  const replaces: string[] = REPLACE_ON_CHANGE.filter(differs);
-  const updates: string[] = UPDATE_IN_PLACE.filter(differs);
-  if (replaces.length === 0 && renewalDue(olds, news, Date.now())) replaces.push("expiresAt");
-  return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
-}
-
-/** `context` or `renewBefore` changed: re-render from the stored certificate, minting nothing. */
-export async function update(
-  _id: string,
-  olds: CertificateOutputs,
-  news: CheckedInputs,
-): Promise<dynamic.UpdateResult> {
-  return { outs: buildOutputs(news, parseStoredKubeconfig(olds.kubeconfig)) };
-}
-
-/**
- * Mints nothing and revokes nothing: CCE can only revoke every certificate of an IAM user, which
- * would cut off other holders. The certificate stays valid until it expires.
- */
-export async function deleteCertificate(_id: string, _props: object): Promise<void> {}
+const real = createOperations();
+/** The operations of the host's process: process.env and the real clock. */
+export const { configure, check, diff, create, read, update, deleteCertificate } = real;

@@ -7,8 +7,8 @@ import { clusterCertResponse, toResponseIssues } from "../api/schemas";
 import type { ClusterCertResponse } from "../api/types";
 import { KubeconfigError } from "../errors";
 import { pemFromData, readCertificate } from "../kubeconfig/certificate";
-import { chooseContext, renderKubeconfig } from "../kubeconfig/render";
-import type { CheckedInputs } from "./inputs";
+import { chooseContext, kubeconfigYaml } from "../kubeconfig/render";
+import type { KnownInputs } from "./inputs";
 
 export interface KubeconfigContext {
   name: string;
@@ -24,7 +24,7 @@ export interface KubeconfigCluster {
 }
 
 /** What the provider stores: the checked inputs, plus these. */
-export interface CertificateOutputs extends CheckedInputs {
+export interface CertificateOutputs extends KnownInputs {
   kubeconfig: string;
   server: string;
   certificateAuthorityData: string;
@@ -50,7 +50,7 @@ export const SECRET_OUTPUTS = [
   "clusters",
 ] as const;
 
-export function buildOutputs(inputs: CheckedInputs, config: ClusterCertResponse): CertificateOutputs {
+export function buildOutputs(inputs: KnownInputs, config: ClusterCertResponse): CertificateOutputs {
   const currentContext = chooseContext(config, inputs.context);
   const context = config.contexts.find((c) => c.name === currentContext)!;
   const cluster = config.clusters.find((c) => c.name === context.context.cluster)!.cluster;
@@ -63,7 +63,7 @@ export function buildOutputs(inputs: CheckedInputs, config: ClusterCertResponse)
   const facts = readCertificate(pemFromData(user["client-certificate-data"]));
   return {
     ...inputs,
-    kubeconfig: renderKubeconfig(config, currentContext as CheckedInputs["context"]),
+    kubeconfig: kubeconfigYaml(config, currentContext),
     server: cluster.server,
     certificateAuthorityData: caData,
     clientCertificateData: user["client-certificate-data"],

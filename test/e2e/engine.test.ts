@@ -13,6 +13,7 @@ import { DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helper
 import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
 import { programDir } from "../helpers/program-dir";
 import { requireTool } from "../helpers/tools";
+import { DAY_MS } from "../../src/constants";
 
 jest.setTimeout(300_000);
 
@@ -169,7 +170,7 @@ test("6. a certificate inside its renewal window is replaced by exactly one mint
   expect(renewed.steps?.[renewingUrn]).toContain("replace");
   expect(renewed.steps?.[pinned]).toEqual(["update"]);
   expect(emulator.mintCount()).toBe(3);
-  expect(Date.parse(value(renewed, "renewingExpiresAt"))).toBeGreaterThan(Date.parse(oldExpiry) + 300 * 86_400_000);
+  expect(Date.parse(value(renewed, "renewingExpiresAt"))).toBeGreaterThan(Date.parse(oldExpiry) + 300 * DAY_MS);
   expect(value(renewed, "renewingClusterId")).toBe(value(first, "renewingClusterId"));
 
   // A context moving to another server: the pinned provider is updated, the unpinned control replaced.
