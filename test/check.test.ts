@@ -118,3 +118,18 @@ test("unknown values (preview) pass through unchecked", () => {
 test("an expireAt on a day that does not exist is refused", () => {
   expect(failures({ ...base, expireAt: "2031-02-30T00:00:00Z" }).map((f) => f.property)).toEqual(["expireAt"]);
 });
+
+// Found when "unknown until apply" entered the types (issue #10): the placeholder is a truthy
+// string, so an unknown useLegacyGet refused a duration at preview.
+test("an unknown useLegacyGet at preview does not refuse a duration", () => {
+  const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+  expect(failures({ ...base, useLegacyGet: unknown, duration: 30 })).toEqual([]);
+  expect(failures({ ...base, useLegacyGet: true, duration: 30 }).map((f) => f.property)).toEqual(["duration"]); // control
+});
+
+test("an unknown region makes the endpoint unknown, not empty", () => {
+  const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+  const { inputs, failures: found } = checkInputs({}, { ...base, region: unknown }, noConfig, {});
+  expect(found).toEqual([]);
+  expect(inputs).toMatchObject({ region: unknown, cloud: unknown, endpoint: unknown });
+});
