@@ -92,17 +92,36 @@ go_mod_field() {
 
 # nonlocal_replaces GO.MOD: its `replace` lines that do not point at a local folder. A dependency's
 # replace lines are ignored by Go, so a wrapper module must repeat them.
-nonlocal_replaces() {
-  awk '
-    function emit(spec,   parts) {
+nonlocal_replaces() { replace_lines "$1" nonlocal; }
+
+# local_replaces_at GO.MOD VERSION: for each of its `replace` lines that points at a local folder
+# (`k8s.io/api => ./staging/src/k8s.io/api`), a line replacing that module with its VERSION release
+# (`replace k8s.io/api => k8s.io/api v0.37.2`), for modules that are also published on their own.
+local_replaces_at() { replace_lines "$1" local "$2"; }
+
+# replace_lines GO.MOD nonlocal|local [VERSION]: the parser behind the two above.
+replace_lines() {
+  awk -v mode="$2" -v version="${3:-}" '
+    function emit(spec,   parts, lhs, is_local) {
       split(spec, parts, /[[:space:]]*=>[[:space:]]*/)
-      if (parts[2] ~ /^(\.\.?\/|\/)/ || parts[2] == "." || parts[2] == "..") return
-      print "replace " spec
+      is_local = (parts[2] ~ /^(\.\.?\/|\/)/ || parts[2] == "." || parts[2] == "..")
+      if (mode == "nonlocal" && !is_local) print "replace " spec
+      if (mode == "local" && is_local) { split(parts[1], lhs, /[[:space:]]+/); print "replace " lhs[1] " => " lhs[1] " " version }
     }
     /^replace[[:space:]]*\(/ { inblock = 1; next }
     inblock && /^\)/        { inblock = 0; next }
     inblock { line = $0; sub(/\/\/.*/, "", line); gsub(/^[[:space:]]+|[[:space:]]+$/, "", line); if (line != "") emit(line); next }
     /^replace[[:space:]]/   { line = $0; sub(/\/\/.*/, "", line); sub(/^replace[[:space:]]+/, "", line); gsub(/[[:space:]]+$/, "", line); emit(line) }
+  ' "$1"
+}
+
+# godebug_lines GO.MOD: its `godebug` lines (single or block), which a wrapper module (the main
+# module, whose settings are the ones Go applies) should repeat to run with the same defaults.
+godebug_lines() {
+  awk '
+    /^godebug[[:space:]]*\(/ { inblock = 1; print; next }
+    inblock { print; if ($0 ~ /^\)/) inblock = 0; next }
+    /^godebug[[:space:]]/ { print }
   ' "$1"
 }
 
