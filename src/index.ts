@@ -1,5 +1,5 @@
 export { ClusterCertificate } from "./provider/resource";
-export type { ClusterCertificateArgs } from "./provider/resource";
+export type { ClusterCertificateArgs, KubernetesProviderArgs } from "./provider/resource";
 export { clusterCertificateProvider } from "./provider/shim";
 export type { CertificateOutputs, KubeconfigCluster, KubeconfigContext } from "./provider/outputs";
 

@@ -53,7 +53,7 @@ async function rssMiB(pid: number): Promise<number> {
 beforeAll(async () => {
   kubectl = requireTool("kubectl");
   dir = mkdtempSync(join(tmpdir(), "cce-control-plane-test-"));
-  authority = await createClusterAuthority("control-plane-test");
+  authority = await createClusterAuthority("control-plane-test", new Date());
   controllerManager = await issueClientCertificate(authority, "control-plane-test:kube-controller-manager", new Date(Date.now() - HOUR), new Date(Date.now() + HOUR));
   const started = Date.now();
   plane = await startControlPlane({
@@ -120,7 +120,7 @@ describe("with a system:masters client certificate", () => {
 });
 
 test("a client certificate from another CA is refused", async () => {
-  const other = await createClusterAuthority("another-cluster");
+  const other = await createClusterAuthority("another-cluster", new Date());
   const stranger = await issueClientCertificate(other, USER, new Date(Date.now() - HOUR), new Date(Date.now() + HOUR));
   await expect(kubectlWith(kubeconfigFile("stranger", stranger), ["auth", "whoami"])).rejects.toMatchObject({
     stderr: expect.stringContaining("Unauthorized"),

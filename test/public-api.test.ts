@@ -50,6 +50,8 @@ assertType<Equals<api.ClusterCertificate["expiresAt"], pulumi.Output<string>>>()
 assertType<Equals<api.ClusterCertificate["clusterId"], pulumi.Output<string>>>();
 assertType<Equals<api.ClusterCertificate["contexts"], pulumi.Output<api.KubeconfigContext[]>>>();
 assertType<Equals<api.ClusterCertificateArgs["context"], pulumi.Input<api.ContextChoice> | undefined>>();
+assertType<Equals<ReturnType<api.ClusterCertificate["kubernetesProviderArgs"]>, api.KubernetesProviderArgs>>();
+assertType<Equals<api.KubernetesProviderArgs, { kubeconfig: pulumi.Output<string>; clusterIdentifier: pulumi.Output<string> }>>();
 assertType<Equals<api.ContextChoice, "auto" | "internal" | "external" | "externalTLSVerify">>();
 
 test("importing the package installs no global Reflect polyfill until the emulator mints", async () => {

@@ -34,6 +34,16 @@ export interface ClusterCertificateArgs {
 const MODULE = "cce";
 const TYPE = "ClusterCertificate";
 
+/**
+ * What `new k8s.Provider(name, args)` needs from a certificate: its secret kubeconfig, and the
+ * cluster id as `clusterIdentifier`, so that renewal (a new kubeconfig) updates the provider
+ * instead of replacing it and every object it manages (@pulumi/kubernetes 4.16 or later).
+ */
+export interface KubernetesProviderArgs {
+  kubeconfig: pulumi.Output<string>;
+  clusterIdentifier: pulumi.Output<string>;
+}
+
 export class ClusterCertificate extends pulumi.dynamic.Resource {
   /** Kubeconfig YAML for `new k8s.Provider(name, {kubeconfig})`. Secret. */
   declare public readonly kubeconfig: pulumi.Output<string>;
@@ -54,6 +64,14 @@ export class ClusterCertificate extends pulumi.dynamic.Resource {
   declare public readonly expiresAt: pulumi.Output<string>;
   /** The cluster id, stable across renewals: pass it as `k8s.Provider`'s `clusterIdentifier`. */
   declare public readonly clusterId: pulumi.Output<string>;
+
+  /**
+   * `{ kubeconfig, clusterIdentifier }` for `new k8s.Provider("cce", cert.kubernetesProviderArgs())`;
+   * spread it to add other provider options. `@pulumi/kubernetes` stays your own dependency.
+   */
+  kubernetesProviderArgs(): KubernetesProviderArgs {
+    return { kubeconfig: this.kubeconfig, clusterIdentifier: this.clusterId };
+  }
 
   constructor(name: string, args: ClusterCertificateArgs, opts: pulumi.CustomResourceOptions = {}) {
     const outputs = Object.fromEntries(

@@ -25,7 +25,7 @@ const renewing = config.get("renewingClusterId")
 // The Kubernetes provider a user builds from the renewing certificate: clusterIdentifier keeps it
 // (and whatever it manages) from being replaced when renewal changes the kubeconfig.
 const provider = renewing
-  ? new k8s.Provider("k8s", { kubeconfig: renewing.kubeconfig, clusterIdentifier: renewing.clusterId })
+  ? new k8s.Provider("k8s", renewing.kubernetesProviderArgs())
   : undefined;
 
 // The control: without clusterIdentifier, a kubeconfig whose server changes replaces the provider.
