@@ -12,8 +12,10 @@ export interface StackSpec {
   project: string;
   stack: string;
   backendUrl: string;
-  op: "preview" | "up" | "refresh" | "destroy" | "export" | "export-secrets" | "outputs" | "remove";
+  op: "preview" | "up" | "refresh" | "destroy" | "export" | "export-secrets" | "outputs" | "remove" | "state-move";
   config?: Record<string, { value: string; secret?: boolean }>;
+  /** For "state-move": `pulumi state move` of these URNs from `stack` to `destStack`. */
+  move?: { destStack: string; urns: string[] };
 }
 export interface StackResult {
   ok: boolean;

@@ -22,7 +22,8 @@ const path = require("node:path");
  * @property {string} project
  * @property {string} stack
  * @property {string} backendUrl  e.g. file:///tmp/state
- * @property {"preview"|"up"|"refresh"|"destroy"|"export"|"export-secrets"|"outputs"|"remove"} op
+ * @property {"preview"|"up"|"refresh"|"destroy"|"export"|"export-secrets"|"outputs"|"remove"|"state-move"} op
+ * @property {{destStack: string, urns: string[]}} [move] for "state-move": `pulumi state move` of these URNs from `stack` to `destStack`
  * @property {Record<string, {value: string, secret?: boolean}>} [config]
  */
 
@@ -83,6 +84,11 @@ async function main(spec) {
       return { output, state: await pulumiCli(spec, ["stack", "export", "--stack", spec.stack]) };
     case "export-secrets":
       return { output, state: await pulumiCli(spec, ["stack", "export", "--show-secrets", "--stack", spec.stack]) };
+    case "state-move": {
+      if (!spec.move) throw new Error("state-move needs move: {destStack, urns}");
+      const moved = await pulumiCli(spec, ["state", "move", "--source", spec.stack, "--dest", spec.move.destStack, "--yes", ...spec.move.urns]);
+      return { output: moved };
+    }
     case "remove":
       await stack.workspace.removeStack(spec.stack, { force: true });
       return { output };

@@ -101,21 +101,15 @@ export function createOperations(options: OperationsOptions = {}): Operations {
     /**
      * Refresh. Every clustercert call mints a new credential, so read never calls it for a stored
      * certificate (peers that do flap forever): it shows the cluster, and reports the resource gone
-     * when CCE says the cluster does not exist. Only adoption (`{id}` with no stored certificate) mints.
+     * when CCE says the cluster does not exist.
+     *
+     * Props without a stored certificate come from a resource declared with the `id` option, which
+     * the engine reads on every preview and up with the program's inputs (its ReadStep): minting
+     * there would issue a new certificate each time (measured: 4 operations, 4 certificates), and
+     * CCE has no call that reads an issued certificate back. So that is refused, minting nothing.
      */
     async read(id, props) {
-      if (typeof props["clientCertificateData"] !== "string") {
-        const { inputs, failures } = checkInputs({}, props, stackConfig, env(), clock());
-        if (failures.length > 0) {
-          const [first, ...rest] = failures;
-          throw new InvalidInputError(
-            first!.property,
-            `${first!.reason} (adopting ${id})${rest.map((f) => `; ${f.property}: ${f.reason}`).join("")}`,
-          );
-        }
-        const minted = await mint(inputs);
-        return { id: minted.id, props: minted.outs, inputs };
-      }
+      if (typeof props["clientCertificateData"] !== "string") throw new InvalidInputError("id", cannotReadById(id));
       const stored = props as unknown as CertificateOutputs;
       try {
         await clientFor(stored).getCluster(stored.clusterId);
@@ -167,6 +161,16 @@ export function renewalDue(olds: Partial<CertificateOutputs>, news: CheckedInput
   const window = news.renewBefore * DAY_MS;
   const lifetime = Number.isNaN(issued) ? Infinity : expires - issued;
   return now >= expires - window && lifetime > window;
+}
+
+/** What a user who declared `{ id }` (or tried `pulumi import`) is told, and what to do instead. */
+export function cannotReadById(id: string): string {
+  return (
+    `a ClusterCertificate cannot be read by id (${JSON.stringify(id.slice(0, 80))}): CCE cannot read an issued certificate back, ` +
+    "and Pulumi reads a resource declared with the id option on every preview and up, so each would mint a new one. " +
+    "Remove the id option: pulumi up then mints exactly one certificate and keeps it in state; to bring one from another " +
+    "stack, use pulumi state move (nothing was minted)"
+  );
 }
 
 const real = createOperations();
