@@ -12,10 +12,10 @@ import { parseErrorBody } from "./error-body";
 import { describeHttpFailure, describeNetworkError, plural, withoutCredentials } from "./error-messages";
 import { backoffDelay, isRetryableStatus, parseRetryAfter, RETRY_DEFAULTS, type RetryOptions } from "./retry";
 import { clusterCertResponse, clusterShowResponse, toResponseIssues } from "./schemas";
-import { sendAttempt, type AttemptResult, type HttpDispatcher } from "./transport";
+import { MAX_RESPONSE_BYTES, sendAttempt, type AttemptResult, type HttpDispatcher } from "./transport";
 import type { ClusterCertResponse, ClusterShowResponse } from "./types";
 
-export { MAX_CONNECTIONS_PER_ORIGIN, type HttpDispatcher } from "./transport";
+export { MAX_CONNECTIONS_PER_ORIGIN, MAX_RESPONSE_BYTES, type HttpDispatcher } from "./transport";
 
 export interface CceClientOptions {
   /** CCE base URL, e.g. `https://cce.ap-southeast-1.myhuaweicloud.com`; `http:` only for loopback. */
@@ -24,7 +24,11 @@ export interface CceClientOptions {
   projectId: string;
   /** Credentials, or a function that resolves them at call time. */
   credentials: CceCredentials | (() => CceCredentials | Promise<CceCredentials>);
-  /** Bound of one attempt, headers and body. @default 30_000 (ms) */
+  /**
+   * Bound of one attempt, headers and body, from when it is written to a connection (time spent
+   * waiting for one of the shared agent's connections does not count; the call's totalBudgetMs
+   * bounds that). @default 30_000 (ms)
+   */
   timeoutMs?: number;
   retry?: RetryOptions;
   /** An undici 7 dispatcher; default: a shared agent that honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
@@ -134,7 +138,8 @@ export class CceClient {
           projectId: this.projectId,
           body,
           credentials,
-          signal: AbortSignal.timeout(Math.min(this.timeoutMs, Math.max(1, deadline - now()))),
+          timeoutMs: this.timeoutMs,
+          deadlineMs: Math.max(1, deadline - now()),
           signingDate: clock(),
           dispatcher: this.options.dispatcher,
         });
@@ -143,6 +148,15 @@ export class CceClient {
       }
 
       if (result && result.status >= 200 && result.status < 300) {
+        if (result.truncated) {
+          // Not retried: the server did the work (and may have minted).
+          throw fail(`returned HTTP ${result.status} with a body larger than ${MAX_RESPONSE_BYTES} bytes; reading stopped (request id ${result.requestId ?? "none"})`, {
+            status: result.status,
+            requestId: result.requestId,
+            attempts: attempt,
+            issues: [{ path: "(body)", message: `is larger than ${MAX_RESPONSE_BYTES} bytes` }],
+          });
+        }
         return { config: validate(result, schema, fail, attempt), requestId: result.requestId };
       }
 

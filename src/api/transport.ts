@@ -2,7 +2,7 @@
  * One attempt of one call: sign (or attach the token), send over undici, read the answer. No
  * retries, no validation, no wording: client.ts composes those.
  */
-import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
+import { EnvHttpProxyAgent, type Dispatcher } from "undici";
 import type { CceCredentials } from "../config/settings";
 import { headerValue } from "../http/headers";
 import { signRequest } from "../signing";
@@ -34,6 +34,13 @@ function defaultDispatcher(): Dispatcher {
   return sharedDispatcher;
 }
 
+/**
+ * The most of a response body the client reads: a clustercert answer is a few kilobytes (about 3
+ * kB per cluster entry and user), so 4 MiB leaves room for hundreds of entries while a runaway or
+ * hostile body cannot grow the process. Past it the client stops reading and closes the connection.
+ */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
 export interface AttemptRequest {
   method: string;
   /** Absolute URL of the call. */
@@ -41,22 +48,40 @@ export interface AttemptRequest {
   projectId: string;
   body?: string;
   credentials: CceCredentials;
-  /** Aborts the attempt (its timeout). */
-  signal: AbortSignal;
+  /** Bound of the attempt from when it is written to a connection: time queued for a connection does not count. */
+  timeoutMs: number;
+  /** Bound of the whole attempt, queueing included (what is left of the call's budget). */
+  deadlineMs: number;
   signingDate: Date;
   dispatcher?: HttpDispatcher;
+  /** @default MAX_RESPONSE_BYTES */
+  maxResponseBytes?: number;
 }
 
 /** What an attempt answered: the status, the body's text and the headers a caller acts on. */
 export interface AttemptResult {
   status: number;
+  /** The body as text; at most maxResponseBytes of it. */
   text: string;
+  /** True when the body was longer than maxResponseBytes and reading stopped. */
+  truncated: boolean;
   requestId?: string;
   retryAfter?: string;
 }
 
-/** Sends one attempt. Throws what undici throws (network error, abort) when no answer arrives. */
-export async function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
+/** An attempt that ran out of time, named as AbortSignal.timeout names its error. */
+class AttemptTimeoutError extends Error {
+  override name = "TimeoutError";
+}
+
+/**
+ * Sends one attempt through undici's dispatcher API, with a handler of its own: the timeout
+ * starts when undici writes the request to a connection (onRequestStart), not when the call
+ * joins the queue for one of the agent's connections, so a call that waited its turn is never
+ * aborted after it was finally sent (and retried, minting again). Throws what undici reports
+ * (a network error) or an AttemptTimeoutError when no full answer arrives in time.
+ */
+export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
   const headers: Record<string, string> = {
     Host: req.url.host,
     "Content-Type": "application/json",
@@ -66,19 +91,97 @@ export async function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
     req.credentials.kind === "aksk"
       ? signRequest({ method: req.method, url: req.url, headers, body: req.body }, req.credentials, { signingDate: req.signingDate }).headers
       : { ...headers, "X-Auth-Token": req.credentials.token };
+  const limit = req.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  const dispatcher = (req.dispatcher as Dispatcher | undefined) ?? defaultDispatcher();
 
-  const res = await request(req.url, {
-    method: req.method as Dispatcher.HttpMethod,
-    headers: { ...sent, "User-Agent": USER_AGENT },
-    body: req.body,
-    dispatcher: (req.dispatcher as Dispatcher | undefined) ?? defaultDispatcher(),
-    signal: req.signal,
+  return new Promise<AttemptResult>((resolve, reject) => {
+    let status = 0;
+    let responseHeaders: Record<string, string | string[] | undefined> = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    let settled = false;
+    let controller: Dispatcher.DispatchController | undefined;
+    let attemptTimer: NodeJS.Timeout | undefined;
+
+    const finish = (error: unknown, result?: AttemptResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(attemptTimer);
+      clearTimeout(deadlineTimer);
+      if (result) resolve(result);
+      else reject(error);
+    };
+    const timeout = (ms: number) => new AttemptTimeoutError(`no answer within ${ms} ms`);
+    const answer = (): AttemptResult => ({
+      status,
+      text: Buffer.concat(chunks).toString("utf8"),
+      truncated,
+      requestId: cleanRequestId(headerValue(responseHeaders, "x-request-id")),
+      retryAfter: headerValue(responseHeaders, "retry-after"),
+    });
+
+    // Queueing included: a call never waits past its budget. A request still queued then is
+    // aborted as soon as undici would write it, so it is never sent.
+    const deadlineTimer = setTimeout(() => {
+      const error = timeout(req.deadlineMs);
+      controller?.abort(error);
+      finish(error);
+    }, req.deadlineMs);
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (settled) {
+          c.abort(timeout(req.deadlineMs));
+          return;
+        }
+        attemptTimer = setTimeout(() => {
+          const error = timeout(req.timeoutMs);
+          c.abort(error);
+          finish(error);
+        }, req.timeoutMs);
+      },
+      onResponseStart(_c, statusCode, received) {
+        status = statusCode;
+        responseHeaders = received;
+      },
+      onResponseData(c, chunk) {
+        if (truncated) return;
+        const room = limit - size;
+        if (chunk.length > room) {
+          chunks.push(chunk.subarray(0, room));
+          size = limit;
+          truncated = true;
+          // Stop reading: closing the connection is cheaper than draining an unbounded body.
+          finish(undefined, answer());
+          c.abort(new Error("response body larger than the client reads"));
+          return;
+        }
+        chunks.push(chunk);
+        size += chunk.length;
+      },
+      onResponseEnd() {
+        finish(undefined, answer());
+      },
+      onResponseError(_c, error) {
+        finish(error);
+      },
+    };
+
+    try {
+      dispatcher.dispatch(
+        {
+          origin: req.url.origin,
+          path: `${req.url.pathname}${req.url.search}`,
+          method: req.method as Dispatcher.HttpMethod,
+          headers: { ...sent, "User-Agent": USER_AGENT },
+          body: req.body,
+        },
+        handler,
+      );
+    } catch (error) {
+      finish(error);
+    }
   });
-  const text = await res.body.text();
-  return {
-    status: res.statusCode,
-    text,
-    requestId: cleanRequestId(headerValue(res.headers, "x-request-id")),
-    retryAfter: headerValue(res.headers, "retry-after"),
-  };
 }

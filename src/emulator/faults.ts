@@ -72,6 +72,33 @@ function bodyText(spec: FaultSpec, status: number): string {
   return JSON.stringify({ errorCode: code, errorMessage: STATUS_CODES[status] ?? "Fault injected" });
 }
 
+const STREAM_CHUNK = Buffer.alloc(64 * 1024, " ");
+
+/** Streams `start` then spaces up to `bytes` in all, waiting for the client to drain each chunk. */
+async function streamBody(res: ServerResponse, status: number, headers: Record<string, string>, start: string, bytes: number): Promise<void> {
+  res.writeHead(status, { ...headers, "Content-Length": String(bytes) });
+  let left = bytes;
+  const head = Buffer.from(start).subarray(0, bytes);
+  res.write(head);
+  left -= head.length;
+  while (left > 0 && !res.destroyed) {
+    const chunk = left >= STREAM_CHUNK.length ? STREAM_CHUNK : STREAM_CHUNK.subarray(0, left);
+    left -= chunk.length;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.on("drain", done);
+        res.on("close", done);
+      });
+    }
+  }
+  if (!res.destroyed) res.end();
+}
+
 /** Writes a status line and headers straight to the socket, bypassing Node's length checks. */
 function rawHead(status: number, headers: Record<string, string>): string {
   const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Unknown"}`];
@@ -116,6 +143,10 @@ export async function applyFault(
     const announced = spec.truncate === true ? bytes.length + 64 : Math.max(Buffer.byteLength(body), 1);
     headers["Content-Length"] = String(announced);
     socket.write(Buffer.concat([Buffer.from(rawHead(status, headers)), bytes]), () => socket.destroy());
+    return { answered: true, status };
+  }
+  if (spec.bodyBytes !== undefined) {
+    await streamBody(res, status, headers, typeof spec.body === "string" ? spec.body : "{", spec.bodyBytes);
     return { answered: true, status };
   }
   if (spec.status === undefined && spec.body === undefined && spec.headers === undefined) {

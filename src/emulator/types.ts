@@ -62,6 +62,12 @@ export interface FaultSpec {
   reset?: "before-headers" | "after-headers";
   /** Send headers with a Content-Length larger than the body, then close the connection. */
   truncate?: boolean;
+  /**
+   * Answer with a body of this many bytes (spaces after `body`, or after an opening `{`), streamed
+   * in 64 kB chunks as the client reads them, so the emulator holds none of it: for tests of how
+   * much of an answer a client reads. Stops when the client closes the connection.
+   */
+  bodyBytes?: number;
 }
 
 /** One request the API server answered. Never holds headers, bodies or secrets. */
