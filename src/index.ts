@@ -9,7 +9,7 @@ export type { RetryOptions } from "./api/retry";
 export type { ClusterCertResponse, ClusterShowResponse } from "./api/types";
 export type { CceCredentials, StackConfig } from "./config/settings";
 
-export { CceApiError, CceKubeconfigError, CredentialsError, InvalidInputError, KubeconfigError } from "./errors";
+export { CceApiError, CceKubeconfigError, CredentialsError, EmulatorError, InvalidInputError, isCceApiError, KubeconfigError } from "./errors";
 export type { CceApiErrorDetails, ResponseIssue } from "./errors";
 
 export { signRequest } from "./signing";

@@ -10,7 +10,9 @@ test("src/index.ts exports exactly the public names", () => {
       "CceKubeconfigError",
       "ClusterCertificate",
       "CredentialsError",
+      "EmulatorError",
       "InvalidInputError",
+      "isCceApiError",
       "KubeconfigError",
       "clusterCertificateProvider",
       "formatExpireAt",
@@ -33,12 +35,14 @@ test("every error is a CceKubeconfigError with a stable code", () => {
     new api.CredentialsError("m"),
     new api.InvalidInputError("clusterId", "m"),
     new api.KubeconfigError("m"),
+    new api.EmulatorError("m"),
   ];
   expect(errors.map((e) => [e instanceof api.CceKubeconfigError, e.name, e.code])).toEqual([
     [true, "CceApiError", "CCE_API_ERROR"],
     [true, "CredentialsError", "CCE_NO_CREDENTIALS"],
     [true, "InvalidInputError", "CCE_INVALID_INPUT"],
     [true, "KubeconfigError", "CCE_KUBECONFIG_INVALID"],
+    [true, "EmulatorError", "CCE_EMULATOR_ERROR"],
   ]);
 });
 
