@@ -4,16 +4,17 @@ const path = require("node:path");
 /**
  * With CCE_TEST_PULUMI_SDK (set by scripts/test-node22.sh), the sources and tests run against that
  * @pulumi/pulumi, installed beside the repository in .tools/pulumi-sdk-<version>, instead of the
- * devDependency; the program folders get the same version (scripts/engine/program.js).
+ * devDependency (test/setup/pulumi-sdk-resolver.js); the program folders get the same version
+ * (scripts/engine/program.js).
  */
-function pulumiSdkMapper() {
+function pulumiSdkResolver() {
   const version = process.env.CCE_TEST_PULUMI_SDK;
   if (!version) return {};
-  const dir = path.join(__dirname, ".tools", `pulumi-sdk-${version}`, "node_modules", "@pulumi", "pulumi");
-  if (!existsSync(path.join(dir, "package.json"))) {
-    throw new Error(`CCE_TEST_PULUMI_SDK=${version}, but ${dir} is missing: run the suite through npm run test:node22`);
+  const manifest = path.join(__dirname, ".tools", `pulumi-sdk-${version}`, "node_modules", "@pulumi", "pulumi", "package.json");
+  if (!existsSync(manifest)) {
+    throw new Error(`CCE_TEST_PULUMI_SDK=${version}, but ${manifest} is missing: run the suite through npm run test:node22`);
   }
-  return { "^@pulumi/pulumi$": dir, "^@pulumi/pulumi/(.*)$": `${dir}/$1` };
+  return { resolver: "<rootDir>/test/setup/pulumi-sdk-resolver.js" };
 }
 
 /** @type {import('jest').Config} */
@@ -26,8 +27,8 @@ module.exports = {
   moduleNameMapper: {
     "^pulumi-cce-kubeconfig/(.*)$": "<rootDir>/src/$1",
     "^pulumi-cce-kubeconfig$": "<rootDir>/src/index.ts",
-    ...pulumiSdkMapper(),
   },
+  ...pulumiSdkResolver(),
   setupFiles: ["<rootDir>/test/setup/capture-console.ts"],
   globalSetup: "<rootDir>/test/global-setup.ts",
   globalTeardown: "<rootDir>/test/global-teardown.ts",

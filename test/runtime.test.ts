@@ -6,11 +6,12 @@
  * and peer range must name what these runs test.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterCertificate } from "../src";
 import { PULUMI_SDK_VERSION, REPO_ROOT } from "./helpers/packed-program";
-import { runNode } from "./helpers/program-dir";
+import { programDir, runNode } from "./helpers/program-dir";
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
   engines: { node: string };
@@ -53,6 +54,9 @@ test("the sources and the tests load the @pulumi/pulumi this run is for, one cop
   expect(resolved.startsWith(join(REPO_ROOT, requested ? `.tools${sep}pulumi-sdk-${requested}` : "node_modules") + sep)).toBe(true);
   // The package's resource extends the dynamic.Resource of that same copy.
   expect(Object.getPrototypeOf(ClusterCertificate)).toBe(pulumi.dynamic.Resource);
+  // Requests a test makes from the program folder resolve there (the host test's gRPC client and
+  // its @grpc/grpc-js must come from one install).
+  expect(createRequire(join(programDir(), "package.json")).resolve("@pulumi/pulumi").startsWith(programDir() + sep)).toBe(true);
 });
 
 test("the peer range starts at the SDK of the default run and admits the SDK of this run", () => {
