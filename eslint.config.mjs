@@ -8,8 +8,13 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.js"],
+    files: ["**/*.js", "**/*.cjs"],
     languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
+  },
+  {
+    // ES module programs of the engine tests (test/e2e/module-programs).
+    files: ["**/*.mjs"],
+    languageOptions: { sourceType: "module", globals: { ...globals.node } },
   },
   {
     rules: {

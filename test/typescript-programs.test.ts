@@ -13,34 +13,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { programDir } from "./helpers/program-dir";
+import { NODENEXT_TSCONFIG, PULUMI_NEW_TSCONFIG } from "./helpers/pulumi-new-tsconfig";
 
 const REPO = join(__dirname, "..");
 const TSC = require.resolve("typescript/bin/tsc");
 
-/** The tsconfig that `pulumi new typescript` writes (templates/typescript/tsconfig.json). */
-const PULUMI_NEW_TSCONFIG = {
-  strict: true,
-  outDir: "bin",
-  target: "es2020",
-  module: "commonjs",
-  moduleResolution: "node",
-  sourceMap: true,
-  experimentalDecorators: true,
-  pretty: false,
-  noFallthroughCasesInSwitch: true,
-  noImplicitReturns: true,
-  forceConsistentCasingInFileNames: true,
-};
-
 const VARIANTS: Record<string, { compilerOptions: object; packageType?: "module" }> = {
   "pulumi new (commonjs, node)": { compilerOptions: PULUMI_NEW_TSCONFIG },
-  "nodenext, a CommonJS package": {
-    compilerOptions: { ...PULUMI_NEW_TSCONFIG, target: "es2022", module: "nodenext", moduleResolution: "nodenext" },
-  },
-  "nodenext, an ES module package": {
-    compilerOptions: { ...PULUMI_NEW_TSCONFIG, target: "es2022", module: "nodenext", moduleResolution: "nodenext" },
-    packageType: "module",
-  },
+  "nodenext, a CommonJS package": { compilerOptions: NODENEXT_TSCONFIG },
+  "nodenext, an ES module package": { compilerOptions: NODENEXT_TSCONFIG, packageType: "module" },
 };
 
 /** Every examples/<name>/index.ts, and each ```ts block of the README as a program of its own. */

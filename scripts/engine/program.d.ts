@@ -4,7 +4,7 @@ export declare const PULUMI_SDK_VERSION: string;
 export declare const KUBERNETES_SDK_VERSION: string;
 export declare function buildPackage(): void;
 export declare function packPackage(destination: string): string;
-export declare function installProgram(tarball: string, dir?: string, extra?: string[]): string;
+export declare function installProgram(tarball: string, dir?: string, extra?: string[], type?: "commonjs" | "module"): string;
 export declare function engineEnv(binDirs: string[], home: string): NodeJS.ProcessEnv;
 export interface StackSpec {
   programDir: string;

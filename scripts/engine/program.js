@@ -9,8 +9,19 @@ const { tmpdir } = require("node:os");
 const path = require("node:path");
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-/** The SDK the package is built and tested against: the newest that supports Node 20. */
-const PULUMI_SDK_VERSION = "3.248.0";
+/**
+ * The @pulumi/pulumi that program folders get: by default the one the package is built and tested
+ * against (the newest that supports Node 20, as the devDependency); CCE_TEST_PULUMI_SDK picks
+ * another exact version (npm run test:node22 runs the suite with the newest, on Node 22).
+ */
+const PULUMI_SDK_VERSION = pulumiSdkVersion(process.env["CCE_TEST_PULUMI_SDK"]);
+
+/** @param {string | undefined} requested */
+function pulumiSdkVersion(requested) {
+  if (requested === undefined || requested === "") return "3.248.0";
+  if (!/^\d+\.\d+\.\d+$/.test(requested)) throw new Error(`CCE_TEST_PULUMI_SDK must be an exact version such as 3.276.0, not ${JSON.stringify(requested)}`);
+  return requested;
+}
 /** The @pulumi/kubernetes SDK of the engine tests; scripts/install-kubernetes-provider.sh builds its plugin. */
 const KUBERNETES_SDK_VERSION = "4.24.1";
 
@@ -30,9 +41,17 @@ function packPackage(/** @type {string} */ destination) {
   return path.join(destination, tarball);
 }
 
-/** Creates a program folder with the tarball, @pulumi/pulumi and `extra` packages installed from npm. */
-function installProgram(/** @type {string} */ tarball, dir = mkdtempSync(path.join(tmpdir(), "cce-program-")), /** @type {string[]} */ extra = []) {
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "cce-program", private: true }));
+/**
+ * Creates a program folder with the tarball, @pulumi/pulumi and `extra` packages installed from npm;
+ * `type: "module"` makes its .js files ES modules.
+ */
+function installProgram(
+  /** @type {string} */ tarball,
+  dir = mkdtempSync(path.join(tmpdir(), "cce-program-")),
+  /** @type {string[]} */ extra = [],
+  /** @type {"commonjs" | "module"} */ type = "commonjs",
+) {
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "cce-program", private: true, type }));
   execFileSync(
     "npm",
     ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball, `@pulumi/pulumi@${PULUMI_SDK_VERSION}`, ...extra],

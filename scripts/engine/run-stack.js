@@ -13,12 +13,15 @@
  */
 const { createRequire } = require("node:module");
 const { execFile } = require("node:child_process");
+const { existsSync, readFileSync } = require("node:fs");
 const path = require("node:path");
+const { pathToFileURL } = require("node:url");
 
 /**
  * @typedef {object} StackSpec
  * @property {string} programDir  folder with package.json and node_modules (the package installed from its tarball)
- * @property {string} programFile JavaScript program, relative to programDir; its exports become stack outputs
+ * @property {string} programFile JavaScript program, relative to programDir, CommonJS or an ES module (by its
+ *   extension or the nearest package.json's "type", as Node decides); its exports become stack outputs
  * @property {string} project
  * @property {string} stack
  * @property {string} backendUrl  e.g. file:///tmp/state
@@ -32,9 +35,20 @@ async function main(spec) {
   const requireFromProgram = createRequire(path.join(spec.programDir, "package.json"));
   const { LocalWorkspace } = requireFromProgram("@pulumi/pulumi/automation");
   const programPath = path.join(spec.programDir, spec.programFile);
+  let runs = 0;
   const program = async () => {
-    delete requireFromProgram.cache[requireFromProgram.resolve(programPath)];
-    const exported = requireFromProgram(programPath);
+    /** @type {Record<string, unknown>} */
+    let exported;
+    if (isEsModule(programPath)) {
+      // import() of a file URL, as Pulumi's Node.js runtime loads an ES module program. The query
+      // makes each run of the inline program evaluate the module afresh, as require does below.
+      const ns = await import(`${pathToFileURL(programPath).href}?run=${++runs}`);
+      // Like Pulumi's runtime: a default export that is a function is the program; its result the outputs.
+      exported = typeof ns.default === "function" ? { ...(await ns.default()) } : { ...ns };
+    } else {
+      delete requireFromProgram.cache[requireFromProgram.resolve(programPath)];
+      exported = requireFromProgram(programPath);
+    }
     return Object.fromEntries(Object.entries(exported).filter(([, v]) => v !== undefined));
   };
   const stack = await LocalWorkspace.createOrSelectStack(
@@ -94,6 +108,17 @@ async function main(spec) {
       return { output };
     default:
       throw new Error(`unknown op ${JSON.stringify(spec.op)}`);
+  }
+}
+
+/** Whether Node loads `file` as an ES module: `.mjs`, or `.js` under a package.json with "type": "module". */
+function isEsModule(/** @type {string} */ file) {
+  if (file.endsWith(".mjs")) return true;
+  if (file.endsWith(".cjs")) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, "utf8")).type === "module";
+    if (path.dirname(dir) === dir) return false;
   }
 }
 

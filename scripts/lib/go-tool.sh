@@ -1,4 +1,5 @@
-# Sourced by scripts/install-*.sh: the cache, lock and Go-module helpers shared by the tool builds.
+# Sourced by scripts/install-*.sh: the cache, lock and Go-module helpers shared by the tool builds
+# (install-node.sh uses the cache and lock part only).
 # Tools are built from the Go module proxy (nothing else can be downloaded here) into a per-user
 # cache, so a fresh clone on the same machine reuses them and a new machine builds them once.
 #
@@ -39,14 +40,15 @@ finish_with_link() {
   exit 0
 }
 
-# finish_or_start_build NAME: finishes (the caller's `finish`) when the caller's `installed_ok`
-# holds, before and again after taking the lock (another run may have just built it); otherwise
-# starts a build. PULUMI_CCE_REBUILD=1 always builds.
+# finish_or_start_build NAME [START]: finishes (the caller's `finish`) when the caller's
+# `installed_ok` holds, before and again after taking the lock (another run may have just built
+# it); otherwise starts a build with START (default start_build; start_stage for a tool that is
+# fetched, not compiled). PULUMI_CCE_REBUILD=1 always builds.
 finish_or_start_build() {
   if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then finish; fi
   lock_build "$1"
   if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && installed_ok; then finish; fi
-  start_build "$1"
+  "${2:-start_build}" "$1"
 }
 
 # lock_build NAME: serialises concurrent builds of NAME (fd 9 stays open until exit).
@@ -62,17 +64,22 @@ lock_build() {
   fi
 }
 
-# start_build NAME: a work_dir (removed on exit) with stage_dir/stage_bin to build into, and Go
-# settings for static builds that ignore any go.work around the cache.
-start_build() {
-  command -v go >/dev/null 2>&1 || die "the Go toolchain is required to build $1 (go not found on PATH)"
+# start_stage NAME: a work_dir (removed on exit) with stage_dir/stage_bin to build into.
+start_stage() {
   work_dir="$(mktemp -d "$cache_root/.build-$1.XXXXXX")"
   trap 'chmod -R u+w "$work_dir" 2>/dev/null || true; rm -rf "$work_dir"' EXIT
-  export GOWORK=off
-  export CGO_ENABLED="${CGO_ENABLED:-0}"
   stage_dir="$work_dir/$1"
   stage_bin="$stage_dir/bin"
   mkdir -p "$stage_bin"
+}
+
+# start_build NAME: start_stage, and Go settings for static builds that ignore any go.work
+# around the cache.
+start_build() {
+  command -v go >/dev/null 2>&1 || die "the Go toolchain is required to build $1 (go not found on PATH)"
+  start_stage "$1"
+  export GOWORK=off
+  export CGO_ENABLED="${CGO_ENABLED:-0}"
 }
 
 # install_stage: swaps the checked stage into place (a rename within one filesystem).
