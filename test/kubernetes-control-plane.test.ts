@@ -1,5 +1,5 @@
 /**
- * A real control plane (etcd, kube-apiserver, kube-controller-manager; helpers/kubernetes-control-plane.ts)
+ * A real control plane (etcd, kube-apiserver, kube-controller-manager; scripts/kubernetes/control-plane.js)
  * accepts kubectl with a client certificate of the CA it trusts, runs its controllers, and refuses
  * certificates of another CA or out of date. A missing binary fails the file: it never skips.
  */
@@ -136,7 +136,7 @@ test("an expired client certificate is refused", async () => {
 
 test("no component logs a private key or any PEM block", () => {
   const files = readdirSync(plane.logDir).sort();
-  expect(files).toEqual(["etcd.log", "kube-apiserver.log", "kube-controller-manager.log"]);
+  expect(files).toEqual(["audit.log", "etcd.log", "kube-apiserver.log", "kube-controller-manager.log"]);
   const texts = files.map((f) => readFileSync(join(plane.logDir, f), "utf8"));
   const secrets = [authority.server.privateKeyPem, controllerManager.privateKeyPem].flatMap(pemSecrets);
   expect(findLeaks(texts, secrets, files).map((l) => l.where)).toEqual([]);

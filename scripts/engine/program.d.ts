@@ -14,6 +14,8 @@ export interface StackSpec {
   backendUrl: string;
   op: "preview" | "up" | "refresh" | "destroy" | "export" | "export-secrets" | "outputs" | "remove";
   config?: Record<string, { value: string; secret?: boolean }>;
+  /** preview and up: refresh the state first, as `pulumi up --refresh` does. */
+  refresh?: boolean;
 }
 export interface StackResult {
   ok: boolean;
@@ -21,8 +23,10 @@ export interface StackResult {
   output?: string;
   changes?: Record<string, number>;
   changeSummary?: Record<string, number>;
-  /** The engine's steps for each resource URN, from preview and up. */
+  /** The engine's steps for each resource URN, from preview, up and destroy. */
   steps?: Record<string, string[]>;
+  /** up, refresh and destroy: every step the engine finished, in order, as `<op> <urn>`. */
+  sequence?: string[];
   outputs?: Record<string, { value: unknown; secret: boolean }>;
   state?: string;
 }
