@@ -33,21 +33,31 @@ export class StepError extends Error {
  * Steps against one control plane: `run(what, fn)` runs a step; when it throws, the error says
  * which component failed and where its log is: a control-plane component that is no longer
  * running (with its log tail), else the component the step's own error names (a ControlPlaneError,
- * a StepError such as the engine's), else the test's own check. After a failure, `stop()` keeps the
- * logs and says where they are.
+ * a StepError such as the engine's), else `component` (by default the test's own check). After a
+ * failure, `stop()` keeps the logs and says where they are.
  */
 export class Steps {
   private failures = 0;
 
   constructor(private readonly plane: () => ControlPlane | undefined) {}
 
-  async run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  async run<T>(what: string, fn: () => Promise<T> | T, component = "test"): Promise<T> {
     try {
       return await fn();
     } catch (error) {
       this.failures += 1;
-      throw this.attribute(what, error);
+      throw this.attribute(what, error, component);
     }
+  }
+
+  /** Whether any step failed. */
+  failed(): boolean {
+    return this.failures > 0;
+  }
+
+  /** The control plane's logs, for a StepError of a component outside it (kubectl's answers come from the API server). */
+  logDir(): string {
+    return this.plane()?.logDir ?? "(no control plane was started)";
   }
 
   /** Stops the control plane; its logs stay when a step failed (the errors named them). */
@@ -58,7 +68,7 @@ export class Steps {
     if (this.failures > 0) console.log(`control-plane logs kept for the ${this.failures} failed step(s): ${plane.logDir}`);
   }
 
-  private attribute(what: string, error: unknown): Error {
+  private attribute(what: string, error: unknown, component: string): Error {
     const message = error instanceof Error ? error.message : String(error);
     const plane = this.plane();
     const logs = plane === undefined ? "no control plane was running" : `control-plane logs: ${plane.logDir}`;
@@ -74,6 +84,7 @@ export class Steps {
     if (error instanceof ControlPlaneError || error instanceof StepError) {
       return new StepError(error.component, "logFile" in error ? error.logFile : error.log, `${what}: ${message}`);
     }
-    return new StepError("test", logs, `${what}: the test's check failed (every component still running; ${logs})\n${message}`);
+    const who = component === "test" ? "the test's check failed" : `${component} failed`;
+    return new StepError(component, logs, `${what}: ${who} (every control-plane component still running; ${logs})\n${message}`);
   }
 }
