@@ -20,6 +20,7 @@ export type { ContextChoice } from "./kubeconfig/render";
 
 export { startEmulator } from "./emulator";
 export type {
+  ClusterHandover,
   Emulator,
   EmulatorCluster,
   EmulatorCredential,

@@ -1,5 +1,5 @@
 /**
- * A real control plane (etcd, kube-apiserver, kube-controller-manager; helpers/kubernetes-control-plane.ts)
+ * A real control plane (etcd, kube-apiserver, kube-controller-manager; scripts/kubernetes/control-plane.js)
  * accepts kubectl with a client certificate of the CA it trusts, runs its controllers, and refuses
  * certificates of another CA or out of date. A missing binary fails the file: it never skips.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createClusterAuthority, issueClientCertificate, type ClientCertificate, type ClusterAuthority } from "../src/emulator/ca";
-import { startControlPlane, type ControlPlane } from "./helpers/kubernetes-control-plane";
+import { startControlPlane, StepError, Steps, type ControlPlane } from "./helpers/kubernetes-control-plane";
 import { findLeaks, pemSecrets } from "./helpers/leak-scan";
 import { requireTool } from "./helpers/tools";
 
@@ -136,8 +136,29 @@ test("an expired client certificate is refused", async () => {
 
 test("no component logs a private key or any PEM block", () => {
   const files = readdirSync(plane.logDir).sort();
-  expect(files).toEqual(["etcd.log", "kube-apiserver.log", "kube-controller-manager.log"]);
+  expect(files).toEqual(["audit.log", "etcd.log", "kube-apiserver.log", "kube-controller-manager.log"]);
   const texts = files.map((f) => readFileSync(join(plane.logDir, f), "utf8"));
   const secrets = [authority.server.privateKeyPem, controllerManager.privateKeyPem].flatMap(pemSecrets);
   expect(findLeaks(texts, secrets, files).map((l) => l.where)).toEqual([]);
+});
+
+// Last: it ends a component.
+test("a step that fails after a component died names that component and its log", async () => {
+  const steps = new Steps(() => plane);
+  const kubeconfig = kubeconfigFile("late", await issueClientCertificate(authority, USER, new Date(Date.now() - HOUR), new Date(Date.now() + HOUR)));
+  // Control: while all three run, a failing check is the test's own.
+  await expect(steps.run("a failing check", () => Promise.reject(new Error("boom")))).rejects.toMatchObject({ component: "test" });
+  expect(plane.status().map((s) => [s.component, s.running])).toEqual([
+    ["etcd", true],
+    ["kube-apiserver", true],
+    ["kube-controller-manager", true],
+  ]);
+
+  process.kill(plane.pids["kube-apiserver"], "SIGKILL");
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const failure = await steps.run("kubectl get namespaces", () => kubectlWith(kubeconfig, ["get", "namespaces"])).catch((e: unknown) => e);
+  expect(failure).toBeInstanceOf(StepError);
+  expect(failure).toMatchObject({ component: "kube-apiserver", log: join(plane.logDir, "kube-apiserver.log") });
+  expect((failure as Error).message).toContain(`kubectl get namespaces: kube-apiserver failed: it exited (SIGKILL) (log: ${join(plane.logDir, "kube-apiserver.log")})`);
+  expect(steps.failed()).toBe(true);
 });

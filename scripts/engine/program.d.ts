@@ -16,6 +16,8 @@ export interface StackSpec {
   config?: Record<string, { value: string; secret?: boolean }>;
   /** For "state-move": `pulumi state move` of these URNs from `stack` to `destStack`. */
   move?: { destStack: string; urns: string[] };
+  /** preview and up: refresh the state first, as `pulumi up --refresh` does. */
+  refresh?: boolean;
 }
 export interface StackResult {
   ok: boolean;
@@ -23,8 +25,10 @@ export interface StackResult {
   output?: string;
   changes?: Record<string, number>;
   changeSummary?: Record<string, number>;
-  /** The engine's steps for each resource URN, from preview and up. */
+  /** The engine's steps for each resource URN, from preview, up and destroy. */
   steps?: Record<string, string[]>;
+  /** up, refresh and destroy: every step the engine finished, in order, as `<op> <urn>`. */
+  sequence?: string[];
   outputs?: Record<string, { value: unknown; secret: boolean }>;
   state?: string;
 }

@@ -28,6 +28,7 @@ const { pathToFileURL } = require("node:url");
  * @property {"preview"|"up"|"refresh"|"destroy"|"export"|"export-secrets"|"outputs"|"remove"|"state-move"} op
  * @property {{destStack: string, urns: string[]}} [move] for "state-move": `pulumi state move` of these URNs from `stack` to `destStack`
  * @property {Record<string, {value: string, secret?: boolean}>} [config]
+ * @property {boolean} [refresh]  preview/up: refresh the state first, as `pulumi up --refresh` does
  */
 
 /** @param {StackSpec} spec */
@@ -64,10 +65,15 @@ async function main(spec) {
   /** The engine's step for each resource, by URN (e.g. same, update, replace). */
   /** @type {Record<string, string[]>} */
   const steps = {};
+  /** Every step the engine finished, in order: `<op> <urn>` (refresh steps included). */
+  /** @type {string[]} */
+  const sequence = [];
   /** @param {any} event */
   const onEvent = (event) => {
     const meta = event.resourcePreEvent?.metadata;
     if (meta) (steps[meta.urn] ??= []).push(meta.op);
+    const done = event.resOutputsEvent?.metadata;
+    if (done) sequence.push(`${done.op} ${done.urn}`);
   };
   /** @param {string} text */
   const onOutput = (text) => {
@@ -76,20 +82,20 @@ async function main(spec) {
   };
   switch (spec.op) {
     case "preview": {
-      const r = await stack.preview({ onOutput, onEvent });
+      const r = await stack.preview({ onOutput, onEvent, refresh: spec.refresh });
       return { output, changeSummary: r.changeSummary, steps };
     }
     case "up": {
-      const r = await stack.up({ onOutput, onEvent });
-      return { output, changes: r.summary.resourceChanges, outputs: r.outputs, steps };
+      const r = await stack.up({ onOutput, onEvent, refresh: spec.refresh });
+      return { output, changes: r.summary.resourceChanges, outputs: r.outputs, steps, sequence };
     }
     case "refresh": {
-      const r = await stack.refresh({ onOutput });
-      return { output, changes: r.summary.resourceChanges };
+      const r = await stack.refresh({ onOutput, onEvent });
+      return { output, changes: r.summary.resourceChanges, sequence };
     }
     case "destroy": {
-      const r = await stack.destroy({ onOutput });
-      return { output, changes: r.summary.resourceChanges };
+      const r = await stack.destroy({ onOutput, onEvent });
+      return { output, changes: r.summary.resourceChanges, steps, sequence };
     }
     case "outputs":
       return { output, outputs: await stack.outputs() };

@@ -95,16 +95,35 @@ export async function createClusterAuthority(clusterId: string, now: Date): Prom
     },
     crypto,
   );
-  const serverKeys = await generateKeys();
-  const serverCertificate = await lib.X509CertificateGenerator.create(
+  const signer = { signingKey: caKeys.privateKey, caCertificate };
+  return {
+    ca: { certificatePem: caCertificate.toString("pem"), privateKeyPem: pkcs8Pem(caKeys.privateKey) },
+    server: await issueServingCertificate(signer, notBefore, notAfter),
+    ...signer,
+  };
+}
+
+/**
+ * A TLS server certificate for the cluster's API server, SANs IP 127.0.0.1 and DNS localhost: the
+ * internal and external entries of the kubeconfigs the emulator hands out. Used for the emulator's
+ * own endpoint and for an external API server a cluster is handed over to.
+ */
+export async function issueServingCertificate(
+  authority: Pick<ClusterAuthority, "signingKey" | "caCertificate">,
+  notBefore: Date,
+  notAfter: Date,
+): Promise<KeyAndCertificate> {
+  const lib = x509();
+  const keys = await generateKeys();
+  const certificate = await lib.X509CertificateGenerator.create(
     {
       serialNumber: randomSerial(),
       subject: [{ CN: ["kube-apiserver"] }],
-      issuer: caCertificate.subject,
-      notBefore,
-      notAfter,
-      publicKey: serverKeys.publicKey,
-      signingKey: caKeys.privateKey,
+      issuer: authority.caCertificate.subject,
+      notBefore: wholeSeconds(notBefore),
+      notAfter: wholeSeconds(notAfter),
+      publicKey: keys.publicKey,
+      signingKey: authority.signingKey,
       signingAlgorithm: EC_ALGORITHM,
       extensions: [
         new lib.BasicConstraintsExtension(false, undefined, true),
@@ -114,17 +133,12 @@ export async function createClusterAuthority(clusterId: string, now: Date): Prom
           { type: "ip", value: "127.0.0.1" },
           { type: "dns", value: "localhost" },
         ]),
-        await lib.AuthorityKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
+        await lib.AuthorityKeyIdentifierExtension.create(authority.caCertificate, false, crypto),
       ],
     },
     crypto,
   );
-  return {
-    ca: { certificatePem: caCertificate.toString("pem"), privateKeyPem: pkcs8Pem(caKeys.privateKey) },
-    server: { certificatePem: serverCertificate.toString("pem"), privateKeyPem: pkcs8Pem(serverKeys.privateKey) },
-    signingKey: caKeys.privateKey,
-    caCertificate,
-  };
+  return { certificatePem: certificate.toString("pem"), privateKeyPem: pkcs8Pem(keys.privateKey) };
 }
 
 /** Mints a client certificate (O=system:masters, clientAuth) with a fresh key pair. */

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { DAY_MS } from "../constants";
 import { InvalidInputError } from "../errors";
 import { FaultQueue } from "./faults";
+import { handOverCluster } from "./handover";
 import { listen, type Listening } from "./listen";
 import { Registry } from "./registry";
 import { handleRequest } from "./server";
@@ -137,6 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clusterEndpoint: (clusterId) => registry.cluster(clusterId).apiServer.url,
     clusterCaPem: (clusterId) => registry.cluster(clusterId).authority.ca.certificatePem,
     addCluster: (projectId, cluster) => registry.addCluster(projectId, cluster),
+    handOverCluster: (clusterId) => handOverCluster(registry, clusterId),
     deleteCluster: (clusterId) => registry.deleteCluster(clusterId),
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),

@@ -1,5 +1,6 @@
 export { startEmulator, DEFAULT_PROJECT_ID, DEFAULT_CLUSTER_ID } from "./emulator";
 export type {
+  ClusterHandover,
   Emulator,
   EmulatorCluster,
   EmulatorCredential,

@@ -17,6 +17,11 @@ export interface ClusterRecord {
   projectId: string;
   deleted: boolean;
   authority: ClusterAuthority;
+  /**
+   * Where the cluster's API server listens: the emulator's own TLS endpoint, or, once the cluster
+   * is handed over (handover.ts), the external server, whose `close` does nothing: the emulator
+   * does not own it. The clustercert answers and show-cluster read their URLs from here.
+   */
   apiServer: ClusterApiServer;
   /** The `Port-ID` header of the POST clustercert answer; stable per cluster. */
   portId: string;
@@ -87,6 +92,14 @@ export class Registry {
     } finally {
       this.pending.delete(cluster.id);
     }
+  }
+
+  /** Points the cluster at an external API server on 127.0.0.1:`port`, closing the emulator's own endpoint. */
+  async attachApiServer(clusterId: string, port: number): Promise<void> {
+    const record = this.cluster(clusterId);
+    const previous = record.apiServer;
+    record.apiServer = { url: `https://127.0.0.1:${port}`, port, close: async () => undefined };
+    await previous.close();
   }
 
   deleteCluster(clusterId: string): void {

@@ -112,11 +112,20 @@ export interface Emulator {
   certificates(clusterId?: string): IssuedCertificate[];
   requests: RecordedRequest[];
   clearRequests(): void;
-  /** `https://127.0.0.1:PORT` of that cluster's TLS API server. */
+  /**
+   * `https://127.0.0.1:PORT` of that cluster's API server: the emulator's own TLS endpoint, or the
+   * external server the cluster was handed over to (handOverCluster).
+   */
   clusterEndpoint(clusterId: string): string;
   clusterCaPem(clusterId: string): string;
   /** Adds a cluster (and the project, when new) and starts its TLS API server. */
   addCluster(projectId: string, cluster: EmulatorCluster): Promise<void>;
+  /**
+   * Hands a cluster over to an external Kubernetes API server (a real kube-apiserver): issues from
+   * the cluster's CA what that server needs (see ClusterHandover); once the server listens, its
+   * `attach(url)` makes the clustercert answers and show-cluster's endpoints point at it.
+   */
+  handOverCluster(clusterId: string): Promise<ClusterHandover>;
   /** Later API calls for it answer 404 CCE.01404001; its TLS endpoint stays up until stop(). */
   deleteCluster(clusterId: string): void;
   /** Queues a fault; queued faults are matched in order. */
@@ -131,4 +140,43 @@ export interface Emulator {
   backdateCertificates(days: number): void;
   /** Closes every server and open socket, TLS endpoints included. Idempotent. */
   stop(): Promise<void>;
+}
+
+/**
+ * A cluster handed over to an external Kubernetes API server (Emulator.handOverCluster): the
+ * certificates that server needs, all issued by the cluster's CA, so the kubeconfigs the emulator
+ * mints work against it as against a CCE cluster, and `attach` to point the cluster at it.
+ *
+ * Start the server (for kube-apiserver: `--client-ca-file` = caPem, `--tls-cert-file` and
+ * `--tls-private-key-file` = the serving pair, RBAC on, loopback only) on `https://127.0.0.1:PORT`,
+ * then call `attach`. From then on every client certificate the emulator mints authenticates there
+ * as its subject: user = the caller's user id (CN), group `system:masters` (O), exactly as on CCE.
+ *
+ * Differences from the emulator's own endpoint: the external server knows nothing of
+ * `clustercertrevoke` (a revoked certificate still authenticates until it expires), and the emulator
+ * neither starts nor stops it. Every field but `clusterId` is secret: never log it.
+ */
+export interface ClusterHandover {
+  clusterId: string;
+  /** The cluster's CA (PEM): the API server's `--client-ca-file`, and what verifies its serving certificate. */
+  caPem: string;
+  /** The API server's serving certificate (PEM), SANs IP 127.0.0.1 and DNS localhost: `--tls-cert-file`. */
+  servingCertificatePem: string;
+  /** Its private key (PKCS#8 PEM): `--tls-private-key-file`. */
+  servingKeyPem: string;
+  /**
+   * A client certificate (PEM) with subject `O=system:masters, CN=system:kube-controller-manager`,
+   * valid as long as the CA: for kube-controller-manager's kubeconfig (and readiness probes).
+   */
+  controllerManagerCertificatePem: string;
+  /** Its private key (PKCS#8 PEM). */
+  controllerManagerKeyPem: string;
+  /**
+   * Points the cluster at the server listening at `url`, which must be `https://127.0.0.1:PORT`
+   * (the serving certificate's address). Later clustercert answers name it as the internal server
+   * and, on a cluster with an EIP, `https://localhost:PORT` as the external one; show-cluster's
+   * `status.endpoints` list the same. The emulator's own TLS endpoint for the cluster is closed.
+   * Calling it again re-points the cluster (a restarted server on another port).
+   */
+  attach(url: string): Promise<void>;
 }
