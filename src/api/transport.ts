@@ -1,10 +1,10 @@
 /**
  * One attempt of one call: sign (or attach the token), send over undici, read the answer. No
- * retries, no validation, no wording: client.ts composes those.
+ * retries, no validation, no wording: call.ts composes those, for CCE (client.ts) and IAM (iam.ts).
  */
 import { EnvHttpProxyAgent, request, type Dispatcher } from "undici";
 import type { CceCredentials } from "../config/settings";
-import { headerValue } from "../http/headers";
+import { headerValue, type HeaderMap } from "../http/headers";
 import { signRequest } from "../signing";
 import { cleanRequestId } from "./error-body";
 
@@ -38,9 +38,11 @@ export interface AttemptRequest {
   method: string;
   /** Absolute URL of the call. */
   url: URL;
-  projectId: string;
+  /** Sent as `X-Project-Id` (CCE calls); IAM calls send none. */
+  projectId?: string;
   body?: string;
-  credentials: CceCredentials;
+  /** Undefined for the one call that carries its proof in the body: the password sign-in. */
+  credentials?: CceCredentials;
   /** Aborts the attempt (its timeout). */
   signal: AbortSignal;
   signingDate: Date;
@@ -53,19 +55,20 @@ export interface AttemptResult {
   text: string;
   requestId?: string;
   retryAfter?: string;
+  /** Every response header; callers read the one they need (IAM's `X-Subject-Token`). */
+  headers: HeaderMap;
 }
 
 /** Sends one attempt. Throws what undici throws (network error, abort) when no answer arrives. */
 export async function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
-  const headers: Record<string, string> = {
-    Host: req.url.host,
-    "Content-Type": "application/json",
-    "X-Project-Id": req.projectId,
-  };
+  const headers: Record<string, string> = { Host: req.url.host, "Content-Type": "application/json" };
+  if (req.projectId !== undefined) headers["X-Project-Id"] = req.projectId;
   const sent =
-    req.credentials.kind === "aksk"
-      ? signRequest({ method: req.method, url: req.url, headers, body: req.body }, req.credentials, { signingDate: req.signingDate }).headers
-      : { ...headers, "X-Auth-Token": req.credentials.token };
+    req.credentials === undefined
+      ? headers
+      : req.credentials.kind === "aksk"
+        ? signRequest({ method: req.method, url: req.url, headers, body: req.body }, req.credentials, { signingDate: req.signingDate }).headers
+        : { ...headers, "X-Auth-Token": req.credentials.token };
 
   const res = await request(req.url, {
     method: req.method as Dispatcher.HttpMethod,
@@ -80,5 +83,6 @@ export async function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
     text,
     requestId: cleanRequestId(headerValue(res.headers, "x-request-id")),
     retryAfter: headerValue(res.headers, "retry-after"),
+    headers: res.headers,
   };
 }
