@@ -1,6 +1,7 @@
 export { startEmulator, DEFAULT_PROJECT_ID, DEFAULT_CLUSTER_ID } from "./emulator";
 export type {
   Emulator,
+  EmulatorAgency,
   EmulatorCluster,
   EmulatorCredential,
   EmulatorOptions,
@@ -8,4 +9,5 @@ export type {
   FaultSpec,
   IssuedCertificate,
   RecordedRequest,
+  EmulatorUser,
 } from "./types";
