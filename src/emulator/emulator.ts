@@ -161,6 +161,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       iam.expire(afterUses);
     },
     signInCount: () => iam.signInCount(),
+    issuedCredentials: () => iam.issued(),
     backdateCertificates: (days) => {
       if (!Number.isFinite(days) || days < 0) throw new InvalidInputError("days", "backdateCertificates takes a finite number of days >= 0");
       certificateBackdateMs = days * DAY_MS;

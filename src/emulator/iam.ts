@@ -28,14 +28,14 @@ export function iamCall(path: string): IamCall | undefined {
   return undefined;
 }
 
-/** Who an issued credential belongs to, and the accounting of a test's `expireTokens(afterUses)`. */
+/** Who an issued credential belongs to, and until when it works. */
 interface Issued {
   userId: string;
   /** The project a token is scoped to; temporary keys have none. */
   projectId?: string;
   expiresAt: Date;
-  /** Accepted CCE requests left before revocation; undefined: not revoked. */
-  usesLeft?: number;
+  /** Set by expireTokens: IAM revoked it before its expiry. */
+  revoked?: boolean;
 }
 
 /** An issued credential that authenticated a request: its caller, and a use to count if CCE accepts it. */
@@ -71,6 +71,8 @@ export class IamState {
   private readonly tokens = new Map<string, Issued>();
   private readonly keys = new Map<string, Issued & { credential: EmulatorCredential }>();
   private signIns = 0;
+  /** Accepted CCE requests (by issued credentials) left before an armed revocation; undefined: none armed. */
+  private revokeAfter: number | undefined;
 
   constructor(
     private readonly users: readonly EmulatorUser[],
@@ -86,7 +88,25 @@ export class IamState {
 
   /** See Emulator.expireTokens. */
   expire(afterUses: number): void {
-    for (const issued of [...this.tokens.values(), ...this.keys.values()]) issued.usesLeft = afterUses;
+    this.revokeAfter = afterUses;
+    if (afterUses === 0) this.revokeAll();
+  }
+
+  private revokeAll(): void {
+    this.revokeAfter = undefined;
+    for (const issued of [...this.tokens.values(), ...this.keys.values()]) issued.revoked = true;
+  }
+
+  /** One accepted CCE request by an issued credential: counts towards an armed revocation. */
+  private counted(): void {
+    if (this.revokeAfter === undefined) return;
+    this.revokeAfter -= 1;
+    if (this.revokeAfter <= 0) this.revokeAll();
+  }
+
+  /** Every token and temporary key pair issued so far, for tests that prove they leak nowhere. */
+  issued(): { tokens: string[]; credentials: EmulatorCredential[] } {
+    return { tokens: [...this.tokens.keys()], credentials: [...this.keys.values()].map((k) => ({ ...k.credential })) };
   }
 
   // Issued tokens are found by map lookup, not compared in constant time: they are random and this is a test server.
@@ -101,13 +121,8 @@ export class IamState {
   }
 
   private match<T extends object>(issued: Issued, extra: T): IssuedLookup<T> {
-    if (issued.usesLeft === 0 || this.now().getTime() >= issued.expiresAt.getTime()) return { ok: false, reason: "the credential has expired" };
-    const match: IssuedMatch = {
-      userId: issued.userId,
-      use: () => {
-        if (issued.usesLeft !== undefined && issued.usesLeft > 0) issued.usesLeft -= 1;
-      },
-    };
+    if (issued.revoked === true || this.now().getTime() >= issued.expiresAt.getTime()) return { ok: false, reason: "the credential has expired" };
+    const match: IssuedMatch = { userId: issued.userId, use: () => this.counted() };
     if (issued.projectId !== undefined) match.projectId = issued.projectId;
     return { ok: true, ...match, ...extra };
   }

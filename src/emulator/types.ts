@@ -160,13 +160,17 @@ export interface Emulator {
    */
   backdateCertificates(days: number): void;
   /**
-   * Every token and temporary key pair IAM issued so far stops working after `afterUses` more
-   * accepted CCE requests (0: at once), as IAM revokes them when a password or permission changes.
-   * CCE then answers 401, as for an expired token. Fixed tokens and keys are not affected.
+   * Revokes every token and temporary key pair IAM has issued, as IAM does when a password or a
+   * permission changes: at once (0), or after `afterUses` more CCE requests accepted with issued
+   * credentials, so a test can expire a token in the middle of a deployment (between a resource's
+   * cluster check and its mint). CCE then answers 401, as for an expired token. One-shot; fixed
+   * tokens and keys are not affected. @default 0
    */
   expireTokens(afterUses?: number): void;
   /** Password sign-ins answered with a token so far. */
   signInCount(): number;
+  /** The tokens and temporary keys IAM issued so far, for tests that prove they leak nowhere. */
+  issuedCredentials(): { tokens: string[]; credentials: EmulatorCredential[] };
   /** Closes every server and open socket, TLS endpoints included. Idempotent. */
   stop(): Promise<void>;
 }
