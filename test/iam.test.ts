@@ -154,6 +154,33 @@ describe("password sign-in", () => {
   });
 });
 
+describe("the emulator's IAM on the wire", () => {
+  const signIn = (user: Record<string, unknown>) =>
+    fetch(`${emulator.authUrl}/auth/tokens`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ auth: { identity: { methods: ["password"], password: { user } }, scope: { project: { id: DEFAULT_PROJECT_ID } } } }),
+    });
+
+  test("a sign-in answers 201, the token in X-Subject-Token and its expiry 24 hours ahead in the body", async () => {
+    const res = await signIn({ name: "deployer", password: PASSWORD, domain: { name: "acme" } });
+    const body = (await res.json()) as { token: { expires_at: string; issued_at: string } };
+    expect(res.status).toBe(201);
+    expect(res.headers.get("x-subject-token")).toMatch(/^MII[A-Za-z0-9_-]{100,}$/);
+    expect(Date.parse(body.token.expires_at) - Date.parse(body.token.issued_at)).toBe(DAY_MS);
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ["a wrong password", { name: "deployer", password: "nope-nope", domain: { name: "acme" } }, "The username or password is wrong."],
+    ["an unknown user (answered alike: names cannot be probed)", { name: "ghost", password: PASSWORD, domain: { name: "acme" } }, "The username or password is wrong."],
+    ["the right password in the wrong account", { name: "deployer", password: PASSWORD, domain: { name: "other" } }, "The username or password is wrong."],
+    ["a locked account", { name: "frozen", password: PASSWORD, domain: { name: "acme" } }, "The account is locked."],
+  ])("%s answers 401 in IAM's error shape", async (_name, user, message) => {
+    const res = await signIn(user);
+    expect([res.status, await res.json(), res.headers.get("x-subject-token")]).toEqual([401, { error: { code: 401, message, title: "Unauthorized" } }, null]);
+  });
+});
+
 describe("a token CCE refuses", () => {
   test("a revoked token: CCE answers 401, the client signs in again exactly once and the call succeeds", async () => {
     const client = clientWith();
