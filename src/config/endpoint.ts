@@ -81,6 +81,30 @@ export function regionalAuthUrl(region: string, cloud: string): string {
   return `https://iam.${region}.${cloud}/v3`;
 }
 
+/**
+ * The IAM URL of a password sign-in or an agency: the explicit setting, else
+ * `https://iam.{region}.{cloud}/v3`. With an explicit CCE endpoint and no region there is none:
+ * the endpoint's host says nothing reliable about IAM's (a proxy, a VPC endpoint, the emulator).
+ * `names` are the setting's config key and env variable, for the message.
+ */
+export function resolveAuthUrl(
+  settings: { explicit?: string; region?: string; cloud?: string },
+  names: { authUrl: string; region: string },
+): Checked<string> {
+  if (settings.explicit !== undefined) return checkAuthUrl(settings.explicit);
+  if (settings.region === undefined) {
+    return refused(
+      "authUrl",
+      `is not set, and there is no region to derive it from: a password sign-in or an agency needs IAM. Set ${names.authUrl} ` +
+        `(e.g. https://iam.ap-southeast-1.myhuaweicloud.com/v3), or ${names.region}`,
+    );
+  }
+  const region = checkRegion(settings.region);
+  if (!region.ok) return region;
+  const cloud = settings.cloud === undefined ? passed(defaultCloudForRegion(region.value)) : checkCloud(settings.cloud);
+  return cloud.ok ? passed(regionalAuthUrl(region.value, cloud.value)) : cloud;
+}
+
 /** `https://cce.{region}.{cloud}`. */
 export function regionalEndpoint(region: string, cloud: string): string {
   return `https://cce.${region}.${cloud}`;

@@ -7,7 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { callContext, CceClient, type CceClientOptions } from "../api/client";
 import { credentialSource } from "../api/iam-session";
 import { DAY_MS, type ClusterKind } from "../constants";
-import { checkAuthUrl, defaultCloudForRegion, regionalAuthUrl } from "../config/endpoint";
+import { resolveAuthUrl } from "../config/endpoint";
 import { InvalidInputError, isCceApiError } from "../errors";
 import {
   EMPTY_CONFIG,
@@ -83,28 +83,17 @@ export function createOperations(options: OperationsOptions = {}): Operations {
 
   /**
    * The IAM URL, needed by a password sign-in or an agency only: huaweicloud:authUrl / HW_AUTH_URL,
-   * else `https://iam.{region}.{cloud}/v3` from the resource's region (or the configured one, when
-   * the endpoint is explicit). With an explicit endpoint and no region, the endpoint's host says
-   * nothing reliable about IAM's (a proxy, a VPC endpoint), so the URL must be set.
+   * else from the resource's region and cloud (or the configured ones, when the endpoint is explicit).
    */
   function authUrlFor(inputs: Pick<CheckedInputs, "region" | "cloud">): string {
-    const explicit = resolveSetting("authUrl", undefined, stackConfig, env());
-    if (explicit !== undefined) {
-      const checked = checkAuthUrl(explicit);
-      if (!checked.ok) throw new InvalidInputError(checked.failures[0]!.property, checked.failures[0]!.reason);
-      return checked.value;
-    }
-    const region = inputs.region ?? resolveSetting("region", undefined, stackConfig, env());
-    if (region === undefined || isUnknown(region)) {
-      const s = SETTING_SOURCES;
-      throw new InvalidInputError(
-        "authUrl",
-        `is not set, and no region to derive it from: a password sign-in or an agency needs IAM. Set ${s.authUrl.config} / ${s.authUrl.env} ` +
-          `(e.g. https://iam.ap-southeast-1.myhuaweicloud.com/v3), or ${s.region.config} / ${s.region.env}`,
-      );
-    }
-    const cloud = inputs.cloud ?? resolveSetting("cloud", undefined, stackConfig, env()) ?? defaultCloudForRegion(region);
-    return regionalAuthUrl(region, cloud);
+    const setting = (name: "authUrl" | "region" | "cloud") => resolveSetting(name, undefined, stackConfig, env());
+    const explicit = setting("authUrl");
+    const region = inputs.region ?? setting("region");
+    const settings = explicit !== undefined ? { explicit } : region === undefined ? {} : { region, cloud: inputs.cloud ?? setting("cloud") };
+    const s = SETTING_SOURCES;
+    const url = resolveAuthUrl(settings, { authUrl: `${s.authUrl.config} / ${s.authUrl.env}`, region: `${s.region.config} / ${s.region.env}` });
+    if (!url.ok) throw new InvalidInputError(url.failures[0]!.property, url.failures[0]!.reason);
+    return url.value;
   }
 
   const clientFor = (inputs: Pick<CheckedInputs, "endpoint" | "projectId" | "region" | "cloud"> & { clusterKind?: unknown }): CceClient => {
