@@ -13,6 +13,7 @@ import { DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helper
 import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
 import { programDir } from "../helpers/program-dir";
 import { requireTool } from "../helpers/tools";
+import { containsValue } from "../helpers/state-scan";
 import { DAY_MS } from "../../src/constants";
 
 jest.setTimeout(300_000);
@@ -106,29 +107,6 @@ test("3. the state holds no secret in plaintext, __provider included; --show-sec
     expect({ name, shown: containsValue(shown, secret) }).toEqual({ name, shown: true });
   }
 });
-
-/**
- * Whether a state export holds `secret` in any string, raw or JSON-escaped, including the
- * `plaintext` strings of decrypted secrets (JSON inside JSON).
- */
-function containsValue(stateJson: string, secret: string): boolean {
-  const strings: string[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === "string") {
-      strings.push(v);
-      if (v.startsWith('"') || v.startsWith("{") || v.startsWith("[")) {
-        try {
-          walk(JSON.parse(v));
-        } catch {
-          // not JSON
-        }
-      }
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
-  };
-  walk(JSON.parse(stateJson));
-  return stateJson.includes(secret) || stateJson.includes(JSON.stringify(secret).slice(1, -1)) || strings.some((s) => s.includes(secret));
-}
 
 test("4. refresh, then up: no mint and no changes", async () => {
   const refreshed = await op("refresh");
