@@ -5,8 +5,8 @@
  * what a user needs, proves the kubeconfig with kubectl, and cleans up.
  *
  * On the bundled CCE emulator by default. Against Huawei Cloud when credentials and a cluster are
- * set: HW_ACCESS_KEY + HW_SECRET_KEY (or HW_AUTH_TOKEN), HW_PROJECT_ID, HW_REGION_NAME and
- * HW_CCE_CLUSTER_ID. `--keep` keeps the stack and the kubeconfig file.
+ * set: HW_ACCESS_KEY + HW_SECRET_KEY (or HW_AUTH_TOKEN, or HW_USER_NAME + HW_USER_PASSWORD +
+ * HW_DOMAIN_NAME), HW_PROJECT_ID, HW_REGION_NAME and HW_CCE_CLUSTER_ID. `--keep` keeps the stack and the kubeconfig file.
  */
 const { execFileSync, execFile } = require("node:child_process");
 const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
@@ -33,8 +33,10 @@ async function main() {
   const env = engineEnv([binDir], path.join(work, "pulumi-home"));
   /** @type {{ stop(): Promise<void> } | undefined} */
   let emulator;
+  const e = process.env;
   const cloud = Boolean(
-    process.env["HW_CCE_CLUSTER_ID"] && ((process.env["HW_ACCESS_KEY"] && process.env["HW_SECRET_KEY"]) || process.env["HW_AUTH_TOKEN"]),
+    e["HW_CCE_CLUSTER_ID"] &&
+      ((e["HW_ACCESS_KEY"] && e["HW_SECRET_KEY"]) || e["HW_AUTH_TOKEN"] || (e["HW_USER_PASSWORD"] && (e["HW_USER_NAME"] || e["HW_USER_ID"]))),
   );
   /** @type {Record<string, {value: string, secret?: boolean}>} */
   const config = {};
@@ -50,6 +52,9 @@ async function main() {
       emulator = started;
       say(`no cloud credentials set: using the bundled CCE emulator at ${started.url} (cluster ${clusterId}, with an EIP)`);
       env["HW_CCE_ENDPOINT"] = started.url;
+      // The emulator's key pair from stack config must be what signs: a token in the environment
+      // would win over it (the Terraform provider's order), and an agency would be assumed.
+      for (const key of Object.keys(env)) if (/^HW_(AUTH_TOKEN|USER_|ASSUME_ROLE_)/.test(key)) delete env[key];
       config[`${project}:clusterId`] = { value: clusterId };
       config["huaweicloud:projectId"] = { value: DEFAULT_PROJECT_ID };
       config["huaweicloud:accessKey"] = { value: started.credentials[0].accessKey, secret: true };
