@@ -1,15 +1,15 @@
 /**
  * One call with its retries, shared by CCE (client.ts) and IAM (iam.ts): 429, 5xx and network
  * errors are retried within maxRetries and the time budget; any other answer ends the call. The
- * failures are worded by error-messages.ts and scrubbed of the call's own secrets.
+ * failures are worded by error-messages.ts and scrubbed of the call's own secrets. A 2xx body is
+ * parsed by parse-body.ts (kept apart: its zod types must not reach this module's declarations,
+ * which the public client's reach).
  */
-import type { z } from "zod";
 import type { CceCredentials } from "../config/settings";
 import { CceApiError, type CceApiErrorDetails } from "../errors";
 import { parseErrorBody } from "./error-body";
 import { credentialValues, describeHttpFailure, describeNetworkError, plural, withoutSecrets, type Hints } from "./error-messages";
 import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryOptions } from "./retry";
-import { toResponseIssues } from "./schemas";
 import { sendAttempt, type AttemptResult, type HttpDispatcher } from "./transport";
 
 /** Time, waits and the connection pool of a call; the clients fill them from their options. */
@@ -89,28 +89,4 @@ export async function callWithRetries(req: CallRequest, ctx: CallContext): Promi
       cause: networkError,
     });
   }
-}
-
-/** Parses a 2xx body with `schema`; the error names the bad fields, never their values. */
-export function parseBody<S extends z.ZodType>(result: AttemptResult, schema: S, fail: Fail, attempts: number): z.infer<S> {
-  const requestId = result.requestId;
-  let json: unknown;
-  try {
-    json = JSON.parse(result.text);
-  } catch {
-    // A 2xx that is not JSON is not retried: the server did the work (and may have minted).
-    throw fail(`returned HTTP ${result.status} with a body that is not JSON (request id ${requestId ?? "none"})`, {
-      status: result.status,
-      requestId,
-      attempts,
-      issues: [{ path: "(body)", message: "is not JSON" }],
-    });
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = toResponseIssues(parsed.error);
-    const first = issues.slice(0, 3).map((i) => `${i.path} ${i.message}`).join("; ");
-    throw fail(`returned an invalid response: ${first} (request id ${requestId ?? "none"})`, { status: result.status, requestId, attempts, issues });
-  }
-  return parsed.data;
 }

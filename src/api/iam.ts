@@ -7,7 +7,8 @@
 import { z } from "zod";
 import type { Agency, CceCredentials, IamUser } from "../config/settings";
 import { headerValue } from "../http/headers";
-import { callWithRetries, failFor, parseBody, type CallContext } from "./call";
+import { callWithRetries, failFor, type CallContext } from "./call";
+import { parseBody } from "./parse-body";
 import type { Hints } from "./error-messages";
 
 /** A credential IAM issued, and when it stops working. */
