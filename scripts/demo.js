@@ -5,8 +5,8 @@
  * what a user needs, proves the kubeconfig with kubectl, and cleans up.
  *
  * On the bundled CCE emulator by default. Against Huawei Cloud when credentials and a cluster are
- * set: HW_ACCESS_KEY + HW_SECRET_KEY (or HW_AUTH_TOKEN), HW_PROJECT_ID, HW_REGION_NAME and
- * HW_CCE_CLUSTER_ID.
+ * set: HW_ACCESS_KEY + HW_SECRET_KEY (or HW_AUTH_TOKEN, or HW_USER_NAME + HW_USER_PASSWORD +
+ * HW_DOMAIN_NAME), HW_PROJECT_ID, HW_REGION_NAME and HW_CCE_CLUSTER_ID.
  *
  * `--kubernetes` runs examples/kubernetes instead: the emulator's cluster is handed over to a real
  * control plane (etcd, kube-apiserver, kube-controller-manager, built by npm run install-tools), and
@@ -61,8 +61,10 @@ async function kubectl(work, file, args) {
 
 async function main() {
   const started = Date.now();
+  const e = process.env;
   const cloud = Boolean(
-    process.env["HW_CCE_CLUSTER_ID"] && ((process.env["HW_ACCESS_KEY"] && process.env["HW_SECRET_KEY"]) || process.env["HW_AUTH_TOKEN"]),
+    e["HW_CCE_CLUSTER_ID"] &&
+      ((e["HW_ACCESS_KEY"] && e["HW_SECRET_KEY"]) || e["HW_AUTH_TOKEN"] || (e["HW_USER_PASSWORD"] && (e["HW_USER_NAME"] || e["HW_USER_ID"]))),
   );
   if (kubernetes && cloud) {
     throw new DemoError("demo", "--kubernetes runs on the bundled emulator and a local control plane only; unset HW_CCE_CLUSTER_ID to run it");
@@ -110,6 +112,9 @@ async function main() {
         say(`the cluster's API server is now kube-apiserver at ${plane.url} (its logs are kept if a step fails, or with --keep)`);
       }
       env["HW_CCE_ENDPOINT"] = started.url;
+      // The emulator's key pair from stack config must be what signs: a token in the environment
+      // would win over it (the Terraform provider's order), and an agency would be assumed.
+      for (const key of Object.keys(env)) if (/^HW_(AUTH_TOKEN|USER_|ASSUME_ROLE_)/.test(key)) delete env[key];
       config[`${project}:clusterId`] = { value: CLUSTER_ID };
       config["huaweicloud:projectId"] = { value: DEFAULT_PROJECT_ID };
       config["huaweicloud:accessKey"] = { value: started.credentials[0].accessKey, secret: true };

@@ -22,6 +22,20 @@ export const HUAWEI_MAX_DURATION_DAYS = 1827;
  */
 export const CLIENT_MAX_DURATION_DAYS = 10_950;
 
+/**
+ * A token or temporary key pair from IAM is used until this long before its `expires_at` (or half
+ * its life, when that is shorter): longer than one CCE call may take with its retries (a 2-minute
+ * budget), so a credential never expires in the middle of a call.
+ */
+export const IAM_RENEW_LEAD_MS = 5 * MINUTE_MS;
+
+/**
+ * What an agency's temporary keys are asked to last, in seconds: one hour. IAM allows 15 minutes
+ * to 24 hours (the Terraform provider asks for 24); a Pulumi run is short, a short life limits what
+ * a leaked key could do, and a longer run gets new keys before these expire.
+ */
+export const AGENCY_CREDENTIAL_SECONDS = 3_600;
+
 /** The API gateway refuses an `X-Sdk-Date` more than 15 minutes from its own clock. */
 export const MAX_CLOCK_SKEW_MS = 15 * MINUTE_MS;
 
@@ -44,3 +58,10 @@ export const API_ERROR_CODES = {
   /** The API gateway refused the AK/SK signature or token. */
   gatewayUnauthorized: "APIGW.0301",
 } as const;
+
+/**
+ * The two cluster families, each with its own API paths (docs/cce-api.md, "Autopilot clusters"):
+ * CCE standard and Turbo clusters under `/api/v3`, CCE Autopilot (serverless) under `/autopilot/v3`.
+ */
+export const CLUSTER_KINDS = ["cce", "autopilot"] as const;
+export type ClusterKind = (typeof CLUSTER_KINDS)[number];

@@ -20,6 +20,8 @@ export interface ResponseIssue {
 }
 
 export interface CceApiErrorDetails {
+  /** Which API answered: CCE, or IAM (sign-in, agency). @default "CCE" */
+  service?: "CCE" | "IAM";
   method: string;
   /** The request path (no query, no host); ids in it are not secret. */
   path: string;
@@ -41,6 +43,7 @@ export interface CceApiErrorDetails {
 export class CceApiError extends CceKubeconfigError {
   override name = "CceApiError";
   override readonly code: string;
+  readonly service: "CCE" | "IAM";
   readonly method: string;
   readonly path: string;
   readonly status?: number;
@@ -52,6 +55,7 @@ export class CceApiError extends CceKubeconfigError {
 
   constructor(message: string, details: CceApiErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.service = details.service ?? "CCE";
     this.method = details.method;
     this.path = details.path;
     this.status = details.status;
@@ -77,7 +81,7 @@ export class CceApiError extends CceKubeconfigError {
    * A 404 without that code (a wrong endpoint, a proxy) is not proof that the cluster is gone.
    */
   get isClusterGone(): boolean {
-    return this.status === 404 && this.apiCode === API_ERROR_CODES.notFound;
+    return this.service === "CCE" && this.status === 404 && this.apiCode === API_ERROR_CODES.notFound;
   }
 }
 

@@ -4,7 +4,7 @@ export { clusterCertificateProvider } from "./provider/shim";
 export type { CertificateOutputs, KubeconfigCluster, KubeconfigContext } from "./provider/outputs";
 
 export { CceClient, formatExpireAt } from "./api/client";
-export type { CceClientOptions, CertificateRequest, HttpDispatcher, IssuedClusterCertificate } from "./api/client";
+export type { CceClientOptions, CertificateRequest, ClusterKind, CredentialSource, HttpDispatcher, IssuedClusterCertificate } from "./api/client";
 export type { RetryOptions } from "./api/retry";
 export type { ClusterCertResponse, ClusterShowResponse } from "./api/types";
 export type { CceCredentials, StackConfig } from "./config/settings";
@@ -22,6 +22,7 @@ export { startEmulator } from "./emulator";
 export type {
   ClusterHandover,
   Emulator,
+  EmulatorAgency,
   EmulatorCluster,
   EmulatorCredential,
   EmulatorOptions,
@@ -29,6 +30,7 @@ export type {
   FaultSpec,
   IssuedCertificate,
   RecordedRequest,
+  EmulatorUser,
 } from "./emulator";
 // The emulator's default ids are at "pulumi-cce-kubeconfig/emulator", beside the rest of its surface.
 // The provider's operations (provider/operations) are not exported: only the serialized shim

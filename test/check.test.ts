@@ -23,6 +23,7 @@ test("valid inputs resolve their defaults", () => {
       renewBefore: 30,
       context: "auto",
       useLegacyGet: false,
+      clusterKind: "cce",
     },
     failures: [],
   });

@@ -157,6 +157,7 @@ describe("the dynamic-provider host of @pulumi/pulumi, over gRPC", () => {
       renewBefore: 30,
       context: "auto",
       useLegacyGet: false,
+      clusterKind: "cce",
     });
   });
 

@@ -1,29 +1,43 @@
 /**
  * `CceClient`: a plain client of the CCE clustercert API, usable without Pulumi. It composes one
- * attempt (transport.ts), the retry timing (retry.ts), the response schemas (schemas.ts) and the
- * wording of failures (error-messages.ts).
+ * call with retries (call.ts), the response schemas (schemas.ts) and the credentials of each call,
+ * which an IAM session (iam-session.ts) may renew once when CCE refuses them.
  */
 import type { z } from "zod";
-import { CCE_ID_PATTERN } from "../constants";
-import { CceApiError, InvalidInputError, type CceApiErrorDetails } from "../errors";
+import { CCE_ID_PATTERN, CLUSTER_KINDS, type ClusterKind } from "../constants";
+import { InvalidInputError, isCceApiError } from "../errors";
 import type { CceCredentials } from "../config/settings";
 import { checkEndpoint } from "../config/endpoint";
-import { parseErrorBody } from "./error-body";
-import { describeHttpFailure, describeNetworkError, plural, withoutCredentials } from "./error-messages";
-import { backoffDelay, isRetryableStatus, parseRetryAfter, RETRY_DEFAULTS, type RetryOptions } from "./retry";
-import { clusterCertResponse, clusterShowResponse, toResponseIssues } from "./schemas";
-import { MAX_RESPONSE_BYTES, sendAttempt, type AttemptResult, type HttpDispatcher } from "./transport";
+import { callWithRetries, failFor, type CallContext } from "./call";
+import { parseBody } from "./parse-body";
+import { RETRY_DEFAULTS, type RetryOptions } from "./retry";
+import { clusterCertResponse, clusterShowResponse } from "./schemas";
+import type { HttpDispatcher } from "./transport";
 import type { ClusterCertResponse, ClusterShowResponse } from "./types";
 
 export { MAX_CONNECTIONS_PER_ORIGIN, MAX_RESPONSE_BYTES, type HttpDispatcher } from "./transport";
+export type { ClusterKind } from "../constants";
+
+/**
+ * Credentials that can be renewed: IAM issued them (a signed-in token, an agency's temporary
+ * keys), so when CCE answers 401 the client asks once for new ones and retries once.
+ */
+export interface CredentialSource {
+  /** Credentials for the next call. */
+  current(): Promise<CceCredentials>;
+  /** `rejected` got a 401: new credentials, or undefined when they are not renewable (a fixed key pair). */
+  renew(rejected: CceCredentials): Promise<CceCredentials | undefined>;
+}
 
 export interface CceClientOptions {
   /** CCE base URL, e.g. `https://cce.ap-southeast-1.myhuaweicloud.com`; `http:` only for loopback. */
   endpoint: string;
   /** The 32-character project id; never looked up (the official SDK creates a project when none matches). */
   projectId: string;
-  /** Credentials, or a function that resolves them at call time. */
-  credentials: CceCredentials | (() => CceCredentials | Promise<CceCredentials>);
+  /** Credentials, a function that resolves them at call time, or a renewable source. */
+  credentials: CceCredentials | (() => CceCredentials | Promise<CceCredentials>) | CredentialSource;
+  /** Which family of cluster APIs to call. @default "cce" */
+  clusterKind?: ClusterKind;
   /**
    * Bound of one attempt, headers and body, from when it is written to a connection (time spent
    * waiting for one of the shared agent's connections does not count; the call's totalBudgetMs
@@ -41,7 +55,7 @@ export interface CceClientOptions {
   random?: () => number;
 }
 
-/** Either `duration` (days, -1 for the maximum) or `expireAt`; the API lets `expire_at` win. */
+/** Either `duration` (days, -1 for the maximum) or `expireAt`; the API lets `expire_at` win. Autopilot takes `duration` only. */
 export interface CertificateRequest {
   duration?: number;
   expireAt?: Date;
@@ -55,6 +69,9 @@ export interface IssuedClusterCertificate {
 /** @default per-attempt bound of timeoutMs */
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** The API root of each family (docs/cce-api.md, "Autopilot clusters"). */
+const API_ROOT: Readonly<Record<ClusterKind, string>> = { cce: "/api/v3", autopilot: "/autopilot/v3" };
+
 function checkId(field: string, value: string): string {
   if (!CCE_ID_PATTERN.test(value)) {
     throw new InvalidInputError(field, "must be 1 to 128 letters, digits, '-' or '_' (a CCE cluster id is a UUID)");
@@ -67,140 +84,101 @@ export function formatExpireAt(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
 }
 
-/** Builds the error of one call: the message is prefixed with `CCE <method> <path>`. */
-type Fail = (message: string, details: Omit<CceApiErrorDetails, "method" | "path">) => CceApiError;
-
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const realClock = () => new Date();
+
+/** The time, waits and pool of calls made with `options`: the client's, and an IAM session's beside it. */
+export function callContext(options: Pick<CceClientOptions, "retry" | "timeoutMs" | "clock" | "sleep" | "random" | "dispatcher">): CallContext {
+  return {
+    retry: { ...RETRY_DEFAULTS, ...stripUndefined(options.retry ?? {}) },
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    clock: options.clock ?? realClock,
+    sleep: options.sleep ?? realSleep,
+    random: options.random,
+    dispatcher: options.dispatcher,
+  };
+}
+
+function isSource(credentials: CceClientOptions["credentials"]): credentials is CredentialSource {
+  return typeof credentials === "object" && typeof (credentials as Partial<CredentialSource>).current === "function";
+}
 
 export class CceClient {
   readonly endpoint: string;
   readonly projectId: string;
+  readonly clusterKind: ClusterKind;
   private readonly options: CceClientOptions;
-  private readonly retry: Required<RetryOptions>;
 
   constructor(options: CceClientOptions) {
     const endpoint = checkEndpoint(options.endpoint);
     if (!endpoint.ok) throw new InvalidInputError(endpoint.failures[0]!.property, endpoint.failures[0]!.reason);
     this.endpoint = endpoint.value;
     this.projectId = checkId("projectId", options.projectId);
+    const kind = options.clusterKind ?? "cce";
+    if (!CLUSTER_KINDS.includes(kind)) throw new InvalidInputError("clusterKind", `must be one of ${CLUSTER_KINDS.join(", ")}`);
+    this.clusterKind = kind;
     this.options = options;
-    this.retry = { ...RETRY_DEFAULTS, ...stripUndefined(options.retry ?? {}) };
   }
 
-  /** `POST .../clustercert`: mints a new client certificate. */
+  /** `POST .../clustercert`: mints a new client certificate. Autopilot takes `duration` only. */
   async createClusterCertificate(clusterId: string, req: CertificateRequest): Promise<IssuedClusterCertificate> {
+    if (this.clusterKind === "autopilot" && req.expireAt !== undefined) {
+      throw new InvalidInputError("expireAt", "Autopilot clusters take a duration only (their clustercert call documents no expire_at)");
+    }
     const body: Record<string, unknown> = {};
     if (req.duration !== undefined) body["duration"] = req.duration;
     if (req.expireAt !== undefined) body["expire_at"] = formatExpireAt(req.expireAt);
     return this.call("POST", `${this.clusterPath(clusterId)}/clustercert`, JSON.stringify(body), clusterCertResponse);
   }
 
-  /** The discarded `GET .../clustercert`, for clouds that still serve only it. It mints too. */
+  /** The discarded `GET .../clustercert`, for clouds that still serve only it. It mints too. CCE clusters only. */
   async getClusterCertificateLegacy(clusterId: string): Promise<IssuedClusterCertificate> {
+    if (this.clusterKind === "autopilot") {
+      throw new InvalidInputError("useLegacyGet", "Autopilot clusters have no GET clustercert call; use the POST (remove useLegacyGet)");
+    }
     return this.call("GET", `${this.clusterPath(clusterId)}/clustercert`, undefined, clusterCertResponse);
   }
 
-  /** `GET .../clusters/{id}`: shows a cluster without minting anything. */
-  async getCluster(clusterId: string): Promise<ClusterShowResponse> {
-    return (await this.call("GET", this.clusterPath(clusterId), undefined, clusterShowResponse)).config;
+  /** `GET .../clusters/{id}`: shows a cluster without minting anything; `kind` asks the other family. */
+  async getCluster(clusterId: string, kind: ClusterKind = this.clusterKind): Promise<ClusterShowResponse> {
+    return (await this.call("GET", this.clusterPath(clusterId, kind), undefined, clusterShowResponse)).config;
   }
 
-  private clusterPath(clusterId: string): string {
-    return `/api/v3/projects/${this.projectId}/clusters/${checkId("clusterId", clusterId)}`;
+  private clusterPath(clusterId: string, kind: ClusterKind = this.clusterKind): string {
+    return `${API_ROOT[kind]}/projects/${this.projectId}/clusters/${checkId("clusterId", clusterId)}`;
   }
 
-  private get timeoutMs(): number {
-    return this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  private context(): CallContext {
+    return callContext(this.options);
   }
 
-  /** The retry loop: 429, 5xx and network errors are retried within maxRetries and the time budget. */
+  /**
+   * One call with retries. When CCE answers 401 to credentials IAM issued, the source renews them
+   * once and the call is made once more: never a loop, so a password that stopped working fails.
+   */
   private async call<S extends z.ZodType>(
     method: string,
     path: string,
     body: string | undefined,
     schema: S,
   ): Promise<{ config: z.infer<S>; requestId?: string }> {
-    const clock = this.options.clock ?? realClock;
-    const now = () => clock().getTime();
-    const deadline = now() + this.retry.totalBudgetMs;
+    const source = this.options.credentials;
     // Resolved once, outside the retry loop: missing credentials are not a transient failure.
-    const credentials = typeof this.options.credentials === "function" ? await this.options.credentials() : this.options.credentials;
-    const fail: Fail = (message, details) => new CceApiError(`CCE ${method} ${path} ${message}`, { method, path, ...details });
-
-    for (let attempt = 1; ; attempt++) {
-      let result: AttemptResult | undefined;
-      let networkError: unknown;
-      try {
-        result = await sendAttempt({
-          method,
-          url: new URL(`${this.endpoint}${path}`),
-          projectId: this.projectId,
-          body,
-          credentials,
-          timeoutMs: this.timeoutMs,
-          deadlineMs: Math.max(1, deadline - now()),
-          signingDate: clock(),
-          dispatcher: this.options.dispatcher,
-        });
-      } catch (error) {
-        networkError = error;
-      }
-
-      if (result && result.status >= 200 && result.status < 300) {
-        if (result.truncated) {
-          // Not retried: the server did the work (and may have minted).
-          throw fail(`returned HTTP ${result.status} with a body larger than ${MAX_RESPONSE_BYTES} bytes; reading stopped (request id ${result.requestId ?? "none"})`, {
-            status: result.status,
-            requestId: result.requestId,
-            attempts: attempt,
-            issues: [{ path: "(body)", message: `is larger than ${MAX_RESPONSE_BYTES} bytes` }],
-          });
-        }
-        return { config: validate(result, schema, fail, attempt), requestId: result.requestId };
-      }
-
-      const retryable = result ? isRetryableStatus(result.status) : true;
-      const backoff = () => backoffDelay(attempt - 1, this.retry, this.options.random);
-      const wait = result ? (parseRetryAfter(result.retryAfter, now()) ?? backoff()) : backoff();
-      if (retryable && attempt <= this.retry.maxRetries && now() + wait < deadline) {
-        await (this.options.sleep ?? realSleep)(wait);
-        continue;
-      }
-      if (result) {
-        const info = withoutCredentials(parseErrorBody(result.text, result.requestId), credentials);
-        throw fail(describeHttpFailure(result.status, info, attempt), { status: result.status, ...info, attempts: attempt });
-      }
-      throw fail(`failed: ${describeNetworkError(networkError, this.timeoutMs)} after ${plural(attempt, "attempt")}`, {
-        attempts: attempt,
-        cause: networkError,
-      });
+    const credentials = isSource(source) ? await source.current() : typeof source === "function" ? await source() : source;
+    const send = async (with_: CceCredentials) => {
+      const request = { service: "CCE" as const, method, url: new URL(`${this.endpoint}${path}`), body, projectId: this.projectId, credentials: with_ };
+      const { result, attempts } = await callWithRetries(request, this.context());
+      return { config: parseBody(result, schema, failFor(request), attempts), requestId: result.requestId };
+    };
+    try {
+      return await send(credentials);
+    } catch (error) {
+      if (!isSource(source) || !isCceApiError(error) || error.status !== 401) throw error;
+      const renewed = await source.renew(credentials);
+      if (renewed === undefined) throw error;
+      return send(renewed);
     }
   }
-}
-
-/** Parses a 2xx body with `schema`; the error names the bad fields, never their values. */
-function validate<S extends z.ZodType>(result: AttemptResult, schema: S, fail: Fail, attempts: number): z.infer<S> {
-  const requestId = result.requestId;
-  let json: unknown;
-  try {
-    json = JSON.parse(result.text);
-  } catch {
-    // A 2xx that is not JSON is not retried: the server did the work (and may have minted).
-    throw fail(`returned HTTP ${result.status} with a body that is not JSON (request id ${requestId ?? "none"})`, {
-      status: result.status,
-      requestId,
-      attempts,
-      issues: [{ path: "(body)", message: "is not JSON" }],
-    });
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = toResponseIssues(parsed.error);
-    const first = issues.slice(0, 3).map((i) => `${i.path} ${i.message}`).join("; ");
-    throw fail(`returned an invalid response: ${first} (request id ${requestId ?? "none"})`, { status: result.status, requestId, attempts, issues });
-  }
-  return parsed.data;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,5 +1,6 @@
 /**
- * Reads the API error code, message and request id from any of the three error body shapes.
+ * Reads the API error code, message and request id from any of the three CCE error body shapes,
+ * and from IAM's (whose nested `code` only repeats the HTTP status, so it is no API code).
  */
 import { errorBody } from "./schemas";
 
@@ -39,7 +40,8 @@ export function parseErrorBody(text: string, requestIdHeader: string | undefined
   const b = parsed.data;
   const code = b.errorCode ?? b.error_code ?? (b.code === undefined ? undefined : String(b.code));
   // The Status shape puts the summary in errorMessage and the detail in message: keep both.
-  const message = [...new Set([b.errorMessage ?? b.error_msg, b.message].filter((m) => m !== undefined && m !== ""))].join(" ") || undefined;
+  const message =
+    [...new Set([b.errorMessage ?? b.error_msg ?? b.error?.message, b.message].filter((m) => m !== undefined && m !== ""))].join(" ") || undefined;
   return {
     apiCode: code === undefined ? undefined : redact(code).slice(0, 64),
     apiMessage: message === undefined ? undefined : redact(message).slice(0, MAX_MESSAGE),

@@ -6,8 +6,10 @@
 import type { CceCredentials } from "../config/settings";
 import type { ApiErrorInfo } from "./error-body";
 
-/** What to check, by status. */
-const HINTS: Readonly<Record<number, string>> = {
+export type Hints = Readonly<Record<number, string>>;
+
+/** What to check after a CCE call, by status. */
+export const CCE_HINTS: Hints = {
   400: "the API refused the request",
   401: "check the access key pair or token, and that this machine's clock is within 15 minutes of the server's",
   403: "the IAM user needs cce:cluster:generateClientCredential (and cce:cluster:get) on this cluster",
@@ -17,10 +19,11 @@ const HINTS: Readonly<Record<number, string>> = {
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** Credential values of `credentials` long enough to find in text without false hits. */
-function credentialValues(credentials: CceCredentials): string[] {
+/** Credential values of `credentials`. */
+export function credentialValues(credentials: CceCredentials | undefined): string[] {
+  if (credentials === undefined) return [];
   const values = credentials.kind === "aksk" ? [credentials.accessKey, credentials.secretKey, credentials.securityToken] : [credentials.token];
-  return values.filter((v): v is string => v !== undefined && v.length >= 4);
+  return values.filter((v): v is string => v !== undefined);
 }
 
 /**
@@ -28,7 +31,12 @@ function credentialValues(credentials: CceCredentials): string[] {
  * in the API's code and message, and drop a request id that held one.
  */
 export function withoutCredentials(info: ApiErrorInfo, credentials: CceCredentials): ApiErrorInfo {
-  const values = credentialValues(credentials);
+  return withoutSecrets(info, credentialValues(credentials));
+}
+
+/** withoutCredentials for any secret values of a call (a password too); those too short to find without false hits are skipped. */
+export function withoutSecrets(info: ApiErrorInfo, secrets: readonly string[]): ApiErrorInfo {
+  const values = secrets.filter((v) => v.length >= 4);
   const scrub = (text: string | undefined) => (text === undefined ? undefined : values.reduce((t, v) => t.split(v).join("[redacted]"), text));
   return {
     apiCode: scrub(info.apiCode),
@@ -38,10 +46,10 @@ export function withoutCredentials(info: ApiErrorInfo, credentials: CceCredentia
 }
 
 /** `failed: HTTP 404 CCE.01404001: text (request id X, 3 attempts); hint`. */
-export function describeHttpFailure(status: number, info: ApiErrorInfo, attempts: number): string {
+export function describeHttpFailure(status: number, info: ApiErrorInfo, attempts: number, hints: Hints = CCE_HINTS): string {
   const code = info.apiCode ? ` ${info.apiCode}` : "";
   const text = info.apiMessage ? `: ${info.apiMessage}` : info.apiCode ? "" : " (no API error code in the body)";
-  const hint = HINTS[status] ?? (status >= 500 ? "the API failed; try again later" : undefined);
+  const hint = hints[status] ?? (status >= 500 ? "the API failed; try again later" : undefined);
   return (
     `failed: HTTP ${status}${code}${text} (request id ${info.requestId ?? "none"}` +
     `${attempts > 1 ? `, ${plural(attempts, "attempt")}` : ""})${hint ? `; ${hint}` : ""}`

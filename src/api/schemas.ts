@@ -67,8 +67,13 @@ export const clusterShowResponse = z.looseObject({
     .optional(),
 });
 
-/** The three error body shapes that reach a client (docs/cce-api.md, "Errors"). */
+/**
+ * The three error body shapes that reach a CCE client (docs/cce-api.md, "Errors"), and IAM's
+ * nested `{"error": {"code": 401, "message", "title"}}`.
+ */
 export const errorBody = z.looseObject({
+  // Another API's `error` (a string, say) must not hide the fields of the shapes above.
+  error: z.looseObject({ message: z.string().optional() }).optional().catch(undefined),
   errorCode: z.string().optional(),
   errorMessage: z.string().optional(),
   error_code: z.string().optional(),

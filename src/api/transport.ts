@@ -4,7 +4,7 @@
  */
 import { EnvHttpProxyAgent, type Dispatcher } from "undici";
 import type { CceCredentials } from "../config/settings";
-import { headerValue } from "../http/headers";
+import { headerValue, type HeaderMap } from "../http/headers";
 import { signRequest } from "../signing";
 import { cleanRequestId } from "./error-body";
 
@@ -45,9 +45,11 @@ export interface AttemptRequest {
   method: string;
   /** Absolute URL of the call. */
   url: URL;
-  projectId: string;
+  /** Sent as `X-Project-Id` (CCE calls); IAM calls send none. */
+  projectId?: string;
   body?: string;
-  credentials: CceCredentials;
+  /** Undefined for the one call that carries its proof in the body: the password sign-in. */
+  credentials?: CceCredentials;
   /** Bound of the attempt from when it is written to a connection: time queued for a connection does not count. */
   timeoutMs: number;
   /** Bound of the whole attempt, queueing included (what is left of the call's budget). */
@@ -67,6 +69,8 @@ export interface AttemptResult {
   truncated: boolean;
   requestId?: string;
   retryAfter?: string;
+  /** Every response header; callers read the one they need (IAM's `X-Subject-Token`). */
+  headers: HeaderMap;
 }
 
 /** An attempt that ran out of time, named as AbortSignal.timeout names its error. */
@@ -82,15 +86,14 @@ class AttemptTimeoutError extends Error {
  * (a network error) or an AttemptTimeoutError when no full answer arrives in time.
  */
 export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
-  const headers: Record<string, string> = {
-    Host: req.url.host,
-    "Content-Type": "application/json",
-    "X-Project-Id": req.projectId,
-  };
+  const headers: Record<string, string> = { Host: req.url.host, "Content-Type": "application/json" };
+  if (req.projectId !== undefined) headers["X-Project-Id"] = req.projectId;
   const sent =
-    req.credentials.kind === "aksk"
-      ? signRequest({ method: req.method, url: req.url, headers, body: req.body }, req.credentials, { signingDate: req.signingDate }).headers
-      : { ...headers, "X-Auth-Token": req.credentials.token };
+    req.credentials === undefined
+      ? headers
+      : req.credentials.kind === "aksk"
+        ? signRequest({ method: req.method, url: req.url, headers, body: req.body }, req.credentials, { signingDate: req.signingDate }).headers
+        : { ...headers, "X-Auth-Token": req.credentials.token };
   const limit = req.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const dispatcher = (req.dispatcher as Dispatcher | undefined) ?? defaultDispatcher();
 
@@ -119,6 +122,7 @@ export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
       truncated,
       requestId: cleanRequestId(headerValue(responseHeaders, "x-request-id")),
       retryAfter: headerValue(responseHeaders, "retry-after"),
+      headers: responseHeaders,
     });
 
     // Queueing included: a call never waits past its budget. A request still queued then is

@@ -62,6 +62,49 @@ export function checkCloud(cloud: string, field = "cloud"): Checked<string> {
     : refused(field, `${JSON.stringify(cloud.slice(0, 64))} is not a domain such as myhuaweicloud.com`);
 }
 
+/**
+ * Validates an IAM URL (`huaweicloud:authUrl` / `HW_AUTH_URL`) as the endpoint is validated, and
+ * requires the `/v3` the Terraform provider's default ends with: the sign-in is `{authUrl}/auth/tokens`
+ * and the agency call `/v3.0/OS-CREDENTIAL/securitytokens` beside it.
+ */
+export function checkAuthUrl(raw: string, field = "authUrl"): Checked<string> {
+  const checked = checkEndpoint(raw, field);
+  if (!checked.ok) return checked;
+  if (!checked.value.endsWith("/v3")) {
+    return refused(field, "must be IAM's v3 URL, ending in /v3 (e.g. https://iam.ap-southeast-1.myhuaweicloud.com/v3)");
+  }
+  return checked;
+}
+
+/** The Terraform provider's default IAM URL: `https://iam.{region}.{cloud}/v3`. */
+export function regionalAuthUrl(region: string, cloud: string): string {
+  return `https://iam.${region}.${cloud}/v3`;
+}
+
+/**
+ * The IAM URL of a password sign-in or an agency: the explicit setting, else
+ * `https://iam.{region}.{cloud}/v3`. With an explicit CCE endpoint and no region there is none:
+ * the endpoint's host says nothing reliable about IAM's (a proxy, a VPC endpoint, the emulator).
+ * `names` are the setting's config key and env variable, for the message.
+ */
+export function resolveAuthUrl(
+  settings: { explicit?: string; region?: string; cloud?: string },
+  names: { authUrl: string; region: string },
+): Checked<string> {
+  if (settings.explicit !== undefined) return checkAuthUrl(settings.explicit);
+  if (settings.region === undefined) {
+    return refused(
+      "authUrl",
+      `is not set, and there is no region to derive it from: a password sign-in or an agency needs IAM. Set ${names.authUrl} ` +
+        `(e.g. https://iam.ap-southeast-1.myhuaweicloud.com/v3), or ${names.region}`,
+    );
+  }
+  const region = checkRegion(settings.region);
+  if (!region.ok) return region;
+  const cloud = settings.cloud === undefined ? passed(defaultCloudForRegion(region.value)) : checkCloud(settings.cloud);
+  return cloud.ok ? passed(regionalAuthUrl(region.value, cloud.value)) : cloud;
+}
+
 /** `https://cce.{region}.{cloud}`. */
 export function regionalEndpoint(region: string, cloud: string): string {
   return `https://cce.${region}.${cloud}`;

@@ -21,6 +21,10 @@ export interface SettingSource {
   env: string;
 }
 
+/**
+ * The names are the huaweicloud Terraform provider's environment variables and the config keys of
+ * its Pulumi bridge (`huaweicloud:*`), so one stack config serves both.
+ */
 export const SETTING_SOURCES = {
   projectId: { config: "huaweicloud:projectId", env: "HW_PROJECT_ID" },
   region: { config: "huaweicloud:region", env: "HW_REGION_NAME" },
@@ -30,10 +34,26 @@ export const SETTING_SOURCES = {
   secretKey: { config: "huaweicloud:secretKey", env: "HW_SECRET_KEY" },
   securityToken: { config: "huaweicloud:securityToken", env: "HW_SECURITY_TOKEN" },
   token: { config: "huaweicloud:token", env: "HW_AUTH_TOKEN" },
+  userName: { config: "huaweicloud:userName", env: "HW_USER_NAME" },
+  userId: { config: "huaweicloud:userId", env: "HW_USER_ID" },
+  password: { config: "huaweicloud:password", env: "HW_USER_PASSWORD" },
+  domainName: { config: "huaweicloud:domainName", env: "HW_DOMAIN_NAME" },
+  domainId: { config: "huaweicloud:domainId", env: "HW_DOMAIN_ID" },
+  authUrl: { config: "huaweicloud:authUrl", env: "HW_AUTH_URL" },
+  // The bridge's `huaweicloud:assumeRole` is one object ({agencyName, domainName, domainId}): see ASSUME_ROLE_CONFIG.
+  assumeRoleAgencyName: { env: "HW_ASSUME_ROLE_AGENCY_NAME" },
+  assumeRoleDomainName: { env: "HW_ASSUME_ROLE_DOMAIN_NAME" },
+  assumeRoleDomainId: { env: "HW_ASSUME_ROLE_DOMAIN_ID" },
   maxRetries: { config: "huaweicloud:maxRetries", env: "HW_MAX_RETRIES" },
 } as const satisfies Record<string, SettingSource>;
 
 export type SettingName = keyof typeof SETTING_SOURCES;
+
+/**
+ * The agency to assume, as the bridge names it: `pulumi config set --path huaweicloud:assumeRole.agencyName ops`
+ * (the provider receives the object as JSON text).
+ */
+export const ASSUME_ROLE_CONFIG = "huaweicloud:assumeRole";
 
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
 
@@ -49,38 +69,138 @@ export function resolveSetting(
   return nonEmpty(explicit) ?? nonEmpty(fromConfig) ?? nonEmpty(env[source.env]);
 }
 
-/** How requests are authenticated. */
+/** How a request is authenticated on the wire. */
 export type CceCredentials =
   | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string }
   | { kind: "token"; token: string };
 
+/** An IAM user as the password sign-in names it: by name within an account (domain), or by id alone. */
+export type IamUser = { name: string; domain: { name: string } | { id: string } } | { id: string };
+
+/** How the caller proves who it is. `from` names the settings it came from, never a value. */
+export type AuthMethod =
+  | (CceCredentials & { from: string })
+  | { kind: "password"; user: IamUser; password: string; from: string };
+
+/** The agency whose temporary keys sign CCE calls (`assume_role`). */
+export interface Agency {
+  agencyName: string;
+  /** The account that owns the agency. */
+  domain: { name: string } | { id: string };
+}
+
+export interface AuthSettings {
+  method: AuthMethod;
+  agency?: Agency;
+  /** Other complete methods that are set and ignored, by the names of their settings, for a warning. */
+  ignored: string[];
+}
+
+/** A setting's stack config key, or its environment variable where it has none. */
+const configKey = (n: SettingName): string => (SETTING_SOURCES[n] as SettingSource).config ?? SETTING_SOURCES[n].env;
+
+const names = (...settings: SettingName[]) => (source: "config" | "env") =>
+  settings.map((n) => (source === "config" ? configKey(n) : SETTING_SOURCES[n].env)).join(" + ");
+
 /**
- * Credentials: an AK/SK pair (with an optional security token) from stack config, else from
- * the environment; otherwise an IAM token from stack config, else from the environment.
- * A pair is taken from one source only, so a key from config never signs with a secret from env.
+ * The credentials chain, in the huaweicloud Terraform provider's order: an IAM token, then an
+ * access key pair, then a password sign-in. Each method's settings come from stack config, else
+ * the environment; a key pair from one source only, so a key from config never signs with a
+ * secret from env. When more than one method is complete, the first is used and `ignored` names
+ * the others. An agency, when set, is assumed with whichever method is used.
  */
-export function resolveCredentials(config: StackConfig, env: Environment): CceCredentials {
+export function resolveAuthSettings(config: StackConfig, env: Environment): AuthSettings {
   const fromConfig = (n: SettingName) => resolveSetting(n, undefined, config, {});
   const fromEnv = (n: SettingName) => nonEmpty(env[SETTING_SOURCES[n].env]);
-  for (const read of [fromConfig, fromEnv]) {
+  const either = (n: SettingName) => fromConfig(n) ?? fromEnv(n);
+  const where = (n: SettingName) => (fromConfig(n) !== undefined ? configKey(n) : SETTING_SOURCES[n].env);
+
+  const complete: AuthMethod[] = [];
+  const token = either("token");
+  if (token !== undefined) complete.push({ kind: "token", token, from: where("token") });
+  for (const [read, source] of [[fromConfig, "config"], [fromEnv, "env"]] as const) {
     const accessKey = read("accessKey");
     const secretKey = read("secretKey");
-    if (accessKey !== undefined && secretKey !== undefined) {
-      const securityToken = read("securityToken");
-      return securityToken === undefined
-        ? { kind: "aksk", accessKey, secretKey }
-        : { kind: "aksk", accessKey, secretKey, securityToken };
-    }
+    if (accessKey === undefined || secretKey === undefined) continue;
+    const securityToken = read("securityToken");
+    const from = names("accessKey", "secretKey")(source);
+    complete.push(securityToken === undefined ? { kind: "aksk", accessKey, secretKey, from } : { kind: "aksk", accessKey, secretKey, securityToken, from });
+    break;
   }
-  const token = fromConfig("token") ?? fromEnv("token");
-  if (token !== undefined) return { kind: "token", token };
+  const password = either("password");
+  if (password !== undefined) {
+    const user = passwordUser(either);
+    if (complete.length === 0 && typeof user === "string") throw new CredentialsError(user);
+    if (typeof user !== "string") complete.push({ kind: "password", user, password, from: `${where("password")} + ${where("id" in user ? "userId" : "userName")}` });
+  }
 
-  const looked = (["accessKey", "secretKey", "token"] as const)
-    .map((n) => `${SETTING_SOURCES[n].config} / ${SETTING_SOURCES[n].env}`)
-    .join(", ");
-  throw new CredentialsError(
-    `no CCE credentials found: set an access key pair or an IAM token. Looked at stack config and environment: ${looked} ` +
-      `(with ${SETTING_SOURCES.securityToken.config} / ${SETTING_SOURCES.securityToken.env} for temporary keys)`,
+  const [method, ...ignored] = complete;
+  if (method === undefined) throw new CredentialsError(noCredentialsMessage());
+  const agency = resolveAgency(config, env);
+  return agency === undefined ? { method, ignored: ignored.map(describe) } : { method, agency, ignored: ignored.map(describe) };
+}
+
+const describe = (m: AuthMethod): string =>
+  `${m.kind === "token" ? "an IAM token" : m.kind === "aksk" ? "an access key pair" : "a password sign-in"} (${m.from})`;
+
+/** The user of a password sign-in, or why it is incomplete. A user id wins over a name (it needs no account). */
+function passwordUser(either: (n: SettingName) => string | undefined): IamUser | string {
+  const id = either("userId");
+  if (id !== undefined) return { id };
+  const name = either("userName");
+  const s = SETTING_SOURCES;
+  if (name === undefined) {
+    return `${s.password.config} / ${s.password.env} is set, but no user: set ${s.userName.config} / ${s.userName.env} (with the account name) or ${s.userId.config} / ${s.userId.env}`;
+  }
+  const domainId = either("domainId");
+  const domainName = either("domainName");
+  if (domainId !== undefined) return { name, domain: { id: domainId } };
+  if (domainName !== undefined) return { name, domain: { name: domainName } };
+  return (
+    `a password sign-in by user name needs the account (domain) name: set ${s.domainName.config} / ${s.domainName.env} ` +
+    `or ${s.domainId.config} / ${s.domainId.env} (the account name is the one shown at sign-in, not the IAM user name)`
+  );
+}
+
+/** `huaweicloud:assumeRole` ({agencyName, domainName | domainId}), else HW_ASSUME_ROLE_*; undefined when no agency is set. */
+export function resolveAgency(config: StackConfig, env: Environment): Agency | undefined {
+  const raw = config.get(ASSUME_ROLE_CONFIG) as unknown;
+  let fromConfig: Record<string, unknown> | undefined;
+  if (typeof raw === "string" && raw.trim() !== "") {
+    try {
+      fromConfig = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      fromConfig = undefined;
+    }
+    if (typeof fromConfig !== "object" || fromConfig === null || Array.isArray(fromConfig)) {
+      throw new CredentialsError(`${ASSUME_ROLE_CONFIG} must be an object such as {"agencyName": "...", "domainName": "..."}`);
+    }
+  } else if (typeof raw === "object" && raw !== null) {
+    fromConfig = raw as Record<string, unknown>;
+  }
+  const field = (key: string) => (typeof fromConfig?.[key] === "string" ? nonEmpty(fromConfig[key] as string) : undefined);
+  const s = SETTING_SOURCES;
+  const agencyName = fromConfig ? field("agencyName") : nonEmpty(env[s.assumeRoleAgencyName.env]);
+  const domainName = fromConfig ? field("domainName") : nonEmpty(env[s.assumeRoleDomainName.env]);
+  const domainId = fromConfig ? field("domainId") : nonEmpty(env[s.assumeRoleDomainId.env]);
+  if (agencyName === undefined && domainName === undefined && domainId === undefined) return undefined;
+  const names = fromConfig
+    ? { agency: `${ASSUME_ROLE_CONFIG}.agencyName`, domain: `${ASSUME_ROLE_CONFIG}.domainName (or .domainId)` }
+    : { agency: s.assumeRoleAgencyName.env, domain: `${s.assumeRoleDomainName.env} (or ${s.assumeRoleDomainId.env})` };
+  if (agencyName === undefined) throw new CredentialsError(`an agency's account is set but not the agency: set ${names.agency}`);
+  if (domainId !== undefined) return { agencyName, domain: { id: domainId } };
+  if (domainName !== undefined) return { agencyName, domain: { name: domainName } };
+  throw new CredentialsError(`agency ${JSON.stringify(agencyName)} needs the account that owns it: set ${names.domain}`);
+}
+
+function noCredentialsMessage(): string {
+  const s = SETTING_SOURCES;
+  const both = (n: SettingName) => `${configKey(n)} / ${s[n].env}`;
+  return (
+    "no CCE credentials found: set an IAM token, an access key pair, or a user name and password. " +
+    `Looked at stack config and environment, in this order: ${both("token")}; ` +
+    `${both("accessKey")} + ${both("secretKey")} (with ${both("securityToken")} for temporary keys); ` +
+    `${both("password")} + ${both("userName")} + ${both("domainName")} (or ${both("domainId")}), or + ${both("userId")}`
   );
 }
 

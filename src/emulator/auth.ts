@@ -15,6 +15,7 @@ import {
 } from "../signing/canonical";
 import { MAX_CLOCK_SKEW_MS } from "../constants";
 import { headerValue } from "../http/headers";
+import type { IssuedLookup } from "./iam";
 import type { EmulatorCredential } from "./types";
 
 export interface AuthInput {
@@ -25,14 +26,30 @@ export interface AuthInput {
   body: Buffer;
 }
 
+/** Tokens and temporary keys the emulator's IAM issued (iam.ts), accepted beside the fixed ones. */
+export interface IssuedCredentials {
+  token(token: string): IssuedLookup<object>;
+  key(accessKey: string): IssuedLookup<{ credential: EmulatorCredential }>;
+}
+
 export interface AuthContext {
   credentials: readonly EmulatorCredential[];
   tokens: readonly string[];
+  issued?: IssuedCredentials;
   now: () => Date;
 }
 
 export type AuthResult =
-  | { ok: true; kind: "aksk" | "token"; /** A stable IAM-like user id (32 hex) for the caller. */ userId: string }
+  | {
+      ok: true;
+      kind: "aksk" | "token";
+      /** A stable IAM-like user id (32 hex) for the caller. */
+      userId: string;
+      /** The project an issued token is scoped to. */
+      projectId?: string;
+      /** Counts a use of an issued credential (Emulator.expireTokens); absent for fixed ones. */
+      use?: () => void;
+    }
   | { ok: false; /** Why, for the error message; never holds keys, tokens or signatures. */ reason: string };
 
 /** Compares two secrets in constant time (hashing first evens out their lengths). */
@@ -49,8 +66,12 @@ function userIdOf(kind: string, identity: string): string {
 function verifyToken(token: string, context: AuthContext): AuthResult {
   // Check every token so the time taken does not reveal which one nearly matched.
   const match = context.tokens.reduce((found, candidate) => secretEquals(candidate, token) || found, false);
-  if (!match) return { ok: false, reason: "the X-Auth-Token is invalid or expired" };
-  return { ok: true, kind: "token", userId: userIdOf("token", token) };
+  if (match) return { ok: true, kind: "token", userId: userIdOf("token", token) };
+  const issued = context.issued?.token(token);
+  if (issued?.ok !== true) return { ok: false, reason: "the X-Auth-Token is invalid or expired" };
+  const result: AuthResult = { ok: true, kind: "token", userId: issued.userId, use: issued.use };
+  if (issued.projectId !== undefined) result.projectId = issued.projectId;
+  return result;
 }
 
 function verifySignature(authorization: string, input: AuthInput, context: AuthContext): AuthResult {
@@ -58,7 +79,9 @@ function verifySignature(authorization: string, input: AuthInput, context: AuthC
   if (parsed === undefined) {
     return { ok: false, reason: "the Authorization header is not a valid SDK-HMAC-SHA256 authorization" };
   }
-  const credential = context.credentials.find((c) => c.accessKey === parsed.accessKey);
+  const issued = context.credentials.some((c) => c.accessKey === parsed.accessKey) ? undefined : context.issued?.key(parsed.accessKey);
+  if (issued?.ok === false) return { ok: false, reason: "the temporary access key has expired" };
+  const credential = issued?.credential ?? context.credentials.find((c) => c.accessKey === parsed.accessKey);
   if (credential === undefined) return { ok: false, reason: "the access key does not exist" };
 
   const signed = parsed.signedHeaders;
@@ -99,6 +122,7 @@ function verifySignature(authorization: string, input: AuthInput, context: AuthC
   if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
     return { ok: false, reason: "verify aksk signature fail" };
   }
+  if (issued !== undefined) return { ok: true, kind: "aksk", userId: issued.userId, use: issued.use };
   return { ok: true, kind: "aksk", userId: userIdOf("aksk", credential.accessKey) };
 }
 

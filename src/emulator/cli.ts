@@ -2,9 +2,9 @@
 /**
  * `cce-emulator [--port N] [--host 127.0.0.1] [--eip] [--config file.json]`
  *
- * Starts the emulator and prints one JSON line on stdout, `{url, projectId, clusterId, accessKey,
- * secretKey, token}`: the emulator's own throwaway credentials, for the user to configure. Stops on
- * SIGINT or SIGTERM.
+ * Starts the emulator and prints one JSON line on stdout, `{url, authUrl, projectId, clusterId,
+ * accessKey, secretKey, token}`: the emulator's own throwaway credentials, for the user to configure
+ * (`authUrl` is its IAM, for the users of a `--config` file). Stops on SIGINT or SIGTERM.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({
       url: emulator.url,
+      authUrl: emulator.authUrl,
       projectId,
       clusterId,
       accessKey: credential.accessKey,

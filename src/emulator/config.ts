@@ -6,7 +6,12 @@ import { z } from "zod";
 import { InvalidInputError } from "../errors";
 import type { EmulatorOptions } from "./types";
 
-const cluster = z.strictObject({ id: z.string().min(1), name: z.string().optional(), eip: z.boolean().optional() });
+const cluster = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  eip: z.boolean().optional(),
+  kind: z.enum(["cce", "autopilot"]).optional(),
+});
 
 export const emulatorConfigSchema = z.strictObject({
   host: z.string().min(1).optional(),
@@ -23,6 +28,20 @@ export const emulatorConfigSchema = z.strictObject({
     .min(1)
     .optional(),
   tokens: z.array(z.string().min(1)).min(1).optional(),
+  users: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        password: z.string().min(1),
+        domainName: z.string().min(1),
+        id: z.string().min(1).optional(),
+        domainId: z.string().min(1).optional(),
+        locked: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  agencies: z.array(z.strictObject({ name: z.string().min(1), domainName: z.string().min(1), domainId: z.string().min(1).optional() })).optional(),
+  tokenLifetimeMs: z.number().positive().optional(),
   legacyGetValidityDays: z.number().positive().optional(),
   serveLegacyGet: z.boolean().optional(),
 });

@@ -8,6 +8,7 @@ import { DAY_MS } from "../constants";
 import { InvalidInputError } from "../errors";
 import { FaultQueue } from "./faults";
 import { handOverCluster } from "./handover";
+import { IamState } from "./iam";
 import { listen, type Listening } from "./listen";
 import { Registry } from "./registry";
 import { handleRequest } from "./server";
@@ -22,6 +23,9 @@ export const DEFAULT_CLUSTER_ID = "5c3d7e1a-9b2f-4c6e-8a1d-3f5b7c9e0a12";
 export function defaultProjects(): EmulatorProject[] {
   return [{ id: DEFAULT_PROJECT_ID, clusters: [{ id: DEFAULT_CLUSTER_ID }] }];
 }
+
+/** A signed-in token lives 24 hours, as IAM's. */
+const DEFAULT_TOKEN_LIFETIME_MS = DAY_MS;
 
 /** Certificates from the discarded GET call are valid this many days unless configured. */
 const DEFAULT_LEGACY_GET_VALIDITY_DAYS = 365;
@@ -57,6 +61,12 @@ function validate(options: EmulatorOptions): void {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidInputError("port", "must be an integer from 0 to 65535");
   const days = options.legacyGetValidityDays ?? DEFAULT_LEGACY_GET_VALIDITY_DAYS;
   if (!(days > 0)) throw new InvalidInputError("legacyGetValidityDays", "must be a positive number of days");
+  if (options.tokenLifetimeMs !== undefined && !(options.tokenLifetimeMs > 0)) {
+    throw new InvalidInputError("tokenLifetimeMs", "must be a positive number of ms");
+  }
+  for (const user of options.users ?? []) {
+    if (!user.name || !user.password || !user.domainName) throw new InvalidInputError("users", "every emulator user needs a non-empty name, password and domainName");
+  }
   for (const credential of options.credentials ?? []) {
     if (!credential.accessKey || !credential.secretKey) {
       throw new InvalidInputError("credentials", "every emulator credential needs a non-empty accessKey and secretKey");
@@ -73,6 +83,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const projects: EmulatorProject[] = options.projects ?? defaultProjects();
 
   const registry = new Registry(now);
+  const iam = new IamState(options.users ?? [], options.agencies ?? [], now, options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, (id) =>
+    registry.hasProject(id),
+  );
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const aborter = new AbortController();
@@ -83,7 +96,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       {
         registry,
         faults,
-        auth: { credentials, tokens, now },
+        auth: { credentials, tokens, issued: iam, now },
+        iam,
         legacyGetValidityDays: options.legacyGetValidityDays ?? DEFAULT_LEGACY_GET_VALIDITY_DAYS,
         serveLegacyGet: options.serveLegacyGet ?? true,
         record: (entry) => requests.push(entry),
@@ -123,6 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   return {
     url: `http://${urlHost}:${port}`,
+    authUrl: `http://${urlHost}:${port}/v3`,
     credentials,
     tokens,
     get projectIds() {
@@ -143,6 +158,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     socketCount: () => listening?.connectionsAccepted() ?? 0,
+    expireTokens: (afterUses = 0) => {
+      if (!Number.isInteger(afterUses) || afterUses < 0) throw new InvalidInputError("afterUses", "expireTokens takes a whole number of uses >= 0");
+      iam.expire(afterUses);
+    },
+    signInCount: () => iam.signInCount(),
+    issuedCredentials: () => iam.issued(),
     backdateCertificates: (days) => {
       if (!Number.isFinite(days) || days < 0) throw new InvalidInputError("days", "backdateCertificates takes a finite number of days >= 0");
       certificateBackdateMs = days * DAY_MS;

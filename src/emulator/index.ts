@@ -2,6 +2,7 @@ export { startEmulator, DEFAULT_PROJECT_ID, DEFAULT_CLUSTER_ID } from "./emulato
 export type {
   ClusterHandover,
   Emulator,
+  EmulatorAgency,
   EmulatorCluster,
   EmulatorCredential,
   EmulatorOptions,
@@ -9,4 +10,5 @@ export type {
   FaultSpec,
   IssuedCertificate,
   RecordedRequest,
+  EmulatorUser,
 } from "./types";

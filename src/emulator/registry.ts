@@ -14,6 +14,8 @@ export interface ClusterRecord {
   id: string;
   name: string;
   eip: boolean;
+  /** The family whose API paths serve it. */
+  kind: "cce" | "autopilot";
   projectId: string;
   deleted: boolean;
   authority: ClusterAuthority;
@@ -82,6 +84,7 @@ export class Registry {
         id: cluster.id,
         name: cluster.name ?? `emulated-${cluster.id.slice(0, 8)}`,
         eip: cluster.eip ?? false,
+        kind: cluster.kind ?? "cce",
         projectId,
         deleted: false,
         authority,

@@ -1,6 +1,7 @@
 /**
- * The CCE API server's request handling: faults first, then authentication, then routing to the
- * cluster, clustercert and clustercertrevoke calls.
+ * The CCE API server's request handling: faults first, then the IAM calls (iam.ts), then
+ * authentication, then routing to the cluster, clustercert and clustercertrevoke calls of each
+ * cluster family (`/api/v3` for CCE, `/autopilot/v3` for Autopilot).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { API_ERROR_CODES, DAY_MS } from "../constants";
@@ -10,6 +11,7 @@ import type { AuthContext } from "./auth";
 import { buildKubeconfig, parseValidity } from "./clustercert";
 import { applyFault } from "./faults";
 import type { FaultQueue } from "./faults";
+import { iamCall, type IamState } from "./iam";
 import type { ClusterRecord, Registry } from "./registry";
 import { badRequest, forbidden, newRequestId, notFound, payloadTooLarge, sendJson, unauthorized } from "./responses";
 import type { RecordedRequest } from "./types";
@@ -18,29 +20,35 @@ import type { RecordedRequest } from "./types";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 interface Route {
+  /** Which family's API the path belongs to. */
+  family: "cce" | "autopilot";
   projectId: string;
   clusterId: string;
   resource: "clustercert" | "clustercertrevoke" | undefined;
 }
 
+const FAMILY_ROOTS: Readonly<Record<string, Route["family"]>> = { api: "cce", autopilot: "autopilot" };
+
 /**
- * Matches `/api/v3/projects/{project_id}/clusters/{cluster_id}[/clustercert|/clustercertrevoke]`
+ * Matches `/{api|autopilot}/v3/projects/{project_id}/clusters/{cluster_id}[/clustercert|/clustercertrevoke]`
  * segment by segment, each percent-decoded (the signature covers the path as sent).
  */
 export function parseRoute(rawPath: string): Route | undefined {
   const segments = rawPath.split("/").map(safeDecode);
   if (segments.length > 7 && segments.at(-1) === "") segments.pop();
   const [root, api, v3, projects, projectId, clusters, clusterId, resource, ...rest] = segments;
-  if (root !== "" || api !== "api" || v3 !== "v3" || projects !== "projects" || clusters !== "clusters") return undefined;
+  const family = api === undefined ? undefined : FAMILY_ROOTS[api];
+  if (root !== "" || family === undefined || v3 !== "v3" || projects !== "projects" || clusters !== "clusters") return undefined;
   if (!projectId || !clusterId || rest.length > 0) return undefined;
   if (resource !== undefined && resource !== "clustercert" && resource !== "clustercertrevoke") return undefined;
-  return { projectId, clusterId, resource };
+  return { family, projectId, clusterId, resource };
 }
 
 export interface HandlerContext {
   registry: Registry;
   faults: FaultQueue;
   auth: AuthContext;
+  iam: IamState;
   legacyGetValidityDays: number;
   serveLegacyGet: boolean;
   record: (entry: RecordedRequest) => void;
@@ -72,11 +80,16 @@ function showCluster(cluster: ClusterRecord): object {
   const endpoints = [{ url: cluster.apiServer.url, type: "Internal" }];
   const external = externalServer(cluster);
   if (external !== undefined) endpoints.push({ url: external, type: "External" });
+  // The spec is representative only: the client reads metadata and status.
+  const spec =
+    cluster.kind === "autopilot"
+      ? { type: "VirtualMachine", flavor: "cce.autopilot.cluster", version: "v1.31" }
+      : { category: "CCE", type: "VirtualMachine", flavor: "cce.s1.small", version: "v1.31" };
   return {
     kind: "Cluster",
     apiVersion: "v3",
     metadata: { uid: cluster.id, name: cluster.name, creationTimestamp: cluster.createdAt.toISOString() },
-    spec: { category: "CCE", type: "VirtualMachine", flavor: "cce.s1.small", version: "v1.31" },
+    spec,
     status: { phase: "Available", endpoints },
   };
 }
@@ -96,6 +109,15 @@ async function mintKubeconfig(
     certificatePem: minted.certificatePem,
     privateKeyPem: minted.privateKeyPem,
   });
+}
+
+function hasExpireAt(body: Buffer): boolean {
+  try {
+    const parsed: unknown = JSON.parse(body.toString("utf8"));
+    return typeof parsed === "object" && parsed !== null && (parsed as Record<string, unknown>)["expire_at"] != null;
+  } catch {
+    return false;
+  }
 }
 
 /** Answers an authenticated request for a live cluster; returns the status sent. */
@@ -118,6 +140,11 @@ async function dispatch(
   const backdate = context.certificateBackdateMs();
   const issuedAt = new Date(now.getTime() - backdate);
   if (resource === "clustercert" && method === "POST") {
+    if (cluster.kind === "autopilot" && hasExpireAt(body)) {
+      // Autopilot's clustercert documents `duration` only.
+      badRequest(res, requestId, "expire_at is not supported by Autopilot clusters; send duration");
+      return 400;
+    }
     const validity = parseValidity(body, now);
     if (!validity.ok) {
       badRequest(res, requestId, validity.message);
@@ -128,12 +155,13 @@ async function dispatch(
     sendJson(res, requestId, 200, config, { "Port-ID": cluster.portId });
     return 200;
   }
-  if (resource === "clustercert" && method === "GET" && context.serveLegacyGet) {
+  if (resource === "clustercert" && method === "GET" && context.serveLegacyGet && cluster.kind === "cce") {
     const notAfter = new Date(issuedAt.getTime() + context.legacyGetValidityDays * DAY_MS);
     sendJson(res, requestId, 200, await mintKubeconfig(context, cluster, caller, issuedAt, notAfter));
     return 200;
   }
-  if (resource === "clustercertrevoke" && method === "POST") {
+  // Autopilot documents no revoke call: it answers 404 like any unknown API.
+  if (resource === "clustercertrevoke" && method === "POST" && cluster.kind === "cce") {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString("utf8"));
@@ -181,6 +209,13 @@ export async function handleRequest(context: HandlerContext, req: IncomingMessag
         return;
       }
     }
+    const iam = iamCall(path);
+    if (iam !== undefined) {
+      const answered = context.iam.handle(iam, req, res, requestId, body, context.auth);
+      entry.status = answered.status;
+      entry.auth = answered.auth;
+      return;
+    }
     if (route === undefined) {
       notFound(res, requestId, `the API ${method} ${path} does not exist`);
       entry.status = 404;
@@ -200,12 +235,20 @@ export async function handleRequest(context: HandlerContext, req: IncomingMessag
       entry.status = 403;
       return;
     }
+    if (auth.projectId !== undefined && auth.projectId !== route.projectId) {
+      forbidden(res, requestId, `the token is scoped to another project than ${route.projectId}`);
+      entry.status = 403;
+      return;
+    }
+    auth.use?.();
     if (!context.registry.hasProject(route.projectId)) {
       notFound(res, requestId, `project ${projectId} not found`);
       entry.status = 404;
       return;
     }
-    const cluster = context.registry.find(route.projectId, route.clusterId);
+    const found = context.registry.find(route.projectId, route.clusterId);
+    // A cluster of the other family does not exist on this path, as on CCE.
+    const cluster = found?.kind === route.family ? found : undefined;
     if (cluster === undefined) {
       notFound(res, requestId, `cluster ${clusterId} not found`);
       entry.status = 404;

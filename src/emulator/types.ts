@@ -8,6 +8,34 @@ export interface EmulatorCluster {
   name?: string;
   /** Whether an EIP is bound: adds the `externalCluster` and `externalClusterTLSVerify` entries. @default false */
   eip?: boolean;
+  /**
+   * The family: `cce` clusters answer under `/api/v3`, `autopilot` ones under `/autopilot/v3`;
+   * each path answers 404 CCE.01404001 for a cluster of the other family. @default "cce"
+   */
+  kind?: "cce" | "autopilot";
+}
+
+/** An IAM user who may sign in with a password (`POST /v3/auth/tokens`). */
+export interface EmulatorUser {
+  name: string;
+  password: string;
+  /** The account (domain) name the sign-in names. */
+  domainName: string;
+  /** @default a stable 32-hex id derived from the name and account */
+  id?: string;
+  /** @default a stable 32-hex id derived from the account name */
+  domainId?: string;
+  /** A locked account answers 401 "The account is locked." whatever the password. @default false */
+  locked?: boolean;
+}
+
+/** An agency that signed-in callers may assume (`POST /v3.0/OS-CREDENTIAL/securitytokens`). */
+export interface EmulatorAgency {
+  name: string;
+  /** The account that owns it. */
+  domainName: string;
+  /** @default a stable 32-hex id derived from the account name */
+  domainId?: string;
 }
 
 export interface EmulatorProject {
@@ -35,6 +63,12 @@ export interface EmulatorOptions {
   credentials?: EmulatorCredential[];
   /** Accepted `X-Auth-Token` values. @default one random token */
   tokens?: string[];
+  /** IAM users who may sign in with a password on the emulator's own origin (`{url}/v3`). @default none */
+  users?: EmulatorUser[];
+  /** Agencies any authenticated caller may assume. @default none */
+  agencies?: EmulatorAgency[];
+  /** Life of a token from a password sign-in, in ms. @default 86_400_000 (24 hours, as IAM's) */
+  tokenLifetimeMs?: number;
   /** The server's clock, for X-Sdk-Date checks and certificate validity. @default () => new Date() */
   now?: () => Date;
   /** Validity of certificates from the discarded GET call, in days. @default 365 */
@@ -80,7 +114,7 @@ export interface RecordedRequest {
   projectId?: string;
   clusterId?: string;
   /** How the request authenticated successfully; "none" when it did not (or was faulted first). */
-  auth: "aksk" | "token" | "none";
+  auth: "aksk" | "token" | "password" | "none";
   /** Whether a fault answered or delayed it. */
   fault: boolean;
   at: Date;
@@ -102,6 +136,8 @@ export interface IssuedCertificate {
 export interface Emulator {
   /** The CCE base URL, `http://127.0.0.1:PORT`. */
   url: string;
+  /** The IAM URL on the same origin, `http://127.0.0.1:PORT/v3`, for huaweicloud:authUrl / HW_AUTH_URL. */
+  authUrl: string;
   credentials: EmulatorCredential[];
   tokens: string[];
   projectIds: string[];
@@ -138,6 +174,18 @@ export interface Emulator {
    * back), so a test can hold a certificate that is deep into its life without waiting. 0 restores.
    */
   backdateCertificates(days: number): void;
+  /**
+   * Revokes every token and temporary key pair IAM has issued, as IAM does when a password or a
+   * permission changes: at once (0), or after `afterUses` more CCE requests accepted with issued
+   * credentials, so a test can expire a token in the middle of a deployment (between a resource's
+   * cluster check and its mint). CCE then answers 401, as for an expired token. One-shot; fixed
+   * tokens and keys are not affected. @default 0
+   */
+  expireTokens(afterUses?: number): void;
+  /** Password sign-ins answered with a token so far. */
+  signInCount(): number;
+  /** The tokens and temporary keys IAM issued so far, for tests that prove they leak nowhere. */
+  issuedCredentials(): { tokens: string[]; credentials: EmulatorCredential[] };
   /** Closes every server and open socket, TLS endpoints included. Idempotent. */
   stop(): Promise<void>;
 }

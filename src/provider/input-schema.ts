@@ -4,7 +4,7 @@
  * dump) what was given.
  */
 import { z } from "zod";
-import { CCE_ID_PATTERN, CLIENT_MAX_DURATION_DAYS as MAX_DURATION_DAYS } from "../constants";
+import { CCE_ID_PATTERN, CLIENT_MAX_DURATION_DAYS as MAX_DURATION_DAYS, CLUSTER_KINDS } from "../constants";
 import { CONTEXT_CHOICES } from "../kubeconfig/render";
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -51,6 +51,7 @@ export const inputFields = {
     .refine((d) => Number.isFinite(d) && d >= 0, got("must be a number of days >= 0 (0 turns renewal off)")),
   context: z.enum(CONTEXT_CHOICES as readonly [string, ...string[]], got(`must be one of ${CONTEXT_CHOICES.join(", ")}`)),
   useLegacyGet: z.boolean(got("must be a boolean")),
+  clusterKind: z.enum(CLUSTER_KINDS as readonly [string, ...string[]], got(`must be one of ${CLUSTER_KINDS.join(", ")}`)),
 } as const;
 
 export type InputField = keyof typeof inputFields;

@@ -4,9 +4,9 @@
  * Each group of inputs has its resolver (cluster, project, endpoint, validity, renewal), which
  * returns a Checked result; checkInputs composes them.
  */
-import { MIN_EXPIRE_AHEAD_MS } from "../constants";
+import { MIN_EXPIRE_AHEAD_MS, type ClusterKind } from "../constants";
 import { passed, refused, type CheckFailure, type Checked } from "../config/checked";
-import { checkCloud, checkEndpoint, checkRegion, defaultCloudForRegion, regionalEndpoint } from "../config/endpoint";
+import { checkAuthUrl, checkCloud, checkEndpoint, checkRegion, defaultCloudForRegion, regionalEndpoint } from "../config/endpoint";
 import { resolveSetting, SETTING_SOURCES, type Environment, type SettingName, type StackConfig } from "../config/settings";
 import { InvalidInputError } from "../errors";
 import type { ContextChoice } from "../kubeconfig/render";
@@ -43,6 +43,8 @@ export interface CheckedInputs {
   renewBefore: Unknowable<number>;
   context: Unknowable<ContextChoice>;
   useLegacyGet: Unknowable<boolean>;
+  /** Which family of cluster APIs: `cce` (standard and Turbo) or `autopilot`. */
+  clusterKind: Unknowable<ClusterKind>;
 }
 
 /** Inputs as create and update get them: the engine calls those only with every value known. */
@@ -51,6 +53,7 @@ export interface KnownInputs extends CheckedInputs {
   renewBefore: number;
   context: ContextChoice;
   useLegacyGet: boolean;
+  clusterKind: ClusterKind;
 }
 
 /** Narrows checked inputs to known ones; an UNKNOWN left at apply is named, not sent to CCE. */
@@ -178,8 +181,11 @@ interface Validity {
   useLegacyGet: Unknowable<boolean>;
 }
 
-/** `duration` or `expireAt` (or neither, with the legacy GET); `duration` defaults to 365 days. */
-function resolveValidity(fields: Fields, olds: Record<string, unknown>, now: Date): Checked<Validity> {
+/**
+ * `duration` or `expireAt` (or neither, with the legacy GET); `duration` defaults to 365 days.
+ * Autopilot clusters take `duration` only, with the POST.
+ */
+function resolveValidity(fields: Fields, olds: Record<string, unknown>, now: Date, kind: Unknowable<ClusterKind>): Checked<Validity> {
   const { given, unknown } = fields;
   const useLegacyGet: Unknowable<boolean> = unknown.has("useLegacyGet") ? UNKNOWN : (given.useLegacyGet ?? false);
   const duration: Unknowable<number> | undefined = unknown.has("duration") ? UNKNOWN : given.duration;
@@ -201,6 +207,14 @@ function resolveValidity(fields: Fields, olds: Record<string, unknown>, now: Dat
       reason: "the discarded GET clustercert call (useLegacyGet) takes no validity; remove it",
     });
   }
+  if (kind === "autopilot") {
+    if (hasExpireAt) {
+      failures.push({ property: "expireAt", reason: 'Autopilot clusters (clusterKind "autopilot") take a duration only: their clustercert call has no expire_at' });
+    }
+    if (useLegacyGet === true) {
+      failures.push({ property: "useLegacyGet", reason: 'Autopilot clusters (clusterKind "autopilot") have no GET clustercert call; remove useLegacyGet' });
+    }
+  }
   if (failures.length > 0) return { ok: false, failures };
 
   const validity: Validity = { useLegacyGet };
@@ -208,6 +222,18 @@ function resolveValidity(fields: Fields, olds: Record<string, unknown>, now: Dat
   else if (useLegacyGet === false && !hasDuration && !hasExpireAt) validity.duration = DEFAULT_DURATION_DAYS;
   if (expireAt !== undefined) validity.expireAt = expireAt;
   return passed(validity);
+}
+
+/**
+ * The IAM URL, when set (password sign-in and agencies use it): checked like the endpoint, so a
+ * bad one fails at preview, not at the first sign-in. Unset, it is derived when needed.
+ */
+function checkAuthUrlSetting(sources: Sources): CheckFailure[] {
+  const raw = resolveSetting("authUrl", undefined, sources.config, sources.env);
+  if (raw === undefined) return [];
+  const checked = checkAuthUrl(raw);
+  const names = `${SETTING_SOURCES.authUrl.config} / ${SETTING_SOURCES.authUrl.env}`;
+  return checked.ok ? [] : checked.failures.map((f) => ({ property: f.property, reason: `(${names}) ${f.reason}` }));
 }
 
 /** `renewBefore`: 30 days by default, at most a third of a shorter `duration`, always less than it. */
@@ -248,10 +274,12 @@ export function checkInputs(
   const clusterId = value(resolveClusterId(fields)) ?? "";
   const projectId = value(resolveProjectId(fields, sources)) ?? "";
   const endpoint = value(resolveEndpoint(fields, sources));
-  const validity = value(resolveValidity(fields, olds, now));
+  const clusterKind: Unknowable<ClusterKind> = fields.unknown.has("clusterKind") ? UNKNOWN : (fields.given.clusterKind as ClusterKind | undefined) ?? "cce";
+  const validity = value(resolveValidity(fields, olds, now, clusterKind));
   // A conflict between validity inputs does not hide a renewBefore that is too long for the duration.
   const renewBefore = value(resolveRenewal(fields, validity?.duration ?? fields.given.duration)) ?? DEFAULT_RENEW_BEFORE_DAYS;
   const context: Unknowable<ContextChoice> = fields.unknown.has("context") ? UNKNOWN : (fields.given.context as ContextChoice | undefined) ?? "auto";
+  failures.push(...checkAuthUrlSetting(sources));
 
   const inputs: CheckedInputs = {
     clusterId,
@@ -260,6 +288,7 @@ export function checkInputs(
     renewBefore,
     context,
     useLegacyGet: validity?.useLegacyGet ?? fields.given.useLegacyGet ?? false,
+    clusterKind,
   };
   if (endpoint?.region !== undefined) inputs.region = endpoint.region;
   if (endpoint?.cloud !== undefined) inputs.cloud = endpoint.cloud;

@@ -4,12 +4,24 @@
  * a package upgrade upgrades `read` and `delete` of existing stacks too.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { CceClient, type CceClientOptions } from "../api/client";
-import { DAY_MS } from "../constants";
+import { callContext, CceClient, type CceClientOptions } from "../api/client";
+import { credentialSource } from "../api/iam-session";
+import { DAY_MS, type ClusterKind } from "../constants";
+import { resolveAuthUrl } from "../config/endpoint";
 import { InvalidInputError, isCceApiError } from "../errors";
-import { EMPTY_CONFIG, resolveCredentials, resolveMaxRetries, type Environment, type StackConfig } from "../config/settings";
+import {
+  EMPTY_CONFIG,
+  resolveAuthSettings,
+  resolveMaxRetries,
+  resolveSetting,
+  SETTING_SOURCES,
+  type AuthSettings,
+  type Environment,
+  type StackConfig,
+} from "../config/settings";
 import { checkInputs, isUnknown, knownInputs, type CheckedInputs, type KnownInputs } from "./inputs";
 import { buildOutputs, certificateId, parseStoredKubeconfig, type CertificateOutputs } from "./outputs";
+import { warnUser } from "./user-warning";
 
 export interface OperationsOptions {
   /** Where `HW_*` settings and credentials are read, at each call. @default process.env */
@@ -18,6 +30,24 @@ export interface OperationsOptions {
   clock?: () => Date;
   /** Client options beyond endpoint, project and credentials (waits, a dispatcher), for tests. */
   client?: Pick<CceClientOptions, "sleep" | "random" | "dispatcher" | "timeoutMs">;
+  /** Shows a warning to the user (it never holds a secret). @default a warning in the engine's output */
+  warn?: (message: string) => void | Promise<void>;
+}
+
+/** Stored certificates from before `clusterKind` existed are CCE clusters. */
+const kindOf = (inputs: { clusterKind?: unknown }): ClusterKind => (inputs.clusterKind === "autopilot" ? "autopilot" : "cce");
+
+const KIND_NAMES: Readonly<Record<ClusterKind, string>> = { cce: "a CCE (standard or Turbo)", autopilot: "an Autopilot" };
+
+/** The warning for more than one complete set of credentials: which one is used, by setting names only. */
+export function conflictWarning(settings: AuthSettings): string | undefined {
+  if (settings.ignored.length === 0) return undefined;
+  const used = { token: "an IAM token", aksk: "an access key pair", password: "a password sign-in" }[settings.method.kind];
+  return (
+    `pulumi-cce-kubeconfig: more than one set of CCE credentials is configured; using ${used} (${settings.method.from}) ` +
+    `and ignoring ${settings.ignored.join(" and ")}. The order is: IAM token, access key pair, password sign-in ` +
+    "(as in the huaweicloud Terraform provider); unset the ones you do not mean to use."
+  );
 }
 
 /** The operations the dynamic-provider host calls, as the shim names them. */
@@ -37,16 +67,63 @@ export function createOperations(options: OperationsOptions = {}): Operations {
   const clock = options.clock ?? (() => new Date());
   /** The stack config from `configure`; credentials are read from it only when a call is made. */
   let stackConfig: StackConfig = EMPTY_CONFIG;
+  /** Warnings already shown by this process: one per distinct conflict, not one per call. */
+  const warned = new Set<string>();
 
-  const clientFor = (inputs: Pick<CheckedInputs, "endpoint" | "projectId">): CceClient =>
-    new CceClient({
-      ...options.client,
-      endpoint: inputs.endpoint,
-      projectId: inputs.projectId,
-      credentials: () => resolveCredentials(stackConfig, env()),
-      retry: { maxRetries: resolveMaxRetries(stackConfig, env()) },
-      clock,
-    });
+  /** The auth settings of this call; a conflict between methods is shown once. */
+  function authSettings(): AuthSettings {
+    const settings = resolveAuthSettings(stackConfig, env());
+    const warning = conflictWarning(settings);
+    if (warning !== undefined && !warned.has(warning)) {
+      warned.add(warning);
+      void Promise.resolve((options.warn ?? warnUser)(warning)).catch(() => undefined);
+    }
+    return settings;
+  }
+
+  /**
+   * The IAM URL, needed by a password sign-in or an agency only: huaweicloud:authUrl / HW_AUTH_URL,
+   * else from the resource's region and cloud (or the configured ones, when the endpoint is explicit).
+   */
+  function authUrlFor(inputs: Pick<CheckedInputs, "region" | "cloud">): string {
+    const setting = (name: "authUrl" | "region" | "cloud") => resolveSetting(name, undefined, stackConfig, env());
+    const explicit = setting("authUrl");
+    const region = inputs.region ?? setting("region");
+    const settings = explicit !== undefined ? { explicit } : region === undefined ? {} : { region, cloud: inputs.cloud ?? setting("cloud") };
+    const s = SETTING_SOURCES;
+    const url = resolveAuthUrl(settings, { authUrl: `${s.authUrl.config} / ${s.authUrl.env}`, region: `${s.region.config} / ${s.region.env}` });
+    if (!url.ok) throw new InvalidInputError(url.failures[0]!.property, url.failures[0]!.reason);
+    return url.value;
+  }
+
+  const clientFor = (inputs: Pick<CheckedInputs, "endpoint" | "projectId" | "region" | "cloud"> & { clusterKind?: unknown }): CceClient => {
+    const shared = { ...options.client, retry: { maxRetries: resolveMaxRetries(stackConfig, env()) }, clock };
+    // IAM calls share the CCE calls' retries, timeouts and connection pool.
+    const credentials = credentialSource(authSettings, { projectId: inputs.projectId, authUrl: () => authUrlFor(inputs), context: callContext(shared) });
+    return new CceClient({ ...shared, endpoint: inputs.endpoint, projectId: inputs.projectId, clusterKind: kindOf(inputs), credentials });
+  };
+
+  /**
+   * CCE answered that the cluster does not exist: when the other family has it, the user picked
+   * the wrong clusterKind. One GET of the other family, which mints nothing, tells; only on this
+   * path, so a correct kind costs no request.
+   */
+  async function wrongKindHint(client: CceClient, inputs: KnownInputs, error: unknown): Promise<never> {
+    if (isCceApiError(error) && error.isClusterGone) {
+      const other: ClusterKind = inputs.clusterKind === "cce" ? "autopilot" : "cce";
+      const found = await client.getCluster(inputs.clusterId, other).then(
+        () => true,
+        () => false,
+      );
+      if (found) {
+        throw new InvalidInputError(
+          "clusterKind",
+          `cluster ${inputs.clusterId} is ${KIND_NAMES[other]} cluster, not ${KIND_NAMES[inputs.clusterKind]} one: set clusterKind: "${other}" (nothing was minted)`,
+        );
+      }
+    }
+    throw error;
+  }
 
   /**
    * An external context exists only on a cluster with an EIP. Asking first costs one read and
@@ -68,13 +145,15 @@ export function createOperations(options: OperationsOptions = {}): Operations {
   async function mint(checked: CheckedInputs): Promise<{ id: string; outs: CertificateOutputs }> {
     const inputs = knownInputs(checked);
     const client = clientFor(inputs);
-    await assertContextAvailable(client, inputs);
-    const issued = inputs.useLegacyGet
-      ? await client.getClusterCertificateLegacy(inputs.clusterId)
-      : await client.createClusterCertificate(inputs.clusterId, {
-          duration: inputs.duration,
-          expireAt: inputs.expireAt === undefined ? undefined : new Date(inputs.expireAt),
-        });
+    const issued = await (async () => {
+      await assertContextAvailable(client, inputs);
+      return inputs.useLegacyGet
+        ? await client.getClusterCertificateLegacy(inputs.clusterId)
+        : await client.createClusterCertificate(inputs.clusterId, {
+            duration: inputs.duration,
+            expireAt: inputs.expireAt === undefined ? undefined : new Date(inputs.expireAt),
+          });
+    })().catch((error: unknown) => wrongKindHint(client, inputs, error));
     const outs = buildOutputs(inputs, issued.config);
     return { id: certificateId(inputs.clusterId, outs.clientCertificateData), outs };
   }
@@ -89,7 +168,8 @@ export function createOperations(options: OperationsOptions = {}): Operations {
     },
 
     async diff(_id, olds, news) {
-      const differs = (key: keyof CheckedInputs) => isUnknown(news[key]) || news[key] !== olds[key];
+      const old = (key: keyof CheckedInputs) => (key === "clusterKind" ? kindOf(olds) : olds[key]);
+      const differs = (key: keyof CheckedInputs) => isUnknown(news[key]) || news[key] !== old(key);
       const replaces: string[] = REPLACE_ON_CHANGE.filter(differs);
       const updates: string[] = UPDATE_IN_PLACE.filter(differs);
       if (replaces.length === 0 && renewalDue(olds, news, clock().getTime())) replaces.push("expiresAt");
@@ -143,6 +223,7 @@ export const REPLACE_ON_CHANGE = [
   "duration",
   "expireAt",
   "useLegacyGet",
+  "clusterKind",
 ] as const;
 /** Inputs that change outputs without minting. */
 export const UPDATE_IN_PLACE = ["context", "renewBefore"] as const;

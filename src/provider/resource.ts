@@ -28,6 +28,12 @@ export interface ClusterCertificateArgs {
   context?: pulumi.Input<ContextChoice>;
   /** Use the discarded `GET .../clustercert` (clouds that serve only that). @default false */
   useLegacyGet?: pulumi.Input<boolean>;
+  /**
+   * The cluster's family: `cce` (standard and Turbo clusters, `/api/v3`) or `autopilot` (CCE
+   * Autopilot, `/autopilot/v3`, which takes `duration` only). Changing it replaces the certificate.
+   * @default "cce"
+   */
+  clusterKind?: pulumi.Input<"cce" | "autopilot">;
 }
 
 /** The Pulumi type token; state refers to it, so it never changes. */

@@ -522,6 +522,9 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
   { input: "expireAt", label: "set together with duration", news: () => ({ duration: 30, expireAt: "2099-01-01T00:00:00Z" }) },
   { input: "context", label: "unknown (`public`)", news: () => ({ context: "public" }) },
   { input: "context", label: "wrong case (`External`)", news: () => ({ context: "External" }) },
+  { input: "clusterKind", label: "unknown (`turbo`)", news: () => ({ clusterKind: "turbo" }) },
+  { input: "expireAt", label: "on an Autopilot cluster (duration only)", news: () => ({ clusterKind: "autopilot", expireAt: "2099-01-01T00:00:00Z" }) },
+  { input: "useLegacyGet", label: "on an Autopilot cluster (no GET clustercert)", news: () => ({ clusterKind: "autopilot", useLegacyGet: true }) },
 ];
 
 // ---- the tables of docs/reliability.md ----

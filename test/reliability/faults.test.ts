@@ -5,10 +5,11 @@
  * attempts (no timing slack), while requests and timeouts run for real.
  */
 import type { Emulator } from "../../src/emulator";
-import type { CceClientOptions } from "../../src/api/client";
-import { EMPTY_CONFIG, resolveCredentials } from "../../src/config/settings";
+import { callContext, type CceClientOptions } from "../../src/api/client";
+import { EMPTY_CONFIG, resolveAuthSettings } from "../../src/config/settings";
+import { credentialSource } from "../../src/api/iam-session";
 import { CceApiError, CceKubeconfigError } from "../../src/errors";
-import { clientOf, DEFAULT_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
+import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
 import { BACKOFF_WAITS, BASE_RETRY, BASE_TIMEOUT_MS, FAILURE_MODES, FIXED_RANDOM, type FailureMode } from "./failure-modes";
 
 const AK = "AKRELIABILITYFAULT00";
@@ -54,7 +55,14 @@ function optionsFor(mode: FailureMode, time: ReturnType<typeof virtualTime>): Pa
     random: () => FIXED_RANDOM,
   };
   if (mode.setup.credentials === "wrong-secret-key") options.credentials = { kind: "aksk", accessKey: AK, secretKey: `${SK}-wrong` };
-  if (mode.setup.credentials === "none") options.credentials = () => resolveCredentials(EMPTY_CONFIG, {});
+  if (mode.setup.credentials === "none") {
+    // The provider's path: the settings chain read when the call is made.
+    options.credentials = credentialSource(() => resolveAuthSettings(EMPTY_CONFIG, {}), {
+      projectId: DEFAULT_PROJECT_ID,
+      authUrl: () => `${emulator.url}/v3`,
+      context: callContext(options),
+    });
+  }
   if (mode.setup.unknown === "project") options.projectId = "ffffffffffffffffffffffffffffffff";
   return options;
 }

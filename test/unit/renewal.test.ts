@@ -16,6 +16,7 @@ const INPUTS: CheckedInputs = {
   renewBefore: 30,
   context: "auto",
   useLegacyGet: false,
+  clusterKind: "cce",
 };
 
 describe("renewalDue", () => {

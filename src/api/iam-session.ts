@@ -1,0 +1,138 @@
+/**
+ * Credentials for each CCE call from the auth settings: a fixed token or key pair as they are;
+ * a password sign-in's token and an agency's temporary keys from IAM (iam.ts), kept for the
+ * process until shortly before they expire and shared by every call that has the same identity.
+ *
+ * The cache is keyed by a hash of everything that decides the credential (IAM URL, project, user,
+ * a hash of the password, the agency), so different users, projects or agencies never share one,
+ * and a changed password signs in afresh. It lives in memory only: never in state, logs or errors.
+ */
+import { createHash } from "node:crypto";
+import { AGENCY_CREDENTIAL_SECONDS, IAM_RENEW_LEAD_MS } from "../constants";
+import type { AuthMethod, AuthSettings, CceCredentials } from "../config/settings";
+import type { CallContext } from "./call";
+import type { CredentialSource } from "./client";
+import { assumeAgency, signInWithPassword, type IssuedCredential } from "./iam";
+
+export interface SessionOptions {
+  projectId: string;
+  /** The IAM URL (…/v3); asked for only when a password or an agency needs IAM. */
+  authUrl: () => string;
+  context: CallContext;
+}
+
+interface Cached {
+  credentials: CceCredentials;
+  /** ms since the epoch: from then on, a new credential is fetched. */
+  renewAt: number;
+}
+
+/** Per process: in-flight and issued credentials, by identity key. */
+const issued = new Map<string, Promise<Cached>>();
+
+/** Forgets every credential IAM issued to this process (tests; a user switching identities needs nothing). */
+export function forgetIssuedCredentials(): void {
+  issued.clear();
+}
+
+const hash = (...parts: unknown[]): string => createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+
+/** When to stop using a credential: IAM_RENEW_LEAD_MS before expiry, or half-way through a shorter life. */
+export function renewalTime(expiresAt: Date, issuedAt: Date): number {
+  const life = expiresAt.getTime() - issuedAt.getTime();
+  return expiresAt.getTime() - Math.min(IAM_RENEW_LEAD_MS, Math.max(0, life / 2));
+}
+
+const sameCredentials = (a: CceCredentials, b: CceCredentials): boolean =>
+  a.kind === "token" ? b.kind === "token" && a.token === b.token : b.kind === "aksk" && a.accessKey === b.accessKey && a.securityToken === b.securityToken;
+
+/** One step of the chain: a fixed credential, or one that IAM issues and the cache keeps. */
+interface Layer {
+  key: string;
+  /** False for a fixed token or key pair: nothing to renew. */
+  issued: boolean;
+  get(): Promise<CceCredentials>;
+}
+
+function fixed(credentials: CceCredentials): Layer {
+  const identity = credentials.kind === "token" ? credentials.token : `${credentials.accessKey}:${credentials.secretKey}:${credentials.securityToken ?? ""}`;
+  return { key: hash("fixed", identity), issued: false, get: async () => credentials };
+}
+
+/** A layer whose credential comes from `fetch`, shared through the cache by `key`. */
+function cachedLayer(key: string, clock: () => Date, fetch: () => Promise<IssuedCredential>): Layer {
+  const create = (): Promise<Cached> => {
+    const issuedAt = clock();
+    const entry = fetch().then((c) => ({ credentials: c.credentials, renewAt: renewalTime(c.expiresAt, issuedAt) }));
+    issued.set(key, entry);
+    // A failed fetch is not cached: the next call tries again.
+    entry.catch(() => {
+      if (issued.get(key) === entry) issued.delete(key);
+    });
+    return entry;
+  };
+  return {
+    key,
+    issued: true,
+    async get() {
+      // Bounded: an entry found stale is dropped once; a new one is used even if IAM dated it oddly.
+      for (let round = 0; round < 3; round++) {
+        const entry = issued.get(key);
+        if (entry === undefined) break;
+        const cached = await entry;
+        if (clock().getTime() < cached.renewAt) return cached.credentials;
+        if (issued.get(key) === entry) issued.delete(key);
+      }
+      return (issued.get(key) ?? create()).then((c) => c.credentials);
+    },
+  };
+}
+
+function methodLayer(method: AuthMethod, options: SessionOptions): Layer {
+  if (method.kind !== "password") {
+    const { from: _from, ...credentials } = method;
+    return fixed(credentials as CceCredentials);
+  }
+  const authUrl = options.authUrl();
+  const key = hash("password", authUrl, options.projectId, method.user, hash(method.password));
+  return cachedLayer(key, options.context.clock, () =>
+    signInWithPassword(authUrl, method.user, method.password, options.projectId, options.context),
+  );
+}
+
+function chain(settings: AuthSettings, options: SessionOptions): Layer[] {
+  const base = methodLayer(settings.method, options);
+  const agency = settings.agency;
+  if (agency === undefined) return [base];
+  const authUrl = options.authUrl();
+  const key = hash("agency", authUrl, base.key, agency);
+  const top = cachedLayer(key, options.context.clock, async () =>
+    assumeAgency(authUrl, await base.get(), agency, AGENCY_CREDENTIAL_SECONDS, options.context),
+  );
+  return [base, top];
+}
+
+/**
+ * A CredentialSource over `settings`, which is read at each call (so the password is read only
+ * when a call is made). renew() drops the rejected credential, and what it was made from, and
+ * fetches new ones; concurrent calls rejected with the same credential share one renewal.
+ */
+export function credentialSource(settings: () => AuthSettings, options: SessionOptions): CredentialSource {
+  return {
+    async current() {
+      return chain(settings(), options).at(-1)!.get();
+    },
+    async renew(rejected) {
+      const layers = chain(settings(), options);
+      const top = layers.at(-1)!;
+      if (!top.issued) return undefined;
+      const entry = issued.get(top.key);
+      if (entry !== undefined && sameCredentials((await entry.catch(() => undefined))?.credentials ?? rejected, rejected)) {
+        // Still the rejected one (no other call renewed it meanwhile): IAM revoked it, or the
+        // signed-in token behind it. Drop every issued layer, so both are fetched again.
+        for (const layer of layers) if (layer.issued) issued.delete(layer.key);
+      }
+      return top.get();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The two IAM calls this package makes (docs/cce-api.md, "IAM"): a password sign-in for a
+ * project-scoped token, and an agency's temporary keys (`assume_role`). Each is one call with
+ * retries (call.ts); neither caches: iam-session.ts does. The token, keys and password never
+ * reach an error: failures name the call, status, IAM's message and request id.
+ */
+import { z } from "zod";
+import type { Agency, CceCredentials, IamUser } from "../config/settings";
+import { headerValue } from "../http/headers";
+import { callWithRetries, failFor, type CallContext } from "./call";
+import { parseBody } from "./parse-body";
+import type { Hints } from "./error-messages";
+
+/** A credential IAM issued, and when it stops working. */
+export interface IssuedCredential {
+  credentials: CceCredentials;
+  expiresAt: Date;
+}
+
+const SIGN_IN_HINTS: Hints = {
+  400: "IAM refused the sign-in request",
+  401:
+    "check the user name, password and account (domain) name; IAM locks an account for 15 minutes after repeated failures, " +
+    "and only IAM users (not HUAWEI IDs) can sign in with a password",
+  403: "the user may not sign in to this project",
+  404: "check authUrl (huaweicloud:authUrl / HW_AUTH_URL)",
+};
+
+const AGENCY_HINTS: Hints = {
+  400: "IAM refused the agency request",
+  401: "IAM refused the credentials that assume the agency",
+  403: "check that the agency exists in that account and trusts this user, who needs iam:agencies:assume (or the Security Administrator role)",
+  404: "check authUrl (huaweicloud:authUrl / HW_AUTH_URL) and the agency name",
+};
+
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "is not a date");
+const nonEmpty = z.string().min(1, "is empty");
+
+const tokenResponse = z.looseObject({ token: z.looseObject({ expires_at: isoDate }) });
+const securityTokenResponse = z.looseObject({
+  credential: z.looseObject({ access: nonEmpty, secret: nonEmpty, securitytoken: nonEmpty, expires_at: isoDate }),
+});
+
+/** `{authUrl}/auth/tokens`: authUrl ends in `/v3` (checkAuthUrl). */
+export const signInUrl = (authUrl: string): URL => new URL(`${authUrl}/auth/tokens`);
+/** `/v3.0/OS-CREDENTIAL/securitytokens` on IAM's host: the v3.0 API lives beside v3. */
+export const securityTokensUrl = (authUrl: string): URL => new URL(`${authUrl}.0/OS-CREDENTIAL/securitytokens`);
+
+/**
+ * `POST {authUrl}/auth/tokens` with a password: a token scoped to `projectId`, from the
+ * `X-Subject-Token` header, valid until the body's `token.expires_at` (24 hours on Huawei Cloud).
+ */
+export async function signInWithPassword(
+  authUrl: string,
+  user: IamUser,
+  password: string,
+  projectId: string,
+  ctx: CallContext,
+): Promise<IssuedCredential> {
+  const request = {
+    service: "IAM" as const,
+    method: "POST",
+    url: signInUrl(authUrl),
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ["password"], password: { user: { ...user, password } } },
+        scope: { project: { id: projectId } },
+      },
+    }),
+    secrets: [password],
+    hints: SIGN_IN_HINTS,
+  };
+  const { result, attempts } = await callWithRetries(request, ctx);
+  const fail = failFor(request);
+  const body = parseBody(result, tokenResponse, fail, attempts);
+  const token = headerValue(result.headers, "x-subject-token");
+  if (token === undefined || token === "") {
+    throw fail(`returned HTTP ${result.status} without an X-Subject-Token header (request id ${result.requestId ?? "none"})`, {
+      status: result.status,
+      requestId: result.requestId,
+      attempts,
+      issues: [{ path: "X-Subject-Token", message: "is missing" }],
+    });
+  }
+  return { credentials: { kind: "token", token }, expiresAt: new Date(body.token.expires_at) };
+}
+
+/**
+ * `POST /v3.0/OS-CREDENTIAL/securitytokens` with `assume_role`: temporary keys of `agency`, made
+ * with the caller's own credentials (a token or a key pair), valid for `durationSeconds`.
+ */
+export async function assumeAgency(
+  authUrl: string,
+  caller: CceCredentials,
+  agency: Agency,
+  durationSeconds: number,
+  ctx: CallContext,
+): Promise<IssuedCredential> {
+  const domain = "id" in agency.domain ? { domain_id: agency.domain.id } : { domain_name: agency.domain.name };
+  const request = {
+    service: "IAM" as const,
+    method: "POST",
+    url: securityTokensUrl(authUrl),
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ["assume_role"],
+          assume_role: { agency_name: agency.agencyName, ...domain, duration_seconds: durationSeconds },
+        },
+      },
+    }),
+    credentials: caller,
+    hints: AGENCY_HINTS,
+  };
+  const { result, attempts } = await callWithRetries(request, ctx);
+  const { credential } = parseBody(result, securityTokenResponse, failFor(request), attempts);
+  return {
+    credentials: { kind: "aksk", accessKey: credential.access, secretKey: credential.secret, securityToken: credential.securitytoken },
+    expiresAt: new Date(credential.expires_at),
+  };
+}
