@@ -18,6 +18,7 @@ function ratio(/** @type {number | undefined} */ a, /** @type {number | undefine
 /** Milliseconds for humans: 3 significant digits. */
 function ms(/** @type {number} */ value) {
   if (!Number.isFinite(value)) return "n/a";
+  if (value < 0) return `−${ms(-value)}`;
   if (value >= 100) return `${value.toFixed(0)} ms`;
   if (value >= 10) return `${value.toFixed(1)} ms`;
   if (value >= 1) return `${value.toFixed(2)} ms`;
