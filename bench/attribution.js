@@ -111,4 +111,4 @@ async function attribution(target, emulator, settings) {
   });
 }
 
-module.exports = { attribution };
+module.exports = { attribution, rungs };

@@ -45,8 +45,8 @@ async function runContenders() {
     say(`warm-up: ${settings.warmup} calls each`);
     for (const { made: m } of made) for (let i = 0; i < settings.warmup; i++) await m.call();
 
-    /** @type {Record<string, {p50: number[], p99: number[], mean: number[], clientCpuUs: number[], emulatorCpuUs: number[], throughput: Record<number, number[]>}>} */
-    const raw = Object.fromEntries(WARM.map((c) => [c.name, { p50: [], p99: [], mean: [], clientCpuUs: [], emulatorCpuUs: [], throughput: {} }]));
+    /** @type {Record<string, {p50: number[], p99: number[], mean: number[], clientCpuUs: number[], emulatorCpuUs: number[], throughput: Record<number, number[]>, throughputClientCpuUs: Record<number, number[]>, throughputEmulatorCpuUs: Record<number, number[]>}>} */
+    const raw = Object.fromEntries(WARM.map((c) => [c.name, { p50: [], p99: [], mean: [], clientCpuUs: [], emulatorCpuUs: [], throughput: {}, throughputClientCpuUs: {}, throughputEmulatorCpuUs: {} }]));
     for (let round = 0; round < settings.rounds; round++) {
       say(`latency round ${round + 1}/${settings.rounds}: ${settings.calls} sequential calls each`);
       for (const { contender, made: m } of rotate(made, round)) {
@@ -65,7 +65,11 @@ async function runContenders() {
         say(`throughput at concurrency ${c}, round ${round + 1}/${settings.rounds}: ${settings.throughputCalls} calls each`);
         for (const { contender, made: m } of rotate(made, round)) {
           const row = raw[contender.name];
-          if (row) (row.throughput[c] ??= []).push(await throughput(m, settings.throughputCalls, c));
+          if (!row) continue;
+          const t = await throughput(m, settings.throughputCalls, c, emulator);
+          (row.throughput[c] ??= []).push(t.perSecond);
+          (row.throughputClientCpuUs[c] ??= []).push(t.clientCpuUs);
+          (row.throughputEmulatorCpuUs[c] ??= []).push(t.emulatorCpuUs);
         }
       }
     }
@@ -82,6 +86,8 @@ async function runContenders() {
           clientCpuUs: median(r.clientCpuUs),
           emulatorCpuUs: median(r.emulatorCpuUs),
           throughput: Object.fromEntries(Object.entries(r.throughput).map(([c, xs]) => [c, median(xs)])),
+          throughputClientCpuUs: Object.fromEntries(Object.entries(r.throughputClientCpuUs).map(([c, xs]) => [c, median(xs)])),
+          throughputEmulatorCpuUs: Object.fromEntries(Object.entries(r.throughputEmulatorCpuUs).map(([c, xs]) => [c, median(xs)])),
           rounds: r,
         },
       ]),

@@ -8,11 +8,13 @@
  * backend, the package installed from its tarball, the emulator in its own process serving a
  * pre-issued certificate.
  *
- * Then, at the largest N, where the time goes: the checkpoint's size per resource (`pulumi stack
- * export`), `up` again with PULUMI_SKIP_CHECKPOINTS=true (the engine then writes only the final
- * state: the difference is what writing every intermediate checkpoint costs), and the provider
- * host's own time per call, logged by a wrapper installed in the program folder's copy of the
- * package (engine/host-timing.js; never in src/ or dist/).
+ * Each operation's wall time, the CPU time of the Automation API process and the Pulumi CLI
+ * (lib/run-stack-timed.js), and the dynamic-provider host's own CPU and time per provider call,
+ * logged by a wrapper installed in the program folder's copy of the package (engine/host-timing.js;
+ * never in src/ or dist/). Then, at the largest N, where the time goes: the checkpoint's size per
+ * resource (`pulumi stack export`), and `up` again with PULUMI_SKIP_CHECKPOINTS=true (the engine
+ * then writes only the final state: the difference is what writing every intermediate checkpoint
+ * costs).
  *
  * Env: BENCH_ENGINE_SIZES (default "1,10,50,100"), BENCH_ENGINE_ROUNDS (1), BENCH_KEEP=1 keeps the
  * work folder. Needs dist/ built (npm run bench builds it).
@@ -21,10 +23,11 @@ const { execFileSync } = require("node:child_process");
 const { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, existsSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const path = require("node:path");
-const { REPO_ROOT, engineEnv, installProgram, packPackage, runStack } = require("../scripts/engine/program");
+const { REPO_ROOT, engineEnv, installProgram, packPackage } = require("../scripts/engine/program");
+const { runStackTimed } = require("./lib/run-stack-timed");
 const { startEmulatorProcess } = require("./lib/emulator-process");
 const { rotate } = require("./lib/measure");
-const { median, since } = require("./lib/stats");
+const { median } = require("./lib/stats");
 
 const say = (/** @type {string} */ line) => process.stderr.write(`bench engine: ${line}\n`);
 const OPS = /** @type {const} */ (["up", "preview", "refresh", "destroy"]);
@@ -111,7 +114,11 @@ function summarizeHostLog(/** @type {string} */ file) {
       lastEnd: Math.max(...mine.map((e) => e.start + e.ms)),
     };
   }
-  return { hostProcesses: new Set(entries.map((e) => e.pid)).size, byFn };
+  /** @type {Map<number, number>} */
+  const cpuByPid = new Map();
+  for (const e of entries) cpuByPid.set(e.pid, Math.max(cpuByPid.get(e.pid) ?? 0, e.cpuMs ?? 0));
+  const calls = entries.filter((e) => !e.fn.startsWith("(")).length;
+  return { hostProcesses: cpuByPid.size, cpuMs: [...cpuByPid.values()].reduce((a, b) => a + b, 0), calls, byFn };
 }
 
 async function runEngineScale() {
@@ -146,19 +153,21 @@ async function runEngineScale() {
       backendUrl: `file://${stateDir}`,
       config: { ...config, "bench:kind": { value: kind }, "bench:count": { value: String(n) } },
     });
-    /** Runs one op, timed; fails loudly. */
+    /** Runs one op, timed, the host's calls logged to their own file; fails loudly. */
     const op = async (/** @type {any} */ s, /** @type {string} */ name, env = baseEnv) => {
-      const start = process.hrtime.bigint();
-      const result = await runStack({ ...s, op: name }, env);
-      const seconds = since(start) / 1000;
+      const hostLog = path.join(work, `host-${s.stack}-${name}.jsonl`);
+      const { result, cpuSeconds, wallSeconds } = await runStackTimed({ ...s, op: name }, { ...env, BENCH_HOST_LOG: hostLog });
       if (!result.ok) throw new Error(`pulumi ${name} of ${s.stack} failed: ${result.message}`);
-      return { seconds, result };
+      return { seconds: wallSeconds, cpuSeconds, host: summarizeHostLog(hostLog), result };
     };
 
-    /** @type {Record<string, Record<number, Record<string, number[]>>>} */
+    /** @type {Record<string, Record<number, Record<string, {wall: number[], cpu: number[], hostCpu: number[]}>>>} */
     const raw = {};
     /** @type {Record<string, Record<number, ReturnType<typeof stateSize>>>} */
     const state = {};
+    /** @type {Record<string, any>} */
+    const hostAtMax = {};
+    const maxN = Math.max(...sizes);
     let stackNo = 0;
     for (let round = 0; round < rounds; round++) {
       for (const n of sizes) {
@@ -166,8 +175,12 @@ async function runEngineScale() {
           const s = spec(`${kind}-n${n}-r${round}-${stackNo++}`, kind, n);
           const times = ((raw[kind] ??= {})[n] ??= {});
           for (const name of OPS) {
-            const { seconds, result } = await op(s, name);
-            (times[name] ??= []).push(seconds);
+            const { seconds, cpuSeconds, host, result } = await op(s, name);
+            const t = (times[name] ??= { wall: [], cpu: [], hostCpu: [] });
+            t.wall.push(seconds);
+            t.cpu.push(cpuSeconds);
+            t.hostCpu.push((host?.cpuMs ?? 0) / 1000);
+            if (kind === "cce" && n === maxN && round === 0) hostAtMax[name] = host;
             if (name === "up") {
               // N resources and the stack's own pulumi:pulumi:Stack resource.
               const created = result.changes?.["create"] ?? 0;
@@ -176,28 +189,29 @@ async function runEngineScale() {
             }
           }
           await op(s, "remove");
-          say(`${kind} N=${n}: ${OPS.map((o) => `${o} ${times[o]?.at(-1)?.toFixed(1)} s`).join(", ")}`);
+          say(`${kind} N=${n}: ${OPS.map((o) => `${o} ${times[o]?.wall.at(-1)?.toFixed(1)} s (CPU ${times[o]?.cpu.at(-1)?.toFixed(1)} s + host ${times[o]?.hostCpu.at(-1)?.toFixed(1)} s)`).join(", ")}`);
         }
       }
     }
     const ops = Object.fromEntries(
-      Object.entries(raw).map(([kind, byN]) => [kind, Object.fromEntries(Object.entries(byN).map(([n, t]) => [n, Object.fromEntries(Object.entries(t).map(([o, xs]) => [o, median(xs)]))]))]),
+      Object.entries(raw).map(([kind, byN]) => [kind, Object.fromEntries(Object.entries(byN).map(([n, t]) => [n, Object.fromEntries(Object.entries(t).map(([o, xs]) => [o, median(xs.wall)]))]))]),
+    );
+    const cpu = Object.fromEntries(
+      Object.entries(raw).map(([kind, byN]) => [
+        kind,
+        Object.fromEntries(Object.entries(byN).map(([n, t]) => [n, Object.fromEntries(Object.entries(t).map(([o, xs]) => [o, { engine: median(xs.cpu), host: median(xs.hostCpu) }]))])),
+      ]),
     );
 
-    // Where the time goes, at the largest size.
-    const n = Math.max(...sizes);
-    say(`diagnosis at N=${n}: up with the host-timing log, and up with PULUMI_SKIP_CHECKPOINTS=true`);
-    const hostLog = path.join(work, "host-log.jsonl");
-    const logged = spec(`cce-host-log-${n}`, "cce", n);
-    const loggedUp = await op(logged, "up", { ...baseEnv, BENCH_HOST_LOG: hostLog });
-    const loggedRefresh = await op(logged, "refresh", { ...baseEnv, BENCH_HOST_LOG: hostLog });
-    await op(logged, "destroy");
-    await op(logged, "remove");
-    /** @type {Record<string, number>} */
+    // Where the time goes, at the largest size: the same up without intermediate checkpoints.
+    const n = maxN;
+    say(`diagnosis at N=${n}: up with PULUMI_SKIP_CHECKPOINTS=true`);
+    /** @type {Record<string, {wall: number, cpu: number}>} */
     const skipCheckpoints = {};
     for (const kind of KINDS) {
       const s = spec(`${kind}-skip-${n}`, kind, n);
-      skipCheckpoints[kind] = (await op(s, "up", { ...baseEnv, PULUMI_SKIP_CHECKPOINTS: "true" })).seconds;
+      const up = await op(s, "up", { ...baseEnv, PULUMI_SKIP_CHECKPOINTS: "true" });
+      skipCheckpoints[kind] = { wall: up.seconds, cpu: up.cpuSeconds };
       await op(s, "destroy", { ...baseEnv, PULUMI_SKIP_CHECKPOINTS: "true" });
       await op(s, "remove");
     }
@@ -208,14 +222,9 @@ async function runEngineScale() {
       preissued: emulator.preissued,
       shape,
       ops,
+      cpu,
       state,
-      diagnosis: {
-        n,
-        loggedUpSeconds: loggedUp.seconds,
-        loggedRefreshSeconds: loggedRefresh.seconds,
-        host: summarizeHostLog(hostLog),
-        skipCheckpointsUpSeconds: skipCheckpoints,
-      },
+      diagnosis: { n, host: hostAtMax, skipCheckpoints },
     };
   } finally {
     await emulator.stop();

@@ -56,6 +56,13 @@ function contenderTables(c) {
       ],
     ),
     "",
+    "CPU per call during the throughput runs (this process, the client / the emulator's process): a side near 1 s of CPU per second per core sets the pace.",
+    "",
+    table(
+      ["contender", ...conc.map((/** @type {number} */ k) => `concurrency ${k}`)],
+      names.map((n) => [label(n), ...conc.map((/** @type {number} */ k) => `${ms((L[n].throughputClientCpuUs?.[k] ?? NaN) / 1000)} / ${ms((L[n].throughputEmulatorCpuUs?.[k] ?? NaN) / 1000)}`)]),
+    ),
+    "",
   );
   lines.push("Where ours' extra time goes (each rung adds one piece of what CceClient does; client CPU per call is this process alone):", "");
   lines.push(
@@ -75,11 +82,19 @@ function contenderTables(c) {
     "",
   );
   const R = c.rss;
-  lines.push(`Memory: RSS of a fresh process after a 500-call warm-up and after ${c.settings.rssCalls} more calls (full GC before each reading).`, "");
+  const warm = Object.values(R)[0]?.warmup ?? 500;
+  lines.push(`Memory: RSS of a fresh process after a ${warm}-call warm-up and after ${c.settings.rssCalls} more calls (full GC before each reading).`, "");
   lines.push(
     table(
-      ["contender", "RSS before", "RSS after", "growth", "heap after"],
-      Object.keys(R).map((n) => [label(n), mb(R[n].rssBeforeMb), mb(R[n].rssAfterMb), mb(R[n].growthMb), mb(R[n].heapAfterMb)]),
+      ["contender", "RSS before", "RSS after", "RSS growth", "V8 heap reserved, before → after", "heap used, before → after"],
+      Object.keys(R).map((n) => [
+        label(n),
+        mb(R[n].rssBeforeMb),
+        mb(R[n].rssAfterMb),
+        mb(R[n].growthMb),
+        `${mb(R[n].heapTotalBeforeMb ?? NaN)} → ${mb(R[n].heapTotalAfterMb ?? NaN)}`,
+        `${mb(R[n].heapBeforeMb)} → ${mb(R[n].heapAfterMb)}`,
+      ]),
     ),
     "",
   );
@@ -116,11 +131,18 @@ function engineTables(e) {
     "",
   );
   for (const op of ["up", "preview", "refresh", "destroy"]) {
-    lines.push(`\`${op}\`:`, "");
+    lines.push(`\`${op}\`: wall time, and in brackets CPU time of the Automation API process and the CLI + of the provider host:`, "");
+    const cell = (/** @type {string} */ k, /** @type {number} */ n) => {
+      const c = e.cpu?.[k]?.[n]?.[op];
+      return `${s(e.ops[k]?.[n]?.[op])}${c ? ` (${c.engine.toFixed(1)} + ${c.host.toFixed(1)})` : ""}`;
+    };
     lines.push(
       table(
-        ["N", ...kinds.map(kindLabel), "ClusterCertificate / trivial"],
-        e.sizes.map((/** @type {number} */ n) => [String(n), ...kinds.map((/** @type {string} */ k) => s(e.ops[k]?.[n]?.[op])), times(ratio(e.ops.cce?.[n]?.[op], e.ops.trivial?.[n]?.[op]))]),
+        ["N", ...kinds.map(kindLabel), "ClusterCertificate / trivial, wall", "ClusterCertificate / trivial, CPU"],
+        e.sizes.map((/** @type {number} */ n) => {
+          const cpuOf = (/** @type {string} */ k) => (e.cpu?.[k]?.[n]?.[op] ? e.cpu[k][n][op].engine + e.cpu[k][n][op].host : NaN);
+          return [String(n), ...kinds.map((/** @type {string} */ k) => cell(k, n)), times(ratio(e.ops.cce?.[n]?.[op], e.ops.trivial?.[n]?.[op])), times(ratio(cpuOf("cce"), cpuOf("trivial")))];
+        }),
       ),
       "",
     );
@@ -158,21 +180,23 @@ function engineTables(e) {
   lines.push(`Where \`up\` time goes at N=${n}: the same \`up\` with \`PULUMI_SKIP_CHECKPOINTS=true\` (only the final state written):`, "");
   lines.push(
     table(
-      ["kind", "up", "up, no intermediate checkpoints", "checkpoints' share"],
+      ["kind", "up (wall / CPU)", "up, no intermediate checkpoints (wall / CPU)", "checkpoints' share of CPU"],
       kinds.map((/** @type {string} */ k) => {
-        const full = e.ops[k]?.[n]?.up;
-        const skip = d.skipCheckpointsUpSeconds[k];
-        return [kindLabel(k), s(full), s(skip), full && skip ? `${(((full - skip) / full) * 100).toFixed(0)}%` : "n/a"];
+        const full = e.cpu?.[k]?.[n]?.up?.engine;
+        const skip = d.skipCheckpoints?.[k];
+        return [kindLabel(k), `${s(e.ops[k]?.[n]?.up)} / ${s(full)}`, skip ? `${s(skip.wall)} / ${s(skip.cpu)}` : "n/a", full && skip ? `${(((full - skip.cpu) / full) * 100).toFixed(0)}%` : "n/a"];
       }),
     ),
     "",
   );
-  if (d.host) {
-    lines.push(`The provider host's own time (ClusterCertificate, N=${n}, \`up\` then \`refresh\`; ${d.host.hostProcesses} host process(es)):`, "");
+  for (const [opName, host] of Object.entries(d.host ?? {})) {
+    if (!host) continue;
+    const h = /** @type {any} */ (host);
+    lines.push(`The provider host during \`${opName}\` of ${n} ClusterCertificates: ${h.hostProcesses} process(es), ${ms(h.cpuMs)} of CPU:`, "");
     lines.push(
       table(
         ["provider method", "calls", "total", "median", "first start to last end"],
-        Object.entries(d.host.byFn).map(([fn, v]) => [fn, String(v.calls), ms(v.totalMs), ms(v.medianMs), ms(v.lastEnd - v.firstStart)]),
+        Object.entries(h.byFn).map(([fn, v]) => [fn, String(/** @type {any} */ (v).calls), ms(/** @type {any} */ (v).totalMs), ms(/** @type {any} */ (v).medianMs), ms(/** @type {any} */ (v).lastEnd - /** @type {any} */ (v).firstStart)]),
       ),
       "",
     );

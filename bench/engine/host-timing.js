@@ -5,7 +5,8 @@
  * dynamic-provider host; the real module is moved beside it as operations-impl.js.
  *
  * With BENCH_HOST_LOG set to a file, it appends one JSON line per provider call,
- * {pid, fn, start, ms} (start in ms since the epoch), and one for loading the real module. Without
+ * {pid, fn, start, ms, cpuMs} (start in ms since the epoch; cpuMs the host process's CPU so far),
+ * and one for loading the real module. Without
  * it, it is the real module. It logs names and times only, never arguments or results.
  */
 const { appendFileSync } = require("node:fs");
@@ -17,7 +18,11 @@ const impl = require("./operations-impl");
 if (!log) {
   module.exports = impl;
 } else {
-  const write = (/** @type {object} */ entry) => appendFileSync(log, `${JSON.stringify({ pid: process.pid, ...entry })}\n`);
+  const cpuMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const write = (/** @type {object} */ entry) => appendFileSync(log, `${JSON.stringify({ pid: process.pid, ...entry, cpuMs: cpuMs() })}\n`);
   write({ fn: "(load operations)", start: loadStart, ms: Number(process.hrtime.bigint() - loadHr) / 1e6, uptimeMs: process.uptime() * 1000 });
   /** @type {Record<string, unknown>} */
   const wrapped = {};

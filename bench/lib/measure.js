@@ -39,13 +39,17 @@ async function sequential(made, n, emulator) {
 }
 
 /**
- * `total` calls with `concurrency` of them in flight at any time; calls per second.
+ * `total` calls with `concurrency` of them in flight at any time: calls per second, and CPU per
+ * call (µs) of this process and of the emulator's, which tell whether a side is CPU-bound.
  * @param {Made} made
  * @param {number} total
  * @param {number} concurrency
+ * @param {{cpu(): Promise<{user: number, system: number}>}} emulator
  */
-async function throughput(made, total, concurrency) {
+async function throughput(made, total, concurrency, emulator) {
   made.prepare?.();
+  const serverBefore = await emulator.cpu();
+  const clientBefore = process.cpuUsage();
   let started = 0;
   const worker = async () => {
     while (started < total) {
@@ -55,7 +59,14 @@ async function throughput(made, total, concurrency) {
   };
   const start = process.hrtime.bigint();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return total / (Number(process.hrtime.bigint() - start) / 1e9);
+  const perSecond = total / (Number(process.hrtime.bigint() - start) / 1e9);
+  const client = process.cpuUsage(clientBefore);
+  const serverAfter = await emulator.cpu();
+  return {
+    perSecond,
+    clientCpuUs: (client.user + client.system) / total,
+    emulatorCpuUs: (serverAfter.user + serverAfter.system - serverBefore.user - serverBefore.system) / total,
+  };
 }
 
 /** `items` rotated by `k`, so that no contender always runs first (or right after another) in a round. */
