@@ -9,9 +9,10 @@
  * pre-issued certificate.
  *
  * Each operation's wall time, the CPU time of the Automation API process and the Pulumi CLI
- * (lib/run-stack-timed.js), and the dynamic-provider host's own CPU and time per provider call,
- * logged by a wrapper installed in the program folder's copy of the package (engine/host-timing.js;
- * never in src/ or dist/). Then, at the largest N, where the time goes: the checkpoint's size per
+ * (lib/run-stack-timed.js), the dynamic-provider host's CPU (engine/host-cpu-preload.js, loaded
+ * into every host, whatever its resources, by a wrapper of pulumi-resource-pulumi-nodejs put first
+ * on PATH), and ClusterCertificate's time per provider call, logged by a wrapper installed in the
+ * program folder's copy of the package (engine/host-timing.js; never in src/ or dist/). Then, at the largest N, where the time goes: the checkpoint's size per
  * resource (`pulumi stack export`), and `up` again with PULUMI_SKIP_CHECKPOINTS=true (the engine
  * then writes only the final state: the difference is what writing every intermediate checkpoint
  * costs).
@@ -20,7 +21,7 @@
  * work folder. Needs dist/ built (npm run bench builds it).
  */
 const { execFileSync } = require("node:child_process");
-const { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, existsSync } = require("node:fs");
+const { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, existsSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const path = require("node:path");
 const { REPO_ROOT, engineEnv, installProgram, packPackage } = require("../scripts/engine/program");
@@ -39,6 +40,34 @@ function pulumiBinDir() {
   const dir = out.trim().split("\n").at(-1) ?? "";
   if (!existsSync(path.join(dir, "pulumi"))) throw new Error(`scripts/install-pulumi.sh printed no CLI folder (got ${JSON.stringify(dir)})`);
   return dir;
+}
+
+/**
+ * A folder with a pulumi-resource-pulumi-nodejs that starts the host as the CLI's own script does,
+ * with engine/host-cpu-preload.js preloaded; `exec`, so that the host is the engine's own child.
+ */
+function hostWrapperDir(/** @type {string} */ work) {
+  const dir = path.join(work, "host-bin");
+  mkdirSync(dir);
+  writeFileSync(
+    path.join(dir, "pulumi-resource-pulumi-nodejs"),
+    [
+      "#!/bin/sh",
+      "# Written by bench/engine-scale.js: the CLI's script, plus the bench's CPU preload.",
+      `PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))")`,
+      `exec node --require ${JSON.stringify(path.join(__dirname, "engine", "host-cpu-preload.js"))} "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" "$@"`,
+      "",
+    ].join("\n"),
+    { mode: 0o755 },
+  );
+  return dir;
+}
+
+/** The CPU (ms) of every host that wrote to `dir`, summed. */
+function hostCpuMs(/** @type {string} */ dir) {
+  if (!existsSync(dir)) return { processes: 0, cpuMs: 0 };
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+  return { processes: files.length, cpuMs: files.reduce((sum, f) => sum + JSON.parse(readFileSync(path.join(dir, f), "utf8")).cpuMs, 0) };
 }
 
 /** Installs the package into a program folder, with the scale program and the host-timing wrapper. */
@@ -135,7 +164,7 @@ async function runEngineScale() {
     const shape = await outputShape(target);
     const stateDir = path.join(work, "state");
     mkdirSync(stateDir);
-    const baseEnv = engineEnv([binDir], path.join(work, "pulumi-home"));
+    const baseEnv = engineEnv([hostWrapperDir(work), binDir], path.join(work, "pulumi-home"));
     /** @type {Record<string, {value: string, secret?: boolean}>} */
     const config = {
       "bench:clusterId": { value: emulator.clusterId },
@@ -154,11 +183,15 @@ async function runEngineScale() {
       config: { ...config, "bench:kind": { value: kind }, "bench:count": { value: String(n) } },
     });
     /** Runs one op, timed, the host's calls logged to their own file; fails loudly. */
+    let opNo = 0;
     const op = async (/** @type {any} */ s, /** @type {string} */ name, env = baseEnv) => {
       const hostLog = path.join(work, `host-${s.stack}-${name}.jsonl`);
-      const { result, cpuSeconds, wallSeconds } = await runStackTimed({ ...s, op: name }, { ...env, BENCH_HOST_LOG: hostLog });
+      const cpuDir = path.join(work, `host-cpu-${opNo++}`);
+      mkdirSync(cpuDir);
+      const { result, cpuSeconds, wallSeconds } = await runStackTimed({ ...s, op: name }, { ...env, BENCH_HOST_LOG: hostLog, BENCH_HOST_CPU_DIR: cpuDir });
       if (!result.ok) throw new Error(`pulumi ${name} of ${s.stack} failed: ${result.message}`);
-      return { seconds: wallSeconds, cpuSeconds, host: summarizeHostLog(hostLog), result };
+      const cpu = hostCpuMs(cpuDir);
+      return { seconds: wallSeconds, cpuSeconds, hostCpuMs: cpu.cpuMs, hostProcesses: cpu.processes, host: summarizeHostLog(hostLog), result };
     };
 
     /** @type {Record<string, Record<number, Record<string, {wall: number[], cpu: number[], hostCpu: number[]}>>>} */
@@ -175,11 +208,11 @@ async function runEngineScale() {
           const s = spec(`${kind}-n${n}-r${round}-${stackNo++}`, kind, n);
           const times = ((raw[kind] ??= {})[n] ??= {});
           for (const name of OPS) {
-            const { seconds, cpuSeconds, host, result } = await op(s, name);
+            const { seconds, cpuSeconds, hostCpuMs: hostMs, host, result } = await op(s, name);
             const t = (times[name] ??= { wall: [], cpu: [], hostCpu: [] });
             t.wall.push(seconds);
             t.cpu.push(cpuSeconds);
-            t.hostCpu.push((host?.cpuMs ?? 0) / 1000);
+            t.hostCpu.push(hostMs / 1000);
             if (kind === "cce" && n === maxN && round === 0) hostAtMax[name] = host;
             if (name === "up") {
               // N resources and the stack's own pulumi:pulumi:Stack resource.
