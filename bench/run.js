@@ -38,18 +38,23 @@ async function main() {
   if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown part(s) ${unknown.join(", ")}; use ${PARTS.join(", ")}`);
   /** @type {Record<string, any>} */
   const results = { meta: meta() };
+  const out = path.join(__dirname, "out");
+  mkdirSync(out, { recursive: true });
+  // Saved after each part, so a long run's finished parts survive a later failure.
+  const save = () => writeFileSync(path.join(out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   if (only.includes("micro")) {
     const { runMicro, printMicro } = require("./micro");
     results["micro"] = await runMicro();
     printMicro(results["micro"]);
+    save();
   }
-  if (only.includes("contenders")) results["contenders"] = await require("./contenders").runContenders();
+  if (only.includes("contenders")) {
+    results["contenders"] = await require("./contenders").runContenders();
+    save();
+  }
   if (only.includes("engine")) results["engine"] = await require("./engine-scale").runEngineScale();
   results["meta"].loadEnd = os.loadavg()[0];
-
-  const out = path.join(__dirname, "out");
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  save();
   writeReport(results, { docs: process.env["BENCH_DOCS"] === "1" });
   process.stdout.write(`\n${fragment(results, "bench/out")}\n`);
   process.stderr.write(`bench: results in bench/out/ (results.json, benchmarks-fragment.md, charts)${process.env["BENCH_DOCS"] === "1" ? " and docs/benchmarks.md" : ""}\n`);
