@@ -67,7 +67,16 @@ function hostWrapperDir(/** @type {string} */ work) {
 function hostCpuMs(/** @type {string} */ dir) {
   if (!existsSync(dir)) return { processes: 0, cpuMs: 0 };
   const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
-  return { processes: files.length, cpuMs: files.reduce((sum, f) => sum + JSON.parse(readFileSync(path.join(dir, f), "utf8")).cpuMs, 0) };
+  const cpu = files.map((f) => {
+    try {
+      return Number(JSON.parse(readFileSync(path.join(dir, f), "utf8")).cpuMs);
+    } catch {
+      return NaN; // never expected (the preload renames whole files into place); counted below
+    }
+  });
+  const unreadable = cpu.filter((c) => !Number.isFinite(c)).length;
+  if (unreadable > 0) say(`${unreadable} host CPU reading(s) in ${dir} unreadable, left out`);
+  return { processes: files.length, cpuMs: cpu.filter(Number.isFinite).reduce((a, b) => a + b, 0) };
 }
 
 /** Installs the package into a program folder, with the scale program and the host-timing wrapper. */

@@ -5,14 +5,17 @@
  * BENCH_HOST_CPU_DIR set, it writes the host's CPU time so far to <dir>/<pid>.json every 100 ms
  * and at exit. The engine ends hosts with a signal, so the last write may miss up to 100 ms.
  */
-const { writeFileSync } = require("node:fs");
+const { renameSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 
 const dir = process.env["BENCH_HOST_CPU_DIR"];
 if (dir) {
+  const file = path.join(dir, `${process.pid}.json`);
   const write = () => {
     const { user, system } = process.cpuUsage();
-    writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify({ pid: process.pid, cpuMs: (user + system) / 1000 }));
+    // Written aside, then renamed: a host killed mid-write leaves the previous reading whole.
+    writeFileSync(`${file}.tmp`, JSON.stringify({ pid: process.pid, cpuMs: (user + system) / 1000 }));
+    renameSync(`${file}.tmp`, file);
   };
   setInterval(write, 100).unref();
   process.on("exit", write);
