@@ -15,29 +15,10 @@ const config = new pulumi.Config("bench");
 const kind = config.require("kind");
 const count = config.requireNumber("count");
 
-/**
- * With BENCH_HOST_LOG set (by bench/engine-scale.js), notes the host process's CPU so far, as
- * engine/host-timing.js does for ClusterCertificate's host, so both hosts are measured alike.
- */
-function note(/** @type {string} */ fn) {
-  const log = process.env["BENCH_HOST_LOG"];
-  if (!log) return;
-  const { user, system } = process.cpuUsage();
-  require("fs").appendFileSync(log, `${JSON.stringify({ pid: process.pid, fn, start: Date.now(), ms: 0, cpuMs: (user + system) / 1000 })}\n`);
-}
-
 /** A dynamic provider that does nothing: the engine's and the host's cost per resource, alone. */
 const trivialProvider = {
   async create(/** @type {any} */ inputs) {
-    note("create");
     return { id: `trivial-${inputs.index}`, outs: inputs };
-  },
-  async read(/** @type {string} */ id, /** @type {any} */ props) {
-    note("read");
-    return { id, props };
-  },
-  async delete() {
-    note("delete");
   },
 };
 
@@ -49,15 +30,7 @@ function fatProvider(shape) {
       const filler = {};
       // Filler text, not credentials: the same sizes, nothing that looks like a PEM or a key.
       for (const [key, size] of Object.entries(shape)) filler[key] = "x".repeat(size);
-      note("create");
       return { id: `trivial-${inputs.index}`, outs: { ...inputs, ...filler } };
-    },
-    async read(/** @type {string} */ id, /** @type {any} */ props) {
-      note("read");
-      return { id, props };
-    },
-    async delete() {
-      note("delete");
     },
   };
 }
