@@ -153,13 +153,16 @@ function engineTables(e) {
     const p = e.sizes[i - 1];
     return i === 0 ? undefined : ((e.ops[k]?.[n]?.up ?? NaN) - (e.ops[k]?.[p]?.up ?? NaN)) / (n - p);
   };
+  const cpuUp = (/** @type {string} */ k, /** @type {number} */ n) => (e.cpu?.[k]?.[n]?.up ? e.cpu[k][n].up.engine + e.cpu[k][n].up.host : NaN);
+  const cpuMarginal = (/** @type {string} */ k, /** @type {number} */ i) =>
+    i === 0 ? undefined : (cpuUp(k, e.sizes[i]) - cpuUp(k, e.sizes[i - 1])) / (e.sizes[i] - e.sizes[i - 1]);
   lines.push(
     table(
-      ["N", ...kinds.map((/** @type {string} */ k) => `${kindLabel(k)}: s / resource`), ...kinds.map((/** @type {string} */ k) => `${kindLabel(k)}: marginal`)],
+      ["N", ...kinds.map((/** @type {string} */ k) => `${kindLabel(k)}: s / resource`), ...kinds.map((/** @type {string} */ k) => `${kindLabel(k)}: marginal, wall (CPU)`)],
       e.sizes.map((/** @type {number} */ n, /** @type {number} */ i) => [
         String(n),
         ...kinds.map((/** @type {string} */ k) => s((e.ops[k]?.[n]?.up ?? NaN) / n, 3)),
-        ...kinds.map((/** @type {string} */ k) => (i === 0 ? "" : ms((marginal(k, i) ?? NaN) * 1000))),
+        ...kinds.map((/** @type {string} */ k) => (i === 0 ? "" : `${ms((marginal(k, i) ?? NaN) * 1000)} (${ms((cpuMarginal(k, i) ?? NaN) * 1000)})`)),
       ]),
     ),
     "",
@@ -259,14 +262,19 @@ function charts(results) {
     });
     out["engine-marginal.svg"] = lineChart({
       title: "pulumi up: marginal cost of one more resource",
-      subtitle: "(up(N) − up(previous N)) / (N − previous N)",
+      subtitle: "(up(N) − up(previous N)) / (N − previous N); solid: wall time, dashed: CPU (CLI + host)",
       xLabel: "resources in the stack (N)",
       yLabel: "ms per added resource",
       x: e.sizes.slice(1),
-      series: e.kinds.map((/** @type {string} */ k) => ({
-        name: name(k),
-        values: e.sizes.slice(1).map((/** @type {number} */ n, /** @type {number} */ i) => (((e.ops[k]?.[n]?.up ?? NaN) - (e.ops[k]?.[e.sizes[i]]?.up ?? NaN)) / (n - e.sizes[i])) * 1000),
-      })),
+      series: e.kinds.flatMap((/** @type {string} */ k, /** @type {number} */ i) => {
+        const cpuUp = (/** @type {number} */ n) => (e.cpu?.[k]?.[n]?.up ? e.cpu[k][n].up.engine + e.cpu[k][n].up.host : NaN);
+        const slope = (/** @type {(n: number) => number} */ f) => e.sizes.slice(1).map((/** @type {number} */ n, /** @type {number} */ j) => ((f(n) - f(e.sizes[j])) / (n - e.sizes[j])) * 1000);
+        const color = ["#4e79a7", "#f28e2b", "#e15759"][i];
+        return [
+          { name: `${name(k)}, wall`, color, values: slope((n) => e.ops[k]?.[n]?.up ?? NaN) },
+          { name: `${name(k)}, CPU`, color, dashed: true, values: slope(cpuUp) },
+        ];
+      }),
     });
   }
   return out;

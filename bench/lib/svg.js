@@ -87,11 +87,13 @@ function lineChart(chart) {
     for (let e = lo; e <= hi; e++) for (const m of [1, 2, 5]) if (m === 1 || e < hi) ticks.push(m * 10 ** e);
     y = (v) => top + plotHeight - ((Math.log10(v) - lo) / Math.max(1, hi - lo)) * plotHeight;
   } else {
-    const step = niceStep(maxV);
+    // Negative values (a marginal cost measured below zero by noise) extend the axis down.
+    const step = niceStep(maxV - Math.min(0, minV));
     const axisMax = Math.ceil(maxV / step) * step;
+    const axisMin = Math.min(0, Math.floor(minV / step) * step);
     ticks = [];
-    for (let v = 0; v <= axisMax + step / 2; v += step) ticks.push(v);
-    y = (v) => top + plotHeight - (v / axisMax) * plotHeight;
+    for (let v = axisMin; v <= axisMax + step / 2; v += step) ticks.push(v);
+    y = (v) => top + plotHeight - ((v - axisMin) / (axisMax - axisMin)) * plotHeight;
   }
   const x = (/** @type {number} */ i) => left + (chart.x.length === 1 ? plotWidth / 2 : (i / (chart.x.length - 1)) * plotWidth);
   const parts = [
