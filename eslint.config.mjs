@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".tools/", "coverage/", "jest.config.js"] },
+  { ignores: ["dist/", "node_modules/", ".tools/", "coverage/", "jest.config.js", "bench/out/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,108 +1,63 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * Benchmarks, each printed as a ratio against a baseline measured in the same run, on the same
- * machine, interleaved round by round (so load from elsewhere hits both sides alike).
- * Run: npm run bench   (builds dist/ first). Not a test: nothing here asserts a time.
+ * `npm run bench` (builds dist/ first): the micro benchmarks, the contenders of issue 9 and the
+ * engine scale, in one run. BENCH_ONLY=micro|contenders|engine (comma-separated) runs some parts.
+ * Writes bench/out/results.json, the tables (bench/out/benchmarks-fragment.md) and the SVG charts;
+ * BENCH_DOCS=1 also writes docs/benchmarks.md from this run (all three parts required).
+ * Not a test: nothing here asserts a time. Other parts' env settings: see each part's header.
  */
-const { createHmac } = require("node:crypto");
-const { Agent, request } = require("undici");
-const { CceClient, renderKubeconfig, signRequest, startEmulator } = require("../dist");
-const { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID } = require("../dist/emulator");
-const operations = require("../dist/provider/operations");
+const { execFileSync } = require("node:child_process");
+const { mkdirSync, writeFileSync } = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { writeReport, fragment } = require("./report");
 
-const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 5);
+const PARTS = ["micro", "contenders", "engine"];
 
-/** Median time per operation (ns) of `fn` run `n` times, `rounds` times, interleaved with `base`. */
-async function compare(/** @type {string} */ name, /** @type {number} */ n, /** @type {() => any} */ base, /** @type {() => any} */ subject, concurrency = 1) {
-  const once = async (/** @type {() => any} */ fn) => {
-    const start = process.hrtime.bigint();
-    if (concurrency === 1) for (let i = 0; i < n; i++) await fn();
-    else for (let i = 0; i < n; i += concurrency) await Promise.all(Array.from({ length: Math.min(concurrency, n - i) }, fn));
-    return Number(process.hrtime.bigint() - start) / n;
+function meta() {
+  const git = (/** @type {string[]} */ args) => execFileSync("git", args, { cwd: path.resolve(__dirname, ".."), encoding: "utf8" }).trim();
+  return {
+    date: new Date().toISOString(),
+    commit: git(["rev-parse", "--short", "HEAD"]),
+    dirty: git(["status", "--porcelain", "--untracked-files=no"]) !== "",
+    machine: {
+      cpuModel: os.cpus()[0]?.model ?? "unknown CPU",
+      cores: os.cpus().length,
+      memoryMb: os.totalmem() / 2 ** 20,
+      os: `${os.type()} ${os.release()}`,
+      node: process.versions.node,
+      loadStart: os.loadavg()[0] ?? NaN,
+    },
   };
-  await once(base);
-  await once(subject); // warm-up
-  const b = [];
-  const s = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    b.push(await once(base));
-    s.push(await once(subject));
-  }
-  const median = (/** @type {number[]} */ xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
-  const [mb, ms] = [median(b), median(s)];
-  return { name, baseline: mb, subject: ms, ratio: ms / mb };
 }
 
-const fmt = (/** @type {number} */ ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
-
 async function main() {
-  const emulator = await startEmulator();
-  const { accessKey, secretKey } = emulator.credentials[0];
-  const credentials = { kind: "aksk", accessKey, secretKey };
-  const client = new CceClient({ endpoint: emulator.url, projectId: DEFAULT_PROJECT_ID, credentials });
-  const clusterPath = `/api/v3/projects/${DEFAULT_PROJECT_ID}/clusters/${DEFAULT_CLUSTER_ID}`;
-  const rows = [];
-  try {
-    // 1. The signer against the HMAC it must compute anyway: the cost of canonicalization.
-    const req = { method: "POST", url: `${emulator.url}${clusterPath}/clustercert`, headers: { Host: "cce.example.com", "Content-Type": "application/json" }, body: '{"duration":30}' };
-    const stringToSign = `SDK-HMAC-SHA256\n20240101T000000Z\n${"a".repeat(64)}`;
-    rows.push(
-      await compare(
-        "signRequest vs one HMAC-SHA256 (baseline)",
-        20_000,
-        () => createHmac("sha256", secretKey).update(stringToSign).digest("hex"),
-        () => signRequest(req, credentials),
-      ),
-    );
-
-    // 2. The client's own cost (signing per call, validation, retry wrapper) against a bare undici
-    //    GET that replays headers signed once (same server work, same keep-alive).
-    const raw = new Agent({ keepAliveTimeout: 30_000 });
-    const url = new URL(`${emulator.url}${clusterPath}`);
-    const presigned = signRequest({ method: "GET", url, headers: { Host: url.host, "Content-Type": "application/json", "X-Project-Id": DEFAULT_PROJECT_ID } }, credentials).headers;
-    rows.push(
-      await compare(
-        "CceClient.getCluster vs bare undici GET, pre-signed (baseline)",
-        1_000,
-        async () => (await request(url, { headers: presigned, dispatcher: raw })).body.text(),
-        () => client.getCluster(DEFAULT_CLUSTER_ID),
-      ),
-    );
-
-    // 3. Connection reuse: a new connection per call against the shared keep-alive agent (baseline).
-    rows.push(
-      await compare("a new connection per call vs the shared keep-alive agent (baseline)", 300, () => client.getCluster(DEFAULT_CLUSTER_ID), async () => {
-        const agent = new Agent();
-        try {
-          await new CceClient({ endpoint: emulator.url, projectId: DEFAULT_PROJECT_ID, credentials, dispatcher: agent }).getCluster(DEFAULT_CLUSTER_ID);
-        } finally {
-          await agent.close();
-        }
-      }),
-    );
-
-    // 4. The provider's create (mint + outputs + kubeconfig) against the mint alone (baseline).
-    await operations.configure({ config: { get: (/** @type {string} */ k) => ({ "huaweicloud:accessKey": accessKey, "huaweicloud:secretKey": secretKey, "huaweicloud:projectId": DEFAULT_PROJECT_ID })[k] } });
-    const { inputs } = await operations.check({}, { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url });
-    rows.push(
-      await compare("provider create vs CceClient mint alone (baseline)", 200, () => client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 30 }), () => operations.create(inputs)),
-    );
-
-    // 5. Concurrency: 20 calls in flight against one at a time (baseline), per call.
-    rows.push(await compare("20 concurrent getCluster vs sequential (baseline), per call", 1_000, () => client.getCluster(DEFAULT_CLUSTER_ID), () => client.getCluster(DEFAULT_CLUSTER_ID), 20));
-
-    // 6. Rendering the kubeconfig YAML against JSON.stringify of the same document (baseline).
-    const { config } = await client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 30 });
-    rows.push(await compare("renderKubeconfig (YAML) vs JSON.stringify (baseline)", 5_000, () => JSON.stringify(config), () => renderKubeconfig(config)));
-
-    await raw.close();
-  } finally {
-    await emulator.stop();
+  const only = (process.env["BENCH_ONLY"] ?? PARTS.join(",")).split(",").map((p) => p.trim()).filter(Boolean);
+  const unknown = only.filter((p) => !PARTS.includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown part(s) ${unknown.join(", ")}; use ${PARTS.join(", ")}`);
+  /** @type {Record<string, any>} */
+  const results = { meta: meta() };
+  const out = path.join(__dirname, "out");
+  mkdirSync(out, { recursive: true });
+  // Saved after each part, so a long run's finished parts survive a later failure.
+  const save = () => writeFileSync(path.join(out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  if (only.includes("micro")) {
+    const { runMicro, printMicro } = require("./micro");
+    results["micro"] = await runMicro();
+    printMicro(results["micro"]);
+    save();
   }
-  const width = Math.max(...rows.map((r) => r.name.length));
-  process.stdout.write(`benchmark (median of ${ROUNDS} interleaved rounds; ratio = subject / baseline)\n`);
-  for (const r of rows) process.stdout.write(`${r.name.padEnd(width)}  baseline ${fmt(r.baseline).padStart(9)}  subject ${fmt(r.subject).padStart(9)}  ratio ${r.ratio.toFixed(2)}\n`);
+  if (only.includes("contenders")) {
+    results["contenders"] = await require("./contenders").runContenders();
+    save();
+  }
+  if (only.includes("engine")) results["engine"] = await require("./engine-scale").runEngineScale();
+  results["meta"].loadEnd = os.loadavg()[0];
+  save();
+  writeReport(results, { docs: process.env["BENCH_DOCS"] === "1" });
+  process.stdout.write(`\n${fragment(results, "bench/out")}\n`);
+  process.stderr.write(`bench: results in bench/out/ (results.json, benchmarks-fragment.md, charts)${process.env["BENCH_DOCS"] === "1" ? " and docs/benchmarks.md" : ""}\n`);
 }
 
 main().catch((error) => {
