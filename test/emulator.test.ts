@@ -552,6 +552,35 @@ describe("the CCE emulator", () => {
   });
 });
 
+test("preissuedCertificates answers a caller's calls with one certificate, still authenticated and counted", async () => {
+  const e = await startEmulator({ preissuedCertificates: true });
+  try {
+    const { CceClient } = await import("../src/api/client");
+    const { accessKey, secretKey } = e.credentials[0]!;
+    const client = new CceClient({ endpoint: e.url, projectId: DEFAULT_PROJECT_ID, credentials: { kind: "aksk", accessKey, secretKey } });
+    const certificate = async () => (await client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 1 })).config.users[0]!.user["client-certificate-data"];
+    const [first, second] = [await certificate(), await certificate()];
+    expect(second).toBe(first);
+    expect(e.mintCount(DEFAULT_CLUSTER_ID)).toBe(2);
+    const wrong = new CceClient({ endpoint: e.url, projectId: DEFAULT_PROJECT_ID, credentials: { kind: "aksk", accessKey, secretKey: `${secretKey}x` } });
+    await expect(wrong.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 1 })).rejects.toMatchObject({ status: 401 });
+  } finally {
+    await e.stop();
+  }
+  // Control: without the option, every call mints a certificate of its own.
+  const plain = await startEmulator();
+  try {
+    const { CceClient } = await import("../src/api/client");
+    const { accessKey, secretKey } = plain.credentials[0]!;
+    const client = new CceClient({ endpoint: plain.url, projectId: DEFAULT_PROJECT_ID, credentials: { kind: "aksk", accessKey, secretKey } });
+    const a = await client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 1 });
+    const b = await client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 1 });
+    expect(b.config.users[0]!.user["client-certificate-data"]).not.toBe(a.config.users[0]!.user["client-certificate-data"]);
+  } finally {
+    await plain.stop();
+  }
+});
+
 test("the emulator's clock (the now option) also dates its clusters' CAs", async () => {
   const then = new Date("2030-06-01T12:00:00Z");
   const e = await startEmulator({ now: () => then });

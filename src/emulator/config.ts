@@ -44,6 +44,7 @@ export const emulatorConfigSchema = z.strictObject({
   tokenLifetimeMs: z.number().positive().optional(),
   legacyGetValidityDays: z.number().positive().optional(),
   serveLegacyGet: z.boolean().optional(),
+  preissuedCertificates: z.boolean().optional(),
 });
 
 /**

@@ -82,7 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokens = [...(options.tokens ?? [randomToken()])];
   const projects: EmulatorProject[] = options.projects ?? defaultProjects();
 
-  const registry = new Registry(now);
+  const registry = new Registry(now, options.preissuedCertificates ?? false);
   const iam = new IamState(options.users ?? [], options.agencies ?? [], now, options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, (id) =>
     registry.hasProject(id),
   );

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { EmulatorError, InvalidInputError } from "../errors";
-import { createClusterAuthority, issueClientCertificate, CLIENT_BACKDATE_MS } from "./ca";
+import { createClusterAuthority, issueClientCertificate, CLIENT_BACKDATE_MS, type ClientCertificate } from "./ca";
 import type { ClusterAuthority } from "./ca";
 import { normalizeSerial, startClusterApiServer } from "./apiserver";
 import type { ClusterApiServer } from "./apiserver";
@@ -49,7 +49,17 @@ export class Registry {
   private stopped = false;
 
   /** `now` is the emulator's clock: cluster creation times and CA validity follow it. */
-  constructor(private readonly now: () => Date) {}
+  /** Per cluster and caller, the certificate every later call answers with (preissued mode). */
+  private readonly preissued = new Map<string, Promise<ClientCertificate>>();
+
+  /**
+   * `now` is the emulator's clock: cluster creation times and CA validity follow it. With
+   * `preissued`, each caller's first certificate on a cluster answers all of its later calls.
+   */
+  constructor(
+    private readonly now: () => Date,
+    private readonly preissue = false,
+  ) {}
 
   projectIds(): string[] {
     return [...this.projects.keys()];
@@ -129,7 +139,19 @@ export class Registry {
     notAfter: Date,
   ): Promise<MintedCredential> {
     const notBefore = new Date(now.getTime() - CLIENT_BACKDATE_MS);
-    const cert = await issueClientCertificate(cluster.authority, caller.userId, notBefore, notAfter);
+    const issue = () => issueClientCertificate(cluster.authority, caller.userId, notBefore, notAfter);
+    let cert: ClientCertificate;
+    if (this.preissue) {
+      const key = `${cluster.id}\n${caller.userId}`;
+      let pending = this.preissued.get(key);
+      if (pending === undefined) {
+        pending = issue();
+        this.preissued.set(key, pending);
+      }
+      cert = await pending;
+    } else {
+      cert = await issue();
+    }
     this.issued.push({
       clusterId: cluster.id,
       serialNumber: cert.serialNumber,

@@ -73,6 +73,13 @@ export interface EmulatorOptions {
   now?: () => Date;
   /** Validity of certificates from the discarded GET call, in days. @default 365 */
   legacyGetValidityDays?: number;
+  /**
+   * Answer every clustercert call of one caller on one cluster with the certificate minted on its
+   * first call (with that call's validity), for benchmarks, where minting (a key pair and a
+   * signature, milliseconds) would set the pace. Calls are still authenticated, validated,
+   * recorded and counted by mintCount. @default false
+   */
+  preissuedCertificates?: boolean;
   /** Whether the discarded `GET .../clustercert` is served; false answers 404. @default true */
   serveLegacyGet?: boolean;
 }
