@@ -35,12 +35,20 @@ export function safeDecode(value: string): string {
  * when the path does not end with one. The request on the wire keeps its own path.
  */
 export function canonicalUri(path: string): string {
+  const cached = canonicalUris.get(path);
+  if (cached !== undefined) return cached;
   const encoded = path
     .split("/")
     .map((segment) => encodeRfc3986(safeDecode(segment)))
     .join("/");
-  return encoded.endsWith("/") ? encoded : `${encoded}/`;
+  const uri = encoded.endsWith("/") ? encoded : `${encoded}/`;
+  // A client calls a handful of paths again and again; a bounded memo spares re-encoding them.
+  if (canonicalUris.size >= CANONICAL_URI_MEMO) canonicalUris.clear();
+  canonicalUris.set(path, uri);
+  return uri;
 }
+const CANONICAL_URI_MEMO = 256;
+const canonicalUris = new Map<string, string>();
 
 /** Splits a raw query string (without `?`) into decoded key/value pairs, in order. */
 export function parseQuery(query: string): Array<[string, string]> {
@@ -122,7 +130,12 @@ export function sha256Hex(text: string): string {
 
 /** Step 7: `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the canonical request>`. */
 export function stringToSign(sdkDate: string, canonicalRequestText: string): string {
-  return `${SIGNING_ALGORITHM}\n${sdkDate}\n${sha256Hex(canonicalRequestText)}`;
+  return stringToSignFromHash(sdkDate, sha256Hex(canonicalRequestText));
+}
+
+/** Step 7 from the canonical request's hash, for a caller that keeps the hash too. */
+export function stringToSignFromHash(sdkDate: string, canonicalRequestHash: string): string {
+  return `${SIGNING_ALGORITHM}\n${sdkDate}\n${canonicalRequestHash}`;
 }
 
 /** Step 8: lowercase hex HMAC-SHA256 keyed with the secret key's bytes. */
@@ -130,9 +143,16 @@ export function computeSignature(secretKey: string, stringToSignText: string): s
   return createHmac("sha256", secretKey).update(stringToSignText, "utf8").digest("hex");
 }
 
-/** `X-Sdk-Date` format: UTC `YYYYMMDDTHHMMSSZ`. */
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** `X-Sdk-Date` format: UTC `YYYYMMDDTHHMMSSZ` (built from the fields: it is on every request's path). */
 export function formatSdkDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(year)) throw new RangeError("Invalid time value");
+  return (
+    `${String(year).padStart(4, "0")}${pad2(date.getUTCMonth() + 1)}${pad2(date.getUTCDate())}` +
+    `T${pad2(date.getUTCHours())}${pad2(date.getUTCMinutes())}${pad2(date.getUTCSeconds())}Z`
+  );
 }
 
 /** Parses an `X-Sdk-Date` value; undefined when it is not in `YYYYMMDDTHHMMSSZ` form. */

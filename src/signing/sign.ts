@@ -9,7 +9,7 @@ import {
   sha256Hex,
   signedHeaderNames,
   SIGNING_ALGORITHM,
-  stringToSign,
+  stringToSignFromHash,
 } from "./canonical";
 import { headerValue } from "../http/headers";
 
@@ -72,8 +72,9 @@ export function signRequest(
     signedHeaders: names,
     payloadHash: headerValue(headers, "x-sdk-content-sha256") ?? payloadHash(request.body),
   });
-  const signature = computeSignature(credentials.secretKey, stringToSign(sdkDate, canonical));
+  const canonicalRequestHash = sha256Hex(canonical);
+  const signature = computeSignature(credentials.secretKey, stringToSignFromHash(sdkDate, canonicalRequestHash));
   headers["Authorization"] =
     `${SIGNING_ALGORITHM} Access=${credentials.accessKey}, SignedHeaders=${names.join(";")}, Signature=${signature}`;
-  return { headers, signature, signedHeaders: names, canonicalRequestHash: sha256Hex(canonical) };
+  return { headers, signature, signedHeaders: names, canonicalRequestHash };
 }
