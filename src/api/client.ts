@@ -3,7 +3,6 @@
  * call with retries (call.ts), the response schemas (schemas.ts) and the credentials of each call,
  * which an IAM session (iam-session.ts) may renew once when CCE refuses them.
  */
-import type { z } from "zod";
 import { CCE_ID_PATTERN, CLUSTER_KINDS, type ClusterKind } from "../constants";
 import { InvalidInputError, isCceApiError } from "../errors";
 import type { CceCredentials } from "../config/settings";
@@ -12,6 +11,7 @@ import { callWithRetries, failFor, type CallContext } from "./call";
 import { parseBody } from "./parse-body";
 import { RETRY_DEFAULTS, type RetryOptions } from "./retry";
 import { clusterCertResponse, clusterShowResponse } from "./schemas";
+import type { Shape } from "./shape";
 import type { HttpDispatcher } from "./transport";
 import type { ClusterCertResponse, ClusterShowResponse } from "./types";
 
@@ -156,12 +156,12 @@ export class CceClient {
    * One call with retries. When CCE answers 401 to credentials IAM issued, the source renews them
    * once and the call is made once more: never a loop, so a password that stopped working fails.
    */
-  private async call<S extends z.ZodType>(
+  private async call<T>(
     method: string,
     path: string,
     body: string | undefined,
-    schema: S,
-  ): Promise<{ config: z.infer<S>; requestId?: string }> {
+    schema: Shape<T>,
+  ): Promise<{ config: T; requestId?: string }> {
     const source = this.options.credentials;
     // Resolved once, outside the retry loop: missing credentials are not a transient failure.
     const credentials = isSource(source) ? await source.current() : typeof source === "function" ? await source() : source;

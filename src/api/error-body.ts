@@ -3,6 +3,7 @@
  * and from IAM's (whose nested `code` only repeats the HTTP status, so it is no API code).
  */
 import { errorBody } from "./schemas";
+import { validate } from "./shape";
 
 export interface ApiErrorInfo {
   apiCode?: string;
@@ -35,9 +36,9 @@ export function parseErrorBody(text: string, requestIdHeader: string | undefined
   } catch {
     return { requestId: cleanRequestId(requestIdHeader) };
   }
-  const parsed = errorBody.safeParse(json);
-  if (!parsed.success) return { requestId: cleanRequestId(requestIdHeader) };
-  const b = parsed.data;
+  const parsed = validate(errorBody, json);
+  if (!parsed.ok) return { requestId: cleanRequestId(requestIdHeader) };
+  const b = parsed.value;
   const code = b.errorCode ?? b.error_code ?? (b.code === undefined ? undefined : String(b.code));
   // The Status shape puts the summary in errorMessage and the detail in message: keep both.
   const message =

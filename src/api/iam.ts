@@ -4,11 +4,11 @@
  * retries (call.ts); neither caches: iam-session.ts does. The token, keys and password never
  * reach an error: failures name the call, status, IAM's message and request id.
  */
-import { z } from "zod";
 import type { Agency, CceCredentials, IamUser } from "../config/settings";
 import { headerValue } from "../http/headers";
 import { callWithRetries, failFor, type CallContext } from "./call";
 import { parseBody } from "./parse-body";
+import { object, string } from "./shape";
 import type { Hints } from "./error-messages";
 
 /** A credential IAM issued, and when it stops working. */
@@ -33,12 +33,12 @@ const AGENCY_HINTS: Hints = {
   404: "check authUrl (huaweicloud:authUrl / HW_AUTH_URL) and the agency name",
 };
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "is not a date");
-const nonEmpty = z.string().min(1, "is empty");
+const isoDate = string([(s) => !Number.isNaN(Date.parse(s)), "is not a date"]);
+const nonEmpty = string([(s) => s.length >= 1, "is empty"]);
 
-const tokenResponse = z.looseObject({ token: z.looseObject({ expires_at: isoDate }) });
-const securityTokenResponse = z.looseObject({
-  credential: z.looseObject({ access: nonEmpty, secret: nonEmpty, securitytoken: nonEmpty, expires_at: isoDate }),
+const tokenResponse = object({ token: object({ expires_at: isoDate }) });
+const securityTokenResponse = object({
+  credential: object({ access: nonEmpty, secret: nonEmpty, securitytoken: nonEmpty, expires_at: isoDate }),
 });
 
 /** `{authUrl}/auth/tokens`: authUrl ends in `/v3` (checkAuthUrl). */

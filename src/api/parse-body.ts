@@ -1,14 +1,12 @@
 /**
- * Parsing a 2xx answer with its zod schema. Its own module so that zod's declarations stay out of
- * every declaration file a user's compiler reads (the public client reaches call.ts).
+ * Parsing a 2xx answer with its shape (schemas.ts): JSON first, then the shape, each failure a
+ * CceApiError that names the bad fields and never their values.
  */
-import type { z } from "zod";
 import type { Fail } from "./call";
-import { toResponseIssues } from "./schemas";
+import { validate, type Shape } from "./shape";
 import type { AttemptResult } from "./transport";
 
-/** Parses a 2xx body with `schema`; the error names the bad fields, never their values. */
-export function parseBody<S extends z.ZodType>(result: AttemptResult, schema: S, fail: Fail, attempts: number): z.infer<S> {
+export function parseBody<T>(result: AttemptResult, shape: Shape<T>, fail: Fail, attempts: number): T {
   const requestId = result.requestId;
   let json: unknown;
   try {
@@ -22,11 +20,11 @@ export function parseBody<S extends z.ZodType>(result: AttemptResult, schema: S,
       issues: [{ path: "(body)", message: "is not JSON" }],
     });
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = toResponseIssues(parsed.error);
+  const parsed = validate(shape, json);
+  if (!parsed.ok) {
+    const issues = parsed.issues;
     const first = issues.slice(0, 3).map((i) => `${i.path} ${i.message}`).join("; ");
     throw fail(`returned an invalid response: ${first} (request id ${requestId ?? "none"})`, { status: result.status, requestId, attempts, issues });
   }
-  return parsed.data;
+  return parsed.value;
 }

@@ -1,100 +1,104 @@
 /**
- * zod schemas of what CCE answers. Entries keep every field the API sent (`looseObject`), so the
- * kubeconfig repeats them exactly: dropping `insecure-skip-tls-verify` from the external cluster
- * breaks kubectl (opentelekomcloud provider issue #2779).
+ * The shapes of what CCE answers, checked with shape.ts. Entries keep every field the API sent,
+ * so the kubeconfig repeats them exactly: dropping `insecure-skip-tls-verify` from the external
+ * cluster breaks kubectl (opentelekomcloud provider issue #2779).
  */
-import { z } from "zod";
 import type { ResponseIssue } from "../errors";
+import { array, boolean, issue, object, optional, refine, string, stringOrNumber, type Path, type Shape } from "./shape";
 import type { ClusterCertResponse, ClusterShowResponse } from "./types";
 
 const PEM_BLOCK = /^-----BEGIN [A-Z0-9 ]+-----\r?\n[\s\S]+?\r?\n-----END [A-Z0-9 ]+-----\s*$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const WHITESPACE = /\s+/g;
+const TAB_OR_NEWLINE = /[\t\n\r]/g;
 
 /** Base64 of PEM text, as in every kubeconfig's `*-data` fields. */
-export const pemData = z
-  .string()
-  .min(1, "is empty")
-  .refine((v) => BASE64.test(v.replace(/\s+/g, "")) && v.replace(/\s+/g, "").length % 4 === 0, "is not base64")
-  .refine((v) => PEM_BLOCK.test(Buffer.from(v, "base64").toString("utf8")), "is not base64 of a PEM block");
+export const pemData: Shape<string> = (value, path, issues) => {
+  if (typeof value !== "string") return anyString(value, path, issues);
+  if (value.length === 0) issue(issues, path, "is empty");
+  const compact = value.replace(WHITESPACE, "");
+  if (!BASE64.test(compact) || compact.length % 4 !== 0) issue(issues, path, "is not base64");
+  if (!PEM_BLOCK.test(Buffer.from(value, "base64").toString("utf8"))) issue(issues, path, "is not base64 of a PEM block");
+  return value;
+};
 
-export const kubeCluster = z.looseObject({
-  server: z.string().url("is not a URL"),
-  "certificate-authority-data": pemData.optional(),
-  "insecure-skip-tls-verify": z.boolean().optional(),
+/**
+ * An absolute URL, kept trimmed and without tabs or newlines (which the URL parser would delete
+ * before it parses, so the host checked would not be the host written).
+ */
+const url: Shape<string> = (value, path, issues) => {
+  if (typeof value !== "string") return anyString(value, path, issues);
+  const trimmed = value.trim();
+  if (!URL.canParse(trimmed)) {
+    issue(issues, path, "is not a URL");
+    return value;
+  }
+  return trimmed.replace(TAB_OR_NEWLINE, "");
+};
+
+const anyString = string();
+const name = string([(s) => s.length >= 1, "is empty"]);
+
+export const kubeCluster = object({
+  server: url,
+  "certificate-authority-data": optional(pemData),
+  "insecure-skip-tls-verify": optional(boolean),
 });
 
-export const clusterCertResponse = z
-  .looseObject({
-    kind: z.string().optional(),
-    apiVersion: z.string().optional(),
-    clusters: z.array(z.looseObject({ name: z.string().min(1), cluster: kubeCluster })).min(1, "is empty"),
-    users: z
-      .array(
-        z.looseObject({
-          name: z.string().min(1),
-          user: z.looseObject({ "client-certificate-data": pemData, "client-key-data": pemData }),
-        }),
-      )
-      .min(1, "is empty"),
-    contexts: z
-      .array(z.looseObject({ name: z.string().min(1), context: z.looseObject({ cluster: z.string(), user: z.string() }) }))
-      .min(1, "is empty"),
-    "current-context": z.string().optional(),
-  })
-  .superRefine((config, ctx) => {
-    const clusters = new Set(config.clusters.map((c) => c.name));
-    const users = new Set(config.users.map((u) => u.name));
-    config.contexts.forEach((c, i) => {
-      if (!clusters.has(c.context.cluster)) {
-        ctx.addIssue({ code: "custom", path: ["contexts", i, "context", "cluster"], message: "names no cluster of the response" });
-      }
-      if (!users.has(c.context.user)) {
-        ctx.addIssue({ code: "custom", path: ["contexts", i, "context", "user"], message: "names no user of the response" });
-      }
-    });
+/** Every context names a cluster and a user of the same answer. */
+function contextsResolve(config: ClusterCertResponse, _path: Path, issues: ResponseIssue[]): void {
+  const clusters = new Set(config.clusters.map((c) => c.name));
+  const users = new Set(config.users.map((u) => u.name));
+  config.contexts.forEach((c, i) => {
+    if (!clusters.has(c.context.cluster)) issue(issues, ["contexts", i, "context", "cluster"], "names no cluster of the response");
+    if (!users.has(c.context.user)) issue(issues, ["contexts", i, "context", "user"], "names no user of the response");
   });
+}
 
+/** The Kubernetes v1.Config JSON that both clustercert calls answer. */
+export const clusterCertResponse: Shape<ClusterCertResponse> = refine(
+  object({
+    kind: optional(string()),
+    apiVersion: optional(string()),
+    clusters: array(object({ name, cluster: kubeCluster }), 1),
+    users: array(object({ name, user: object({ "client-certificate-data": pemData, "client-key-data": pemData }) }), 1),
+    contexts: array(object({ name, context: object({ cluster: string(), user: string() }) }), 1),
+    "current-context": optional(string()),
+  }),
+  contextsResolve,
+);
 
 /** `GET .../clusters/{id}`: only what the provider reads. */
-export const clusterShowResponse = z.looseObject({
-  metadata: z.looseObject({ uid: z.string().optional(), name: z.string().optional() }).optional(),
-  status: z
-    .looseObject({
-      phase: z.string().optional(),
+export const clusterShowResponse: Shape<ClusterShowResponse> = object({
+  metadata: optional(object({ uid: optional(string()), name: optional(string()) })),
+  status: optional(
+    object({
+      phase: optional(string()),
       /** `{url, type}`; an EIP-bound cluster lists a `type: "External"` entry. */
-      endpoints: z.array(z.looseObject({ url: z.string().optional(), type: z.string().optional() })).optional(),
-    })
-    .optional(),
+      endpoints: optional(array(object({ url: optional(string()), type: optional(string()) }))),
+    }),
+  ),
 });
+
+/** IAM's nested error, when it is one; another API's `error` (a string, say) is ignored. */
+const iamError: Shape<{ message?: string } | undefined> = (value, path, issues) => {
+  const found: ResponseIssue[] = [];
+  const checked = optional(object({ message: optional(string()) }))(value, path, found);
+  void issues;
+  return found.length === 0 ? checked : undefined;
+};
 
 /**
  * The three error body shapes that reach a CCE client (docs/cce-api.md, "Errors"), and IAM's
  * nested `{"error": {"code": 401, "message", "title"}}`.
  */
-export const errorBody = z.looseObject({
-  // Another API's `error` (a string, say) must not hide the fields of the shapes above.
-  error: z.looseObject({ message: z.string().optional() }).optional().catch(undefined),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
-  error_code: z.string().optional(),
-  error_msg: z.string().optional(),
-  code: z.union([z.string(), z.number()]).optional(),
-  message: z.string().optional(),
-  request_id: z.string().optional(),
+export const errorBody = object({
+  error: iamError,
+  errorCode: optional(string()),
+  errorMessage: optional(string()),
+  error_code: optional(string()),
+  error_msg: optional(string()),
+  code: optional(stringOrNumber),
+  message: optional(string()),
+  request_id: optional(string()),
 });
-
-/** True only when A and B are assignable both ways. */
-type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-// Compile-time proof that each schema yields its public interface of types.ts (assignable both ways).
-const clusterCertShape: SameShape<z.infer<typeof clusterCertResponse>, ClusterCertResponse> = true;
-const clusterShowShape: SameShape<z.infer<typeof clusterShowResponse>, ClusterShowResponse> = true;
-void clusterCertShape;
-void clusterShowShape;
-
-/** zod issues as `{path, message}`, the path dotted, e.g. `users.0.user.client-key-data`. */
-export function toResponseIssues(error: z.ZodError): ResponseIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join(".") || "(body)",
-    message: issue.message,
-  }));
-}

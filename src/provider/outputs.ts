@@ -3,7 +3,8 @@
  * `create`, or parsed back from the stored kubeconfig in `update`).
  */
 import { parse } from "yaml";
-import { clusterCertResponse, toResponseIssues } from "../api/schemas";
+import { clusterCertResponse } from "../api/schemas";
+import { validate } from "../api/shape";
 import type { ClusterCertResponse } from "../api/types";
 import { KubeconfigError } from "../errors";
 import { pemFromData, readCertificate } from "../kubeconfig/certificate";
@@ -95,12 +96,12 @@ export function parseStoredKubeconfig(kubeconfig: unknown): ClusterCertResponse 
     // The parser's message quotes the text, which holds the client key: say nothing of it.
     document = undefined;
   }
-  const parsed = clusterCertResponse.safeParse(document);
-  if (!parsed.success) {
-    const first = toResponseIssues(parsed.error)[0];
+  const parsed = validate(clusterCertResponse, document);
+  if (!parsed.ok) {
+    const first = parsed.issues[0];
     throw new KubeconfigError(`the stored kubeconfig is unreadable (${first?.path} ${first?.message}); replace the resource to mint a new one`);
   }
-  return parsed.data;
+  return parsed.value;
 }
 
 /** The resource id: unique per certificate, and telling which cluster it is for. */

@@ -6,7 +6,9 @@
 import fc from "fast-check";
 import { parse } from "yaml";
 import type { Emulator } from "../../src/emulator";
-import { clusterCertResponse, toResponseIssues } from "../../src/api/schemas";
+import { clusterCertResponse } from "../../src/api/schemas";
+import { validate } from "../../src/api/shape";
+import { clusterCertResponse as zodClusterCertResponse, toResponseIssues } from "../fixtures/zod-response-schemas";
 import type { ClusterCertResponse } from "../../src/api/types";
 import { CceApiError } from "../../src/errors";
 import { chooseContext, renderKubeconfig } from "../../src/kubeconfig/render";
@@ -185,17 +187,43 @@ describe("the response parser, for arbitrary JSON, returns a valid result or a v
   test("clusterCertResponse never throws: a success renders, a failure lists issues by path", () => {
     fc.assert(
       fc.property(arbitraryResponse, (json) => {
-        const parsed = clusterCertResponse.safeParse(json);
-        if (parsed.success) {
-          expect(typeof renderKubeconfig(parsed.data)).toBe("string");
+        const parsed = validate(clusterCertResponse, json);
+        if (parsed.ok) {
+          expect(typeof renderKubeconfig(parsed.value)).toBe("string");
         } else {
-          const issues = toResponseIssues(parsed.error);
-          expect(issues.length).toBeGreaterThan(0);
-          for (const issue of issues) expect(issue).toEqual({ path: expect.any(String), message: expect.any(String) });
+          expect(parsed.issues.length).toBeGreaterThan(0);
+          for (const issue of parsed.issues) expect(issue).toEqual({ path: expect.any(String), message: expect.any(String) });
         }
       }),
       { numRuns: 3_000 },
     );
+  });
+
+  // Issue #9 replaced zod on the client's path with hand-written shapes; the zod schemas it had
+  // stay in test/fixtures as an independent reference the shapes must agree with.
+  test("the hand-written shape and the zod reference accept and refuse the same answers, at the same paths", () => {
+    fc.assert(
+      fc.property(arbitraryResponse, (json) => {
+        const ours = validate(clusterCertResponse, json);
+        const reference = zodClusterCertResponse.safeParse(json);
+        expect(ours.ok).toBe(reference.success);
+        if (ours.ok && reference.success) expect(ours.value).toEqual(reference.data);
+        if (!ours.ok && !reference.success) {
+          const paths = (issues: Array<{ path: string }>) => [...new Set(issues.map((i) => i.path))].sort();
+          expect(paths(ours.issues)).toEqual(paths(toResponseIssues(reference.error)));
+        }
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  test("control: the agreement check fails for a shape that differs from the reference", () => {
+    const lenient = (json: unknown) => ({ ok: typeof json === "object" && json !== null });
+    const mismatch = fc.check(
+      fc.property(arbitraryResponse, (json) => lenient(json).ok === zodClusterCertResponse.safeParse(json).success),
+      { numRuns: 500 },
+    );
+    expect(mismatch.failed).toBe(true);
   });
 
   describe("through the client and the emulator", () => {
@@ -216,7 +244,7 @@ describe("the response parser, for arbitrary JSON, returns a valid result or a v
             (error: unknown) => ({ issued: undefined, error }),
           );
           if (outcome.error === undefined) {
-            expect(clusterCertResponse.safeParse(outcome.issued!.config).success).toBe(true);
+            expect(validate(clusterCertResponse, outcome.issued!.config).ok).toBe(true);
           } else {
             expect(outcome.error).toBeInstanceOf(CceApiError);
             const error = outcome.error as CceApiError;
@@ -288,7 +316,7 @@ describe("renderKubeconfig", () => {
   test("its YAML parses back to the same clusters, users and contexts, with the chosen context current", () => {
     fc.assert(
       fc.property(kubeconfigInput, (config) => {
-        expect(clusterCertResponse.safeParse(config).success).toBe(true); // the generator makes valid shapes
+        expect(validate(clusterCertResponse, config).ok).toBe(true); // the generator makes valid shapes
         const document = parse(renderKubeconfig(config));
         expect(document).toEqual({
           apiVersion: "v1",
