@@ -12,6 +12,7 @@ import type * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as pb from "@pulumi/pulumi/proto/provider_pb";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import type { Emulator } from "../src/emulator";
+import { storedKubeconfigEntries } from "../src/kubeconfig/entries";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, OTHER_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
 import { programDir, runNode } from "./helpers/program-dir";
 
@@ -175,8 +176,7 @@ describe("the dynamic-provider host of @pulumi/pulumi, over gRPC", () => {
     expect(id).toBe(`${DEFAULT_CLUSTER_ID}:${issued.serialNumber.toUpperCase()}`);
     expect(outs).toMatchObject({ ...inputs, currentContext: "internal", expiresAt: issued.notAfter.toISOString() });
     expect(outs["kubeconfig"]).toEqual(expect.stringContaining("current-context: internal"));
-    expect(typeof outs["clientKeyData"]).toBe("string");
-    clientKeys.push(outs["clientKeyData"] as string);
+    clientKeys.push(storedKubeconfigEntries(outs["kubeconfig"] as string).clientKeyData);
   });
 
   test("Diff of unchanged inputs against the stored outputs reports no change", async () => {
@@ -210,7 +210,7 @@ describe("the dynamic-provider host of @pulumi/pulumi, over gRPC", () => {
 
   test("Read reports a certificate of a deleted cluster as gone", async () => {
     const other = await create(await checked({ clusterId: OTHER_CLUSTER_ID, endpoint: emulator.url }));
-    clientKeys.push(other.outs["clientKeyData"] as string);
+    clientKeys.push(storedKubeconfigEntries(other.outs["kubeconfig"] as string).clientKeyData);
     expect(other.id).toMatch(new RegExp(`^${OTHER_CLUSTER_ID}:`));
     emulator.deleteCluster(OTHER_CLUSTER_ID);
     const before = emulator.mintCount();

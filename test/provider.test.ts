@@ -6,6 +6,7 @@ import type { Emulator } from "../src/emulator";
 import * as operations from "../src/provider/operations";
 import type { CheckedInputs } from "../src/provider/inputs";
 import type { CertificateOutputs } from "../src/provider/outputs";
+import { storedKubeconfigEntries } from "../src/kubeconfig/entries";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
 import { stackConfig } from "./helpers/stack-config";
 import { DAY_MS } from "../src/constants";
@@ -40,28 +41,34 @@ async function created(news: Record<string, unknown>) {
 }
 
 describe("create", () => {
-  test("mints one certificate and returns every output", async () => {
+  test("mints one certificate and stores the kubeconfig, from which every other output is read", async () => {
     const before = emulator.mintCount(DEFAULT_CLUSTER_ID);
     const { id, outs } = await created({ clusterId: DEFAULT_CLUSTER_ID, duration: 90 });
     expect(emulator.mintCount(DEFAULT_CLUSTER_ID)).toBe(before + 1);
     const issued = emulator.certificates(DEFAULT_CLUSTER_ID).at(-1)!;
     expect(id).toBe(`${DEFAULT_CLUSTER_ID}:${issued.serialNumber.toUpperCase()}`);
-    expect(outs).toMatchObject({
+    expect(outs).toEqual({
       clusterId: DEFAULT_CLUSTER_ID,
       projectId: DEFAULT_PROJECT_ID,
       endpoint: emulator.url,
+      clusterKind: "cce",
       duration: 90,
       renewBefore: 30,
       context: "auto",
+      useLegacyGet: false,
+      kubeconfig: expect.stringContaining("current-context: internal"),
       currentContext: "internal",
-      server: emulator.clusterEndpoint(DEFAULT_CLUSTER_ID),
       expiresAt: issued.notAfter.toISOString(),
+      issuedAt: issued.notBefore.toISOString(),
+    });
+    const entries = storedKubeconfigEntries(outs.kubeconfig);
+    expect(entries).toMatchObject({
+      server: emulator.clusterEndpoint(DEFAULT_CLUSTER_ID),
       contexts: [{ name: "internal", cluster: "internalCluster", user: "user" }],
       clusters: [{ name: "internalCluster", server: emulator.clusterEndpoint(DEFAULT_CLUSTER_ID), insecureSkipTlsVerify: false }],
     });
-    expect(Buffer.from(outs.clientCertificateData, "base64").toString()).toBe(issued.certificatePem);
-    expect(Buffer.from(outs.certificateAuthorityData, "base64").toString()).toBe(emulator.clusterCaPem(DEFAULT_CLUSTER_ID));
-    expect(outs.kubeconfig).toContain("current-context: internal");
+    expect(Buffer.from(entries.clientCertificateData, "base64").toString()).toBe(issued.certificatePem);
+    expect(Buffer.from(entries.certificateAuthorityData, "base64").toString()).toBe(emulator.clusterCaPem(DEFAULT_CLUSTER_ID));
   });
 
   test("ids are unique per certificate", async () => {
@@ -73,8 +80,9 @@ describe("create", () => {
   test("auto prefers externalTLSVerify over the insecure external context", async () => {
     const { outs } = await created({ clusterId: EIP_CLUSTER_ID });
     expect(outs.currentContext).toBe("externalTLSVerify");
-    expect(outs.clusters.find((c) => c.name === "externalCluster")).toMatchObject({ insecureSkipTlsVerify: true });
-    expect(outs.clusters.find((c) => c.name === "externalCluster")?.certificateAuthorityData).toBeUndefined();
+    const { clusters } = storedKubeconfigEntries(outs.kubeconfig);
+    expect(clusters.find((c) => c.name === "externalCluster")).toMatchObject({ insecureSkipTlsVerify: true });
+    expect(clusters.find((c) => c.name === "externalCluster")?.certificateAuthorityData).toBeUndefined();
   });
 
   test("an external context on a cluster without an EIP fails before minting", async () => {
@@ -89,7 +97,8 @@ describe("create", () => {
   test("an external context on a cluster with an EIP is the current context", async () => {
     const { outs } = await created({ clusterId: EIP_CLUSTER_ID, context: "external" });
     expect(outs.currentContext).toBe("external");
-    expect(outs.clusters.find((c) => c.server === outs.server)?.insecureSkipTlsVerify).toBe(true);
+    const { clusters, server } = storedKubeconfigEntries(outs.kubeconfig);
+    expect(clusters.find((c) => c.server === server)?.insecureSkipTlsVerify).toBe(true);
   });
 
   test("the legacy GET mints through the discarded call", async () => {
@@ -212,11 +221,10 @@ describe("update", () => {
     const before = emulator.mintCount();
     const { outs: updated } = await operations.update("id", outs, news);
     expect(emulator.mintCount()).toBe(before);
-    expect(updated).toMatchObject({
-      currentContext: "internal",
+    expect(updated).toMatchObject({ currentContext: "internal", expiresAt: outs.expiresAt });
+    expect(storedKubeconfigEntries(updated!.kubeconfig)).toMatchObject({
       server: emulator.clusterEndpoint(EIP_CLUSTER_ID),
-      clientKeyData: outs.clientKeyData,
-      expiresAt: outs.expiresAt,
+      clientKeyData: storedKubeconfigEntries(outs.kubeconfig).clientKeyData,
     });
     expect(updated!.kubeconfig).toContain("current-context: internal");
     expect(inputs.context).toBe("auto");

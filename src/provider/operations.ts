@@ -20,7 +20,8 @@ import {
   type StackConfig,
 } from "../config/settings";
 import { checkInputs, isUnknown, knownInputs, type CheckedInputs, type KnownInputs } from "./inputs";
-import { buildOutputs, certificateId, parseStoredKubeconfig, type CertificateOutputs } from "./outputs";
+import { parseKubeconfig } from "../kubeconfig/entries";
+import { buildOutputs, type CertificateOutputs } from "./outputs";
 import { warnUser } from "./user-warning";
 
 export interface OperationsOptions {
@@ -154,8 +155,7 @@ export function createOperations(options: OperationsOptions = {}): Operations {
             expireAt: inputs.expireAt === undefined ? undefined : new Date(inputs.expireAt),
           });
     })().catch((error: unknown) => wrongKindHint(client, inputs, error));
-    const outs = buildOutputs(inputs, issued.config);
-    return { id: certificateId(inputs.clusterId, outs.clientCertificateData), outs };
+    return buildOutputs(inputs, issued.config);
   }
 
   return {
@@ -189,7 +189,7 @@ export function createOperations(options: OperationsOptions = {}): Operations {
      * CCE has no call that reads an issued certificate back. So that is refused, minting nothing.
      */
     async read(id, props) {
-      if (typeof props["clientCertificateData"] !== "string") throw new InvalidInputError("id", cannotReadById(id));
+      if (typeof props["kubeconfig"] !== "string") throw new InvalidInputError("id", cannotReadById(id));
       const stored = props as unknown as CertificateOutputs;
       try {
         await clientFor(stored).getCluster(stored.clusterId);
@@ -202,7 +202,7 @@ export function createOperations(options: OperationsOptions = {}): Operations {
 
     /** `context` or `renewBefore` changed: re-render from the stored certificate, minting nothing. */
     async update(_id, olds, news) {
-      return { outs: buildOutputs(knownInputs(news), parseStoredKubeconfig(olds.kubeconfig)) };
+      return { outs: buildOutputs(knownInputs(news), parseKubeconfig(olds.kubeconfig)).outs };
     },
 
     /**

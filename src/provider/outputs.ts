@@ -1,38 +1,24 @@
 /**
- * The outputs of a ClusterCertificate, computed from inputs and an API response (fresh from
- * `create`, or parsed back from the stored kubeconfig in `update`).
+ * What the provider stores for a ClusterCertificate, computed from inputs and an API response
+ * (fresh from `create`, or parsed back from the stored kubeconfig in `update`).
+ *
+ * Each secret is stored once: the kubeconfig holds the CA, the client certificate and its key, and
+ * the resource derives its other secret outputs from it in the program (provider/resource.ts).
+ * Storing them again beside it multiplied the encrypted state per certificate (and the time the
+ * engine spends writing every checkpoint) for nothing (issue #9).
  */
-import { parse } from "yaml";
-import { clusterCertResponse } from "../api/schemas";
-import { validate } from "../api/shape";
 import type { ClusterCertResponse } from "../api/types";
-import { KubeconfigError } from "../errors";
 import { pemFromData, readCertificate } from "../kubeconfig/certificate";
+import { kubeconfigEntries } from "../kubeconfig/entries";
 import { chooseContext, kubeconfigYaml } from "../kubeconfig/render";
 import type { KnownInputs } from "./inputs";
 
-export interface KubeconfigContext {
-  name: string;
-  cluster: string;
-  user: string;
-}
-
-export interface KubeconfigCluster {
-  name: string;
-  server: string;
-  insecureSkipTlsVerify: boolean;
-  certificateAuthorityData?: string;
-}
+export type { KubeconfigCluster, KubeconfigContext } from "../kubeconfig/entries";
 
 /** What the provider stores: the checked inputs, plus these. */
 export interface CertificateOutputs extends KnownInputs {
+  /** Kubeconfig YAML, every entry as the API returned it; secret. */
   kubeconfig: string;
-  server: string;
-  certificateAuthorityData: string;
-  clientCertificateData: string;
-  clientKeyData: string;
-  contexts: KubeconfigContext[];
-  clusters: KubeconfigCluster[];
   currentContext: string;
   /** ISO 8601, read from the client certificate. */
   expiresAt: string;
@@ -40,71 +26,21 @@ export interface CertificateOutputs extends KnownInputs {
   issuedAt: string;
 }
 
-/** Outputs that hold credentials or cluster addresses; the resource marks them secret. */
-export const SECRET_OUTPUTS = [
-  "kubeconfig",
-  "server",
-  "certificateAuthorityData",
-  "clientCertificateData",
-  "clientKeyData",
-  "contexts",
-  "clusters",
-] as const;
+/** Stored outputs that hold credentials; the resource marks them secret. */
+export const SECRET_OUTPUTS = ["kubeconfig"] as const;
 
-export function buildOutputs(inputs: KnownInputs, config: ClusterCertResponse): CertificateOutputs {
+/** The outputs to store, and the id of the certificate (unique per certificate, naming its cluster). */
+export function buildOutputs(inputs: KnownInputs, config: ClusterCertResponse): { id: string; outs: CertificateOutputs } {
   const currentContext = chooseContext(config, inputs.context);
-  const context = config.contexts.find((c) => c.name === currentContext)!;
-  const cluster = config.clusters.find((c) => c.name === context.context.cluster)!.cluster;
-  const user = config.users.find((u) => u.name === context.context.user)!.user;
-  // All clusters of one CCE cluster share its CA; the insecure external entry carries none.
-  const caData =
-    cluster["certificate-authority-data"] ??
-    config.clusters.find((c) => c.cluster["certificate-authority-data"] !== undefined)?.cluster["certificate-authority-data"] ??
-    "";
-  const facts = readCertificate(pemFromData(user["client-certificate-data"]));
+  const certificate = readCertificate(pemFromData(kubeconfigEntries(config, currentContext).clientCertificateData));
   return {
-    ...inputs,
-    kubeconfig: kubeconfigYaml(config, currentContext),
-    server: cluster.server,
-    certificateAuthorityData: caData,
-    clientCertificateData: user["client-certificate-data"],
-    clientKeyData: user["client-key-data"],
-    contexts: config.contexts.map((c) => ({ name: c.name, cluster: c.context.cluster, user: c.context.user })),
-    clusters: config.clusters.map((c) => {
-      const entry: KubeconfigCluster = {
-        name: c.name,
-        server: c.cluster.server,
-        insecureSkipTlsVerify: c.cluster["insecure-skip-tls-verify"] === true,
-      };
-      if (c.cluster["certificate-authority-data"] !== undefined) {
-        entry.certificateAuthorityData = c.cluster["certificate-authority-data"];
-      }
-      return entry;
-    }),
-    currentContext,
-    expiresAt: facts.notAfter.toISOString(),
-    issuedAt: facts.notBefore.toISOString(),
+    id: `${inputs.clusterId}:${certificate.serialNumber}`,
+    outs: {
+      ...inputs,
+      kubeconfig: kubeconfigYaml(config, currentContext),
+      currentContext,
+      expiresAt: certificate.notAfter.toISOString(),
+      issuedAt: certificate.notBefore.toISOString(),
+    },
   };
-}
-
-/** Reads back the API response stored in a kubeconfig output, to re-render it without minting. */
-export function parseStoredKubeconfig(kubeconfig: unknown): ClusterCertResponse {
-  let document: unknown;
-  try {
-    document = typeof kubeconfig === "string" ? parse(kubeconfig) : undefined;
-  } catch {
-    // The parser's message quotes the text, which holds the client key: say nothing of it.
-    document = undefined;
-  }
-  const parsed = validate(clusterCertResponse, document);
-  if (!parsed.ok) {
-    const first = parsed.issues[0];
-    throw new KubeconfigError(`the stored kubeconfig is unreadable (${first?.path} ${first?.message}); replace the resource to mint a new one`);
-  }
-  return parsed.value;
-}
-
-/** The resource id: unique per certificate, and telling which cluster it is for. */
-export function certificateId(clusterId: string, clientCertificateData: string): string {
-  return `${clusterId}:${readCertificate(pemFromData(clientCertificateData)).serialNumber}`;
 }

@@ -3,7 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ContextChoice } from "../kubeconfig/render";
-import type { KubeconfigCluster, KubeconfigContext } from "./outputs";
+import { storedKubeconfigEntries, type KubeconfigCluster, type KubeconfigContext } from "../kubeconfig/entries";
 import { SECRET_OUTPUTS } from "./outputs";
 import { clusterCertificateProvider } from "./shim";
 
@@ -54,17 +54,17 @@ export class ClusterCertificate extends pulumi.dynamic.Resource {
   /** Kubeconfig YAML for `new k8s.Provider(name, {kubeconfig})`. Secret. */
   declare public readonly kubeconfig: pulumi.Output<string>;
   /** API server URL of the current context. Secret. */
-  declare public readonly server: pulumi.Output<string>;
+  public readonly server: pulumi.Output<string>;
   /** Base64 of the cluster CA's PEM. Secret. */
-  declare public readonly certificateAuthorityData: pulumi.Output<string>;
+  public readonly certificateAuthorityData: pulumi.Output<string>;
   /** Base64 of the client certificate's PEM. Secret. */
-  declare public readonly clientCertificateData: pulumi.Output<string>;
+  public readonly clientCertificateData: pulumi.Output<string>;
   /** Base64 of the client key's PEM. Secret. */
-  declare public readonly clientKeyData: pulumi.Output<string>;
+  public readonly clientKeyData: pulumi.Output<string>;
   /** Every context the API returned. Secret. */
-  declare public readonly contexts: pulumi.Output<KubeconfigContext[]>;
+  public readonly contexts: pulumi.Output<KubeconfigContext[]>;
   /** Every cluster entry the API returned, as returned. Secret. */
-  declare public readonly clusters: pulumi.Output<KubeconfigCluster[]>;
+  public readonly clusters: pulumi.Output<KubeconfigCluster[]>;
   declare public readonly currentContext: pulumi.Output<string>;
   /** The client certificate's expiry (ISO 8601), read from the certificate itself. */
   declare public readonly expiresAt: pulumi.Output<string>;
@@ -80,9 +80,7 @@ export class ClusterCertificate extends pulumi.dynamic.Resource {
   }
 
   constructor(name: string, args: ClusterCertificateArgs, opts: pulumi.CustomResourceOptions = {}) {
-    const outputs = Object.fromEntries(
-      [...SECRET_OUTPUTS, "currentContext", "expiresAt"].map((key) => [key, undefined]),
-    );
+    const outputs = Object.fromEntries([...SECRET_OUTPUTS, "currentContext", "expiresAt"].map((key) => [key, undefined]));
     super(
       clusterCertificateProvider,
       name,
@@ -91,5 +89,14 @@ export class ClusterCertificate extends pulumi.dynamic.Resource {
       MODULE,
       TYPE,
     );
+    // The provider stores each secret once, in the kubeconfig; these are read from it here, in the
+    // program, and stay secret because the kubeconfig is (and unknown while it is, at a preview).
+    const entries = this.kubeconfig.apply(storedKubeconfigEntries);
+    this.server = entries.apply((e) => e.server);
+    this.certificateAuthorityData = entries.apply((e) => e.certificateAuthorityData);
+    this.clientCertificateData = entries.apply((e) => e.clientCertificateData);
+    this.clientKeyData = entries.apply((e) => e.clientKeyData);
+    this.contexts = entries.apply((e) => e.contexts);
+    this.clusters = entries.apply((e) => e.clusters);
   }
 }

@@ -13,6 +13,7 @@ import { EMPTY_CONFIG } from "../../src/config/settings";
 import { signRequest } from "../../src/signing";
 import * as operations from "../../src/provider/operations";
 import type { CheckedInputs } from "../../src/provider/inputs";
+import { storedKubeconfigEntries } from "../../src/kubeconfig/entries";
 import type { CertificateOutputs } from "../../src/provider/outputs";
 import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
 import { findLeaks, pemSecrets, type Leak } from "../helpers/leak-scan";
@@ -148,7 +149,7 @@ async function runBattery(): Promise<void> {
   const { inputs } = await operations.check({}, { endpoint: emulator.url, clusterId: DEFAULT_CLUSTER_ID, duration: 30 });
   const created = await operations.create(inputs as CheckedInputs);
   const outs = created.outs as CertificateOutputs;
-  mintedKeys.push(Buffer.from(outs.clientKeyData, "base64").toString());
+  mintedKeys.push(Buffer.from(storedKubeconfigEntries(outs.kubeconfig).clientKeyData, "base64").toString());
 
   const providerFault = async (label: string, fault: Parameters<Emulator["injectFault"]>[0], run: () => Promise<unknown>) => {
     emulator.clearFaults();
