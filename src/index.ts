@@ -1,6 +1,7 @@
 export { ClusterCertificate } from "./provider/resource";
 export type { ClusterCertificateArgs, KubernetesProviderArgs } from "./provider/resource";
-export { clusterCertificateProvider } from "./provider/shim";
+// The provider is the shim module itself: serialization then stores a `require` of it (shim.ts).
+export * as clusterCertificateProvider from "./provider/shim";
 export type { CertificateOutputs, KubeconfigCluster, KubeconfigContext } from "./provider/outputs";
 
 export { CceClient, formatExpireAt } from "./api/client";

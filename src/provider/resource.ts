@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ContextChoice } from "../kubeconfig/render";
 import { storedKubeconfigEntries, type KubeconfigCluster, type KubeconfigContext } from "../kubeconfig/entries";
 import { SECRET_OUTPUTS } from "./outputs";
-import { clusterCertificateProvider } from "./shim";
+import * as clusterCertificateProvider from "./shim";
 
 export interface ClusterCertificateArgs {
   /** The cluster's UUID. */

@@ -1,41 +1,44 @@
 /**
  * `clusterCertificateProvider`: what Pulumi serializes into each resource's `__provider`.
  *
- * It stays a thin shim on purpose. Closure serialization captures by value whatever the methods
- * reach, and zod schemas, undici agents or a credential read at construction either fail to
- * serialize or end up in state (pulumi/pulumi #5294, #15485). These methods reach the
- * implementation by package name at run time; the dynamic-provider host resolves it from the
- * program's `node_modules`.
+ * This module's exports object is the provider. Closure serialization writes a module that lives
+ * under node_modules as a `require` of it (mapped back through the package's `exports`), so what
+ * each resource stores is about 300 characters that require `pulumi-cce-kubeconfig/provider/shim`,
+ * and the dynamic-provider host loads the package installed beside the program at run time: a
+ * package upgrade upgrades `read` and `delete` of existing stacks too (pulumi/pulumi #6490).
+ * Nothing here is captured by value, so no schema, agent or credential can reach state
+ * (pulumi/pulumi #5294, #15485); the state per certificate is smaller too (issue #9: the object
+ * literal this replaced serialized to 2,832 characters, stored in inputs and outputs).
  *
- * The `require` results are typed by a type-only import of the operations module: renaming one of
- * its exports fails to compile here, and the import is erased, so serialization captures nothing more.
+ * The operations are required when first called, and typed by a type-only import (erased at
+ * compile time): renaming an export of operations.ts fails to compile here.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as Operations from "./operations";
 
 /** The module that implements the provider, by the name users install it under. */
 const IMPLEMENTATION = "pulumi-cce-kubeconfig/provider/operations";
+const operations = () => require(IMPLEMENTATION) as typeof Operations;
 
-export const clusterCertificateProvider: dynamic.ResourceProvider = {
-  async configure(req) {
-    return (require(IMPLEMENTATION) as typeof Operations).configure(req);
-  },
-  async check(olds, news) {
-    return (require(IMPLEMENTATION) as typeof Operations).check(olds, news);
-  },
-  async diff(id, olds, news) {
-    return (require(IMPLEMENTATION) as typeof Operations).diff(id, olds, news);
-  },
-  async create(inputs) {
-    return (require(IMPLEMENTATION) as typeof Operations).create(inputs);
-  },
-  async read(id, props) {
-    return (require(IMPLEMENTATION) as typeof Operations).read(id, props);
-  },
-  async update(id, olds, news) {
-    return (require(IMPLEMENTATION) as typeof Operations).update(id, olds, news);
-  },
-  async delete(id, props) {
-    return (require(IMPLEMENTATION) as typeof Operations).deleteCertificate(id, props);
-  },
-};
+export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
+  return operations().configure(req);
+}
+export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
+  return operations().check(olds, news);
+}
+export async function diff(id: string, olds: Parameters<typeof Operations.diff>[1], news: Parameters<typeof Operations.diff>[2]): Promise<dynamic.DiffResult> {
+  return operations().diff(id, olds, news);
+}
+export async function create(inputs: Parameters<typeof Operations.create>[0]): Promise<dynamic.CreateResult> {
+  return operations().create(inputs);
+}
+export async function read(id: string, props: Record<string, unknown>): Promise<dynamic.ReadResult> {
+  return operations().read(id, props);
+}
+export async function update(id: string, olds: Parameters<typeof Operations.update>[1], news: Parameters<typeof Operations.update>[2]): Promise<dynamic.UpdateResult> {
+  return operations().update(id, olds, news);
+}
+async function deleteCertificate(id: string, props: object): Promise<void> {
+  return operations().deleteCertificate(id, props);
+}
+export { deleteCertificate as delete };

@@ -90,10 +90,15 @@ test("the import option fails in the engine before reaching the provider (pulumi
   const before = emulator.mintCount();
   const result = await runStack(spec("by-import", "up", "import"), env);
   expect(result.ok).toBe(false);
-  // The host finds no properties to revive the provider from: the engine's own message, pinned here.
-  expect(`${result.message}\n${result.output}`).toContain("importing failed");
-  expect(`${result.message}\n${result.output}`).toContain("Cannot read properties of undefined (reading 'toJavaScript')");
+  // The host finds no serialized provider among the imported properties and fails in its own code,
+  // before ours runs. Which of its two messages a run shows varies between runs (both seen here),
+  // so either is accepted; an error of ours, or a mint, fails the test.
+  const text = `${result.message}\n${result.output}`;
+  expect(text).toContain("importing");
+  expect(text).toMatch(/Cannot read properties of undefined \(reading 'toJavaScript'\)|code must be a string, not undefined/);
+  expect(text).not.toMatch(/CceApiError|InvalidInputError/);
   expect(emulator.mintCount()).toBe(before);
+  expect(emulator.requests.filter((r) => r.method === "POST")).toEqual([]);
 });
 
 test("pulumi state move brings a certificate into another stack: the next up there keeps it and mints nothing", async () => {

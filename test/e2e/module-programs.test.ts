@@ -140,7 +140,7 @@ describe('an ES module program ("type": "module") that imports the package', () 
       const { clusterCertificateProvider: provider } = require("pulumi-cce-kubeconfig");
       pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true }).then((sf) => process.stdout.write(sf.text));
     `);
-    expect(fromCommonJs).toContain("pulumi-cce-kubeconfig/provider/operations");
+    expect(fromCommonJs).toContain('require("pulumi-cce-kubeconfig/provider/shim")');
     expect(cert.inputs.__provider).toBe(fromCommonJs);
   });
 
