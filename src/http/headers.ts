@@ -11,7 +11,15 @@ export type HeaderMap = Readonly<Record<string, string | readonly string[] | und
  */
 export function headerValue(headers: HeaderMap, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  const exact = headers[wanted];
-  const value = exact !== undefined ? exact : Object.entries(headers).find(([key]) => key.toLowerCase() === wanted)?.[1];
+  let value = headers[wanted];
+  // A loop rather than Object.entries: this runs for every answer, and allocates nothing here.
+  if (value === undefined) {
+    for (const key in headers) {
+      if (key.toLowerCase() === wanted) {
+        value = headers[key];
+        break;
+      }
+    }
+  }
   return typeof value === "string" || value === undefined ? value : value.join(", ");
 }
