@@ -73,7 +73,7 @@ async function main() {
   say("building the package...");
   buildPackage();
 
-  say("making the Pulumi CLI available (the first run builds it from Go modules: about 3-5 minutes on 2 cores)...");
+  say("making the Pulumi CLI available (the first run builds it from Go modules: about 3-7 minutes on 2 cores)...");
   const binDirs = [install("install-pulumi.sh")];
   if (kubernetes) {
     say("making the Kubernetes provider plugin and control plane available (the first run builds them from Go modules: about 22-35 minutes on 2 cores)...");

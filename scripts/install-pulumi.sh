@@ -73,7 +73,7 @@ build_main() {
 }
 
 start=$SECONDS
-log "building the Pulumi CLI $PULUMI_VERSION from Go modules (first time only, ~3-5 minutes on 2 cores)..."
+log "building the Pulumi CLI $PULUMI_VERSION from Go modules (first time only, ~3-7 minutes on 2 cores)..."
 log "  into $bin_dir"
 build_main pulumi github.com/pulumi/pulumi/pkg/v3 github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$stage_bin/pulumi" \
   || die "building the Pulumi CLI failed (see the go output above)"
