@@ -13,6 +13,26 @@
  */
 
 /**
+ * Starts counting the CPU of this process (the client) and of the emulator's; `perCall(n)` reads
+ * both and divides by the calls made since.
+ * @param {{cpu(): Promise<{user: number, system: number}>}} emulator
+ */
+async function cpuMeter(emulator) {
+  const serverBefore = await emulator.cpu();
+  const clientBefore = process.cpuUsage();
+  return {
+    perCall: async (/** @type {number} */ n) => {
+      const client = process.cpuUsage(clientBefore);
+      const serverAfter = await emulator.cpu();
+      return {
+        clientCpuUs: (client.user + client.system) / n,
+        emulatorCpuUs: (serverAfter.user + serverAfter.system - serverBefore.user - serverBefore.system) / n,
+      };
+    },
+  };
+}
+
+/**
  * `n` sequential calls. Returns per-call latencies (ms) and CPU per call (µs) of the client process
  * and of the emulator process.
  * @param {Made} made
@@ -22,20 +42,13 @@
 async function sequential(made, n, emulator) {
   made.prepare?.();
   const latencies = new Float64Array(n);
-  const serverBefore = await emulator.cpu();
-  const clientBefore = process.cpuUsage();
+  const cpu = await cpuMeter(emulator);
   for (let i = 0; i < n; i++) {
     const start = process.hrtime.bigint();
     await made.call();
     latencies[i] = Number(process.hrtime.bigint() - start) / 1e6;
   }
-  const client = process.cpuUsage(clientBefore);
-  const serverAfter = await emulator.cpu();
-  return {
-    latencies,
-    clientCpuUs: (client.user + client.system) / n,
-    emulatorCpuUs: (serverAfter.user + serverAfter.system - serverBefore.user - serverBefore.system) / n,
-  };
+  return { latencies, ...(await cpu.perCall(n)) };
 }
 
 /**
@@ -48,8 +61,7 @@ async function sequential(made, n, emulator) {
  */
 async function throughput(made, total, concurrency, emulator) {
   made.prepare?.();
-  const serverBefore = await emulator.cpu();
-  const clientBefore = process.cpuUsage();
+  const cpu = await cpuMeter(emulator);
   let started = 0;
   const worker = async () => {
     while (started < total) {
@@ -60,13 +72,7 @@ async function throughput(made, total, concurrency, emulator) {
   const start = process.hrtime.bigint();
   await Promise.all(Array.from({ length: concurrency }, worker));
   const perSecond = total / (Number(process.hrtime.bigint() - start) / 1e9);
-  const client = process.cpuUsage(clientBefore);
-  const serverAfter = await emulator.cpu();
-  return {
-    perSecond,
-    clientCpuUs: (client.user + client.system) / total,
-    emulatorCpuUs: (serverAfter.user + serverAfter.system - serverBefore.user - serverBefore.system) / total,
-  };
+  return { perSecond, ...(await cpu.perCall(total)) };
 }
 
 /** `items` rotated by `k`, so that no contender always runs first (or right after another) in a round. */

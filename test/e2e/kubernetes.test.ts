@@ -105,6 +105,13 @@ async function op(
 }
 
 const output = (result: StackResult, key: string) => result.outputs?.[key]?.value as string;
+/** The URNs the program exports: the certificate, the k8s.Provider, the Namespace and the ConfigMap. */
+const urns = (result: StackResult) => ({
+  certificate: output(result, "certificateUrn"),
+  provider: output(result, "providerUrn"),
+  ns: output(result, "namespaceUrn"),
+  cm: output(result, "configMapUrn"),
+});
 
 /** Writes a kubeconfig (0600) for kubectl; returns its path. */
 function kubeconfigFile(name: string, text: string): string {
@@ -337,12 +344,7 @@ test("4. renewal: one up mints exactly one certificate, updates the provider in 
     const file = kubeconfigFile("renewal-before", output(created, "kubeconfig"));
     const namespace = output(created, "namespace");
     const before = { ns: await getObject(file, "namespace", namespace), cm: await getObject(file, "configmap", "settings", namespace) };
-    const [certificate, provider, ns, cm] = ["certificateUrn", "providerUrn", "namespaceUrn", "configMapUrn"].map((k) => output(created, k)) as [
-      string,
-      string,
-      string,
-      string,
-    ];
+    const { certificate, provider, ns, cm } = urns(created);
 
     // Preview plans the renewal; it mints nothing. The pinned provider is updated, never replaced.
     const mints = emulator.mintCount();
@@ -468,12 +470,7 @@ test("7. control: an unpinned k8s.Provider (no clusterIdentifier) at renewal: pr
     const file = kubeconfigFile("unpinned", output(created, "kubeconfig"));
     const namespace = output(created, "namespace");
     const uids = [(await getObject(file, "namespace", namespace)).metadata.uid, (await getObject(file, "configmap", "settings", namespace)).metadata.uid];
-    const [certificate, provider, ns, cm] = ["certificateUrn", "providerUrn", "namespaceUrn", "configMapUrn"].map((k) => output(created, k)) as [
-      string,
-      string,
-      string,
-      string,
-    ];
+    const { certificate, provider, ns, cm } = urns(created);
     const mints = emulator.mintCount();
 
     const plan = await op("k8s-unpinned", "preview", settings);
