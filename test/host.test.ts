@@ -27,6 +27,25 @@ pulumi.runtime.serializeFunction(() => clusterCertificateProvider, { allowSecret
   .then((sf) => process.stdout.write(sf.text));
 `;
 
+// What earlier versions stored in state as the provider: an object literal whose
+// methods require the operations module by package name. Rebuilt here in the same form (the old
+// shim's text, serialized by the same function), since an upgrade must keep such stacks working.
+const SERIALIZE_EARLIER_SHIM = `
+const pulumi = require("@pulumi/pulumi");
+const IMPLEMENTATION = "pulumi-cce-kubeconfig/provider/operations";
+const earlierShim = {
+  async configure(req) { return require(IMPLEMENTATION).configure(req); },
+  async check(olds, news) { return require(IMPLEMENTATION).check(olds, news); },
+  async diff(id, olds, news) { return require(IMPLEMENTATION).diff(id, olds, news); },
+  async create(inputs) { return require(IMPLEMENTATION).create(inputs); },
+  async read(id, props) { return require(IMPLEMENTATION).read(id, props); },
+  async update(id, olds, news) { return require(IMPLEMENTATION).update(id, olds, news); },
+  async delete(id, props) { return require(IMPLEMENTATION).deleteCertificate(id, props); },
+};
+pulumi.runtime.serializeFunction(() => earlierShim, { allowSecrets: true })
+  .then((sf) => process.stdout.write(sf.text));
+`;
+
 type Props = Record<string, unknown>;
 type Unary<Req, Res> = (
   request: Req,
@@ -206,6 +225,26 @@ describe("the dynamic-provider host of @pulumi/pulumi, over gRPC", () => {
     const before = emulator.mintCount();
     expect(await read(id, outs)).toEqual({ id, props: outs });
     expect(emulator.mintCount()).toBe(before);
+  });
+
+  test("a state written by an earlier version (its provider an object requiring the operations module) still diffs, reads and deletes, minting nothing", async () => {
+    const earlier = await runNode(SERIALIZE_EARLIER_SHIM);
+    expect(earlier).toContain("pulumi-cce-kubeconfig/provider/operations");
+    expect(earlier).not.toBe(providerText);
+    const stored = { ...outs, __provider: earlier };
+    const before = emulator.mintCount();
+    expect(await diff(id, stored, { ...inputs, context: outs["context"], __provider: earlier })).toEqual({
+      changes: proto.DiffResponse.DiffChanges.DIFF_NONE,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await read(id, stored)).toEqual({ id, props: stored });
+    await rpc(client.delete.bind(client), new proto.DeleteRequest().setId(id).setUrn(URN).setProperties(struct(stored)));
+    expect(emulator.mintCount()).toBe(before);
+
+    // Control: the host really runs the stored provider. One whose module is gone fails to read.
+    const gone = await runNode(SERIALIZE_EARLIER_SHIM.replace("provider/operations", "provider/removed-module"));
+    await expect(read(id, { ...outs, __provider: gone })).rejects.toThrow(/removed-module/);
   });
 
   test("Read reports a certificate of a deleted cluster as gone", async () => {
