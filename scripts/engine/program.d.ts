@@ -18,6 +18,8 @@ export interface StackSpec {
   move?: { destStack: string; urns: string[] };
   /** preview and up: refresh the state first, as `pulumi up --refresh` does. */
   refresh?: boolean;
+  /** preview, up and destroy: resource operations in flight at once, as `--parallel` (the engine's default otherwise). */
+  parallel?: number;
 }
 export interface StackResult {
   ok: boolean;

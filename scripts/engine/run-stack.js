@@ -29,6 +29,8 @@ const { pathToFileURL } = require("node:url");
  * @property {{destStack: string, urns: string[]}} [move] for "state-move": `pulumi state move` of these URNs from `stack` to `destStack`
  * @property {Record<string, {value: string, secret?: boolean}>} [config]
  * @property {boolean} [refresh]  preview/up: refresh the state first, as `pulumi up --refresh` does
+ * @property {number} [parallel]  preview/up/destroy: resource operations in flight at once, as `--parallel`
+ *   (the engine's default otherwise)
  */
 
 /** @param {StackSpec} spec */
@@ -82,11 +84,11 @@ async function main(spec) {
   };
   switch (spec.op) {
     case "preview": {
-      const r = await stack.preview({ onOutput, onEvent, refresh: spec.refresh });
+      const r = await stack.preview({ onOutput, onEvent, refresh: spec.refresh, parallel: spec.parallel });
       return { output, changeSummary: r.changeSummary, steps };
     }
     case "up": {
-      const r = await stack.up({ onOutput, onEvent, refresh: spec.refresh });
+      const r = await stack.up({ onOutput, onEvent, refresh: spec.refresh, parallel: spec.parallel });
       return { output, changes: r.summary.resourceChanges, outputs: r.outputs, steps, sequence };
     }
     case "refresh": {
@@ -94,7 +96,7 @@ async function main(spec) {
       return { output, changes: r.summary.resourceChanges, sequence };
     }
     case "destroy": {
-      const r = await stack.destroy({ onOutput, onEvent });
+      const r = await stack.destroy({ onOutput, onEvent, parallel: spec.parallel });
       return { output, changes: r.summary.resourceChanges, steps, sequence };
     }
     case "outputs":
