@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Emulator } from "../../src/emulator";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
-import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
+import { engineEnv, runStack, runStackOk, type StackSpec } from "../helpers/engine";
 import { programDir } from "../helpers/program-dir";
 
 jest.setTimeout(300_000);
@@ -48,12 +48,6 @@ function spec(stack: string, op: StackSpec["op"], mode: string, clusterId = DEFA
       "huaweicloud:secretKey": { value: SK, secret: true },
     },
   };
-}
-
-async function ok(result: Promise<StackResult>): Promise<StackResult> {
-  const r = await result;
-  if (!r.ok) throw new Error(`pulumi failed: ${r.message}\n${r.output ?? ""}`);
-  return r;
 }
 
 beforeAll(async () => {
@@ -102,21 +96,21 @@ test("the import option fails in the engine before reaching the provider (pulumi
 });
 
 test("pulumi state move brings a certificate into another stack: the next up there keeps it and mints nothing", async () => {
-  const created = await ok(runStack(spec("origin", "up", "plain"), env));
+  const created = await runStackOk(spec("origin", "up", "plain"), env);
   expect(created.changes).toEqual({ create: 2 });
   const urn = created.outputs?.["urn"]?.value as string;
   const kubeconfig = created.outputs?.["kubeconfig"]?.value as string;
   const minted = emulator.mintCount();
 
-  await ok(runStack(spec("destination", "up", "none"), env)); // the destination stack exists, without the certificate
+  await runStackOk(spec("destination", "up", "none"), env); // the destination stack exists, without the certificate
   const destinationUrn = urn.replace("urn:pulumi:origin::", "urn:pulumi:destination::");
-  await ok(runStack({ ...spec("origin", "state-move", "none"), move: { destStack: "destination", urns: [urn] } }, env));
+  await runStackOk({ ...spec("origin", "state-move", "none"), move: { destStack: "destination", urns: [urn] } }, env);
 
-  const kept = await ok(runStack(spec("destination", "up", "plain"), env));
+  const kept = await runStackOk(spec("destination", "up", "plain"), env);
   expect(kept.changes).toEqual({ same: 2 });
   expect(kept.outputs?.["urn"]?.value).toBe(destinationUrn);
   expect(kept.outputs?.["kubeconfig"]).toEqual({ value: kubeconfig, secret: true });
-  const origin = await ok(runStack(spec("origin", "up", "none"), env));
+  const origin = await runStackOk(spec("origin", "up", "none"), env);
   expect(origin.changes).toEqual({ same: 1 }); // the certificate left the origin stack: nothing to delete there
   expect(emulator.mintCount()).toBe(minted);
 });

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { MAX_CONNECTIONS_PER_ORIGIN } from "../../src/api/transport";
 import type { Emulator } from "../../src/emulator";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
-import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
+import { engineEnv, runStackOk, type StackSpec } from "../helpers/engine";
 import { programDir } from "../helpers/program-dir";
 
 jest.setTimeout(300_000);
@@ -55,12 +55,6 @@ function spec(op: StackSpec["op"], parallel?: number): StackSpec {
   };
 }
 
-async function ok(result: Promise<StackResult>): Promise<StackResult> {
-  const r = await result;
-  if (!r.ok) throw new Error(`pulumi failed: ${r.message}\n${r.output ?? ""}`);
-  return r;
-}
-
 beforeAll(async () => {
   emulator = await startTestEmulator({ credentials: [{ accessKey: AK, secretKey: SK }] });
   work = mkdtempSync(join(tmpdir(), "cce-many-"));
@@ -77,7 +71,7 @@ test(`${COUNT} certificates in one stack, ${PARALLEL} operations in flight, the 
   emulator.injectFault({ path: "/clustercert", delayMs: SERVER_MS, times: Infinity });
   const mints = emulator.mintCount();
   const sockets = emulator.socketCount();
-  const created = await ok(runStack(spec("up", PARALLEL), env));
+  const created = await runStackOk(spec("up", PARALLEL), env);
   expect(created.changes).toEqual({ create: COUNT + 1 });
   expect(emulator.mintCount() - mints).toBe(COUNT);
   // Exactly the cap, a check that fails both ways: more would be a pool per resource (or per
@@ -88,6 +82,6 @@ test(`${COUNT} certificates in one stack, ${PARALLEL} operations in flight, the 
 
   emulator.clearFaults();
   const minted = emulator.mintCount();
-  await ok(runStack(spec("destroy"), env));
+  await runStackOk(spec("destroy"), env);
   expect(emulator.mintCount()).toBe(minted);
 });

@@ -14,6 +14,13 @@ export async function runStack(spec: StackSpec, env: NodeJS.ProcessEnv): Promise
 }
 export type { StackResult, StackSpec } from "../../scripts/engine/program";
 
+/** runStack, failing with the engine's message and output unless the operation succeeded. */
+export async function runStackOk(spec: StackSpec, env: NodeJS.ProcessEnv): Promise<StackResult> {
+  const result = await runStack(spec, env);
+  if (!result.ok) throw new Error(`pulumi ${spec.op} (${spec.stack}) failed: ${result.message}\n${result.output ?? ""}`);
+  return result;
+}
+
 /**
  * The folders of the Pulumi CLI and the Kubernetes provider plugin, which scripts/install-pulumi.sh
  * and scripts/install-kubernetes-provider.sh build. Missing means a loud failure, never a skip.

@@ -1,4 +1,5 @@
 /** Reading CCE's three error body shapes, and what is redacted from a server's text. */
+import { generateKeyPairSync } from "node:crypto";
 import { cleanRequestId, parseErrorBody, redact } from "../../src/api/error-body";
 import { withoutCredentials } from "../../src/api/error-messages";
 
@@ -38,9 +39,11 @@ describe("parseErrorBody", () => {
 
 describe("redact", () => {
   const pem = ["-----BEGIN CERTIFICATE-----", "MIIBszCCAVmgAwIBAgIU", "-----END CERTIFICATE-----"].join("\n");
+  // Generated here, never committed: the first 40 characters of a fresh key's PEM.
+  const unterminatedKey = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString().slice(0, 40);
   test.each<[string, string, string]>([
     ["a PEM block", `got ${pem} back`, "got [redacted PEM] back"],
-    ["an unterminated PEM block", "-----BEGIN PRIVATE KEY-----\nMIIE", "[redacted PEM]"],
+    ["an unterminated PEM block: a key cut short", unterminatedKey, "[redacted PEM]"],
     ["a signature (64 hex)", `Signature=${"ab12".repeat(16)}`, "Signature=[redacted]"],
     ["a long base64 run", `token ${"QUJD".repeat(12)}==`, "token [redacted]"],
     ["a 32-hex project id stays", "project 0e6f4c2a9b8d4c71a3e5f7b9d1c3e5a7 not found", "project 0e6f4c2a9b8d4c71a3e5f7b9d1c3e5a7 not found"],
