@@ -23,14 +23,14 @@ const SIGN_IN_HINTS: Hints = {
     "check the user name, password and account (domain) name; IAM locks an account for 15 minutes after repeated failures, " +
     "and only IAM users (not HUAWEI IDs) can sign in with a password",
   403: "the user may not sign in to this project",
-  404: "check authUrl (huaweicloud:authUrl / HW_AUTH_URL)",
+  404: "check authUrl (huaweicloud:authUrl or cce-kubeconfig:authUrl / HW_AUTH_URL)",
 };
 
 const AGENCY_HINTS: Hints = {
   400: "IAM refused the agency request",
   401: "IAM refused the credentials that assume the agency",
   403: "check that the agency exists in that account and trusts this user, who needs iam:agencies:assume (or the Security Administrator role)",
-  404: "check authUrl (huaweicloud:authUrl / HW_AUTH_URL) and the agency name",
+  404: "check authUrl (huaweicloud:authUrl or cce-kubeconfig:authUrl / HW_AUTH_URL) and the agency name",
 };
 
 const isoDate = string([(s) => !Number.isNaN(Date.parse(s)), "is not a date"]);

@@ -5,10 +5,21 @@
  */
 import { CredentialsError } from "../errors";
 
-/** What the provider's `configure` receives: the whole stack config, secrets unwrapped. */
+/**
+ * What a host hands the settings resolution: config by namespaced key, secrets unwrapped. The
+ * dynamic-provider host gets the whole stack config and reads `huaweicloud:*` (the bridge's keys);
+ * the provider plugin sees only its own namespace, `cce-kubeconfig:*` (pulumi/pulumi #17229).
+ */
 export interface StackConfig {
+  /** The namespace of the keys this config answers for. @default "huaweicloud" */
+  readonly namespace?: ConfigNamespace;
   get(key: string): string | undefined;
 }
+
+/** `huaweicloud` for the dynamic provider, `cce-kubeconfig` for the provider plugin. */
+export type ConfigNamespace = "huaweicloud" | "cce-kubeconfig";
+export const DYNAMIC_CONFIG_NAMESPACE: ConfigNamespace = "huaweicloud";
+export const PLUGIN_CONFIG_NAMESPACE: ConfigNamespace = "cce-kubeconfig";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -25,35 +36,59 @@ export interface SettingSource {
  * The names are the huaweicloud Terraform provider's environment variables and the config keys of
  * its Pulumi bridge (`huaweicloud:*`), so one stack config serves both.
  */
-export const SETTING_SOURCES = {
-  projectId: { config: "huaweicloud:projectId", env: "HW_PROJECT_ID" },
-  region: { config: "huaweicloud:region", env: "HW_REGION_NAME" },
-  cloud: { config: "huaweicloud:cloud", env: "HW_CLOUD" },
+const SETTING_KEYS = {
+  projectId: { config: "projectId", env: "HW_PROJECT_ID" },
+  region: { config: "region", env: "HW_REGION_NAME" },
+  cloud: { config: "cloud", env: "HW_CLOUD" },
   endpoint: { env: "HW_CCE_ENDPOINT" },
-  accessKey: { config: "huaweicloud:accessKey", env: "HW_ACCESS_KEY" },
-  secretKey: { config: "huaweicloud:secretKey", env: "HW_SECRET_KEY" },
-  securityToken: { config: "huaweicloud:securityToken", env: "HW_SECURITY_TOKEN" },
-  token: { config: "huaweicloud:token", env: "HW_AUTH_TOKEN" },
-  userName: { config: "huaweicloud:userName", env: "HW_USER_NAME" },
-  userId: { config: "huaweicloud:userId", env: "HW_USER_ID" },
-  password: { config: "huaweicloud:password", env: "HW_USER_PASSWORD" },
-  domainName: { config: "huaweicloud:domainName", env: "HW_DOMAIN_NAME" },
-  domainId: { config: "huaweicloud:domainId", env: "HW_DOMAIN_ID" },
-  authUrl: { config: "huaweicloud:authUrl", env: "HW_AUTH_URL" },
+  accessKey: { config: "accessKey", env: "HW_ACCESS_KEY" },
+  secretKey: { config: "secretKey", env: "HW_SECRET_KEY" },
+  securityToken: { config: "securityToken", env: "HW_SECURITY_TOKEN" },
+  token: { config: "token", env: "HW_AUTH_TOKEN" },
+  userName: { config: "userName", env: "HW_USER_NAME" },
+  userId: { config: "userId", env: "HW_USER_ID" },
+  password: { config: "password", env: "HW_USER_PASSWORD" },
+  domainName: { config: "domainName", env: "HW_DOMAIN_NAME" },
+  domainId: { config: "domainId", env: "HW_DOMAIN_ID" },
+  authUrl: { config: "authUrl", env: "HW_AUTH_URL" },
   // The bridge's `huaweicloud:assumeRole` is one object ({agencyName, domainName, domainId}): see ASSUME_ROLE_CONFIG.
   assumeRoleAgencyName: { env: "HW_ASSUME_ROLE_AGENCY_NAME" },
   assumeRoleDomainName: { env: "HW_ASSUME_ROLE_DOMAIN_NAME" },
   assumeRoleDomainId: { env: "HW_ASSUME_ROLE_DOMAIN_ID" },
-  maxRetries: { config: "huaweicloud:maxRetries", env: "HW_MAX_RETRIES" },
+  maxRetries: { config: "maxRetries", env: "HW_MAX_RETRIES" },
 } as const satisfies Record<string, SettingSource>;
 
-export type SettingName = keyof typeof SETTING_SOURCES;
+export type SettingName = keyof typeof SETTING_KEYS;
+
+type Sources = { readonly [N in SettingName]: { readonly config?: string; readonly env: string } };
+
+/** Every setting's sources with its config key in `namespace` (`huaweicloud:projectId`, `cce-kubeconfig:projectId`). */
+export function settingSources(namespace: ConfigNamespace): Sources {
+  return Object.fromEntries(
+    Object.entries(SETTING_KEYS).map(([name, source]) => [
+      name,
+      "config" in source ? { config: `${namespace}:${source.config}`, env: source.env } : { env: source.env },
+    ]),
+  ) as unknown as Sources;
+}
+
+/** The sources as the dynamic provider reads them (`huaweicloud:*`). */
+export const SETTING_SOURCES: Sources = settingSources(DYNAMIC_CONFIG_NAMESPACE);
+const PLUGIN_SOURCES: Sources = settingSources(PLUGIN_CONFIG_NAMESPACE);
+
+/** The sources of the host that handed over `config`. */
+export const sourcesOf = (config: StackConfig): Sources => (config.namespace === PLUGIN_CONFIG_NAMESPACE ? PLUGIN_SOURCES : SETTING_SOURCES);
+
+/** The setting names that have a config key, in the order above (the plugin's config variables). */
+export const CONFIG_SETTINGS = (Object.keys(SETTING_KEYS) as SettingName[]).filter((n) => "config" in SETTING_KEYS[n]);
 
 /**
  * The agency to assume, as the bridge names it: `pulumi config set --path huaweicloud:assumeRole.agencyName ops`
  * (the provider receives the object as JSON text).
  */
 export const ASSUME_ROLE_CONFIG = "huaweicloud:assumeRole";
+/** The agency's config key in `config`'s namespace. */
+export const assumeRoleKey = (config: StackConfig): string => `${config.namespace ?? DYNAMIC_CONFIG_NAMESPACE}:assumeRole`;
 
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
 
@@ -64,7 +99,7 @@ export function resolveSetting(
   config: StackConfig,
   env: Environment,
 ): string | undefined {
-  const source: SettingSource = SETTING_SOURCES[name];
+  const source: SettingSource = sourcesOf(config)[name];
   const fromConfig = source.config === undefined ? undefined : config.get(source.config);
   return nonEmpty(explicit) ?? nonEmpty(fromConfig) ?? nonEmpty(env[source.env]);
 }
@@ -97,10 +132,10 @@ export interface AuthSettings {
 }
 
 /** A setting's stack config key, or its environment variable where it has none. */
-const configKey = (n: SettingName): string => (SETTING_SOURCES[n] as SettingSource).config ?? SETTING_SOURCES[n].env;
+const configKey = (s: Sources, n: SettingName): string => s[n].config ?? s[n].env;
 
-const names = (...settings: SettingName[]) => (source: "config" | "env") =>
-  settings.map((n) => (source === "config" ? configKey(n) : SETTING_SOURCES[n].env)).join(" + ");
+const names = (s: Sources, ...settings: SettingName[]) => (source: "config" | "env") =>
+  settings.map((n) => (source === "config" ? configKey(s, n) : s[n].env)).join(" + ");
 
 /**
  * The credentials chain, in the huaweicloud Terraform provider's order: an IAM token, then an
@@ -111,9 +146,10 @@ const names = (...settings: SettingName[]) => (source: "config" | "env") =>
  */
 export function resolveAuthSettings(config: StackConfig, env: Environment): AuthSettings {
   const fromConfig = (n: SettingName) => resolveSetting(n, undefined, config, {});
-  const fromEnv = (n: SettingName) => nonEmpty(env[SETTING_SOURCES[n].env]);
+  const s = sourcesOf(config);
+  const fromEnv = (n: SettingName) => nonEmpty(env[s[n].env]);
   const either = (n: SettingName) => fromConfig(n) ?? fromEnv(n);
-  const where = (n: SettingName) => (fromConfig(n) !== undefined ? configKey(n) : SETTING_SOURCES[n].env);
+  const where = (n: SettingName) => (fromConfig(n) !== undefined ? configKey(s, n) : s[n].env);
 
   const complete: AuthMethod[] = [];
   const token = either("token");
@@ -123,19 +159,19 @@ export function resolveAuthSettings(config: StackConfig, env: Environment): Auth
     const secretKey = read("secretKey");
     if (accessKey === undefined || secretKey === undefined) continue;
     const securityToken = read("securityToken");
-    const from = names("accessKey", "secretKey")(source);
+    const from = names(s, "accessKey", "secretKey")(source);
     complete.push(securityToken === undefined ? { kind: "aksk", accessKey, secretKey, from } : { kind: "aksk", accessKey, secretKey, securityToken, from });
     break;
   }
   const password = either("password");
   if (password !== undefined) {
-    const user = passwordUser(either);
+    const user = passwordUser(either, s);
     if (complete.length === 0 && typeof user === "string") throw new CredentialsError(user);
     if (typeof user !== "string") complete.push({ kind: "password", user, password, from: `${where("password")} + ${where("id" in user ? "userId" : "userName")}` });
   }
 
   const [method, ...ignored] = complete;
-  if (method === undefined) throw new CredentialsError(noCredentialsMessage());
+  if (method === undefined) throw new CredentialsError(noCredentialsMessage(s));
   const agency = resolveAgency(config, env);
   return agency === undefined ? { method, ignored: ignored.map(describe) } : { method, agency, ignored: ignored.map(describe) };
 }
@@ -144,11 +180,10 @@ const describe = (m: AuthMethod): string =>
   `${m.kind === "token" ? "an IAM token" : m.kind === "aksk" ? "an access key pair" : "a password sign-in"} (${m.from})`;
 
 /** The user of a password sign-in, or why it is incomplete. A user id wins over a name (it needs no account). */
-function passwordUser(either: (n: SettingName) => string | undefined): IamUser | string {
+function passwordUser(either: (n: SettingName) => string | undefined, s: Sources): IamUser | string {
   const id = either("userId");
   if (id !== undefined) return { id };
   const name = either("userName");
-  const s = SETTING_SOURCES;
   if (name === undefined) {
     return `${s.password.config} / ${s.password.env} is set, but no user: set ${s.userName.config} / ${s.userName.env} (with the account name) or ${s.userId.config} / ${s.userId.env}`;
   }
@@ -164,7 +199,8 @@ function passwordUser(either: (n: SettingName) => string | undefined): IamUser |
 
 /** `huaweicloud:assumeRole` ({agencyName, domainName | domainId}), else HW_ASSUME_ROLE_*; undefined when no agency is set. */
 export function resolveAgency(config: StackConfig, env: Environment): Agency | undefined {
-  const raw = config.get(ASSUME_ROLE_CONFIG) as unknown;
+  const key = assumeRoleKey(config);
+  const raw = config.get(key) as unknown;
   let fromConfig: Record<string, unknown> | undefined;
   if (typeof raw === "string" && raw.trim() !== "") {
     try {
@@ -173,19 +209,19 @@ export function resolveAgency(config: StackConfig, env: Environment): Agency | u
       fromConfig = undefined;
     }
     if (typeof fromConfig !== "object" || fromConfig === null || Array.isArray(fromConfig)) {
-      throw new CredentialsError(`${ASSUME_ROLE_CONFIG} must be an object such as {"agencyName": "...", "domainName": "..."}`);
+      throw new CredentialsError(`${key} must be an object such as {"agencyName": "...", "domainName": "..."}`);
     }
   } else if (typeof raw === "object" && raw !== null) {
     fromConfig = raw as Record<string, unknown>;
   }
   const field = (key: string) => (typeof fromConfig?.[key] === "string" ? nonEmpty(fromConfig[key] as string) : undefined);
-  const s = SETTING_SOURCES;
+  const s = sourcesOf(config);
   const agencyName = fromConfig ? field("agencyName") : nonEmpty(env[s.assumeRoleAgencyName.env]);
   const domainName = fromConfig ? field("domainName") : nonEmpty(env[s.assumeRoleDomainName.env]);
   const domainId = fromConfig ? field("domainId") : nonEmpty(env[s.assumeRoleDomainId.env]);
   if (agencyName === undefined && domainName === undefined && domainId === undefined) return undefined;
   const names = fromConfig
-    ? { agency: `${ASSUME_ROLE_CONFIG}.agencyName`, domain: `${ASSUME_ROLE_CONFIG}.domainName (or .domainId)` }
+    ? { agency: `${key}.agencyName`, domain: `${key}.domainName (or .domainId)` }
     : { agency: s.assumeRoleAgencyName.env, domain: `${s.assumeRoleDomainName.env} (or ${s.assumeRoleDomainId.env})` };
   if (agencyName === undefined) throw new CredentialsError(`an agency's account is set but not the agency: set ${names.agency}`);
   if (domainId !== undefined) return { agencyName, domain: { id: domainId } };
@@ -193,9 +229,8 @@ export function resolveAgency(config: StackConfig, env: Environment): Agency | u
   throw new CredentialsError(`agency ${JSON.stringify(agencyName)} needs the account that owns it: set ${names.domain}`);
 }
 
-function noCredentialsMessage(): string {
-  const s = SETTING_SOURCES;
-  const both = (n: SettingName) => `${configKey(n)} / ${s[n].env}`;
+function noCredentialsMessage(s: Sources): string {
+  const both = (n: SettingName) => `${configKey(s, n)} / ${s[n].env}`;
   return (
     "no CCE credentials found: set an IAM token, an access key pair, or a user name and password. " +
     `Looked at stack config and environment, in this order: ${both("token")}; ` +

@@ -55,4 +55,6 @@ export const inputFields = {
 } as const;
 
 export type InputField = keyof typeof inputFields;
+/** Every input a ClusterCertificate takes, in the order of its documentation. */
+export const INPUT_NAMES = Object.keys(inputFields) as InputField[];
 export type ParsedInputs = { [K in InputField]?: z.infer<(typeof inputFields)[K]> };

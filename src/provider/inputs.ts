@@ -7,10 +7,11 @@
 import { MIN_EXPIRE_AHEAD_MS, type ClusterKind } from "../constants";
 import { passed, refused, type CheckFailure, type Checked } from "../config/checked";
 import { checkAuthUrl, checkCloud, checkEndpoint, checkRegion, defaultCloudForRegion, regionalEndpoint } from "../config/endpoint";
-import { resolveSetting, SETTING_SOURCES, type Environment, type SettingName, type StackConfig } from "../config/settings";
+import { resolveSetting, SETTING_SOURCES, sourcesOf, type Environment, type SettingName, type StackConfig } from "../config/settings";
 import { InvalidInputError } from "../errors";
 import type { ContextChoice } from "../kubeconfig/render";
-import { inputFields, type InputField, type ParsedInputs } from "./input-schema";
+import { INPUT_NAMES, inputFields, type InputField, type ParsedInputs } from "./input-schema";
+import { unknownInputFailures } from "./unknown-inputs";
 
 export type { CheckFailure } from "../config/checked";
 
@@ -77,8 +78,8 @@ function parseFields(news: Record<string, unknown>): Fields {
   const given: Record<string, unknown> = {};
   const unknown = new Set<InputField>();
   const invalid = new Set<InputField>();
-  const failures: CheckFailure[] = [];
-  for (const field of Object.keys(inputFields) as InputField[]) {
+  const failures: CheckFailure[] = unknownInputFailures(news, INPUT_NAMES, "ClusterCertificate");
+  for (const field of INPUT_NAMES) {
     const raw = news[field];
     if (raw === undefined || raw === null) continue;
     if (isUnknown(raw)) {
@@ -111,8 +112,8 @@ function lookUp(fields: Fields, field: InputField & SettingName, sources: Source
   return resolveSetting(field, fields.given[field] as string | undefined, sources.config, sources.env);
 }
 
-function notSet(field: "projectId" | "region", extra = ""): Checked<never> {
-  const s = SETTING_SOURCES[field];
+function notSet(field: "projectId" | "region", sources: Sources, extra = ""): Checked<never> {
+  const s = sourcesOf(sources.config)[field];
   return refused(field, `is not set: looked at the ${field} input, stack config ${s.config} and environment ${s.env}${extra}`);
 }
 
@@ -126,7 +127,7 @@ function resolveClusterId(fields: Fields): Checked<string> {
 function resolveProjectId(fields: Fields, sources: Sources): Checked<string> {
   if (fields.invalid.has("projectId")) return { ok: false, failures: [] };
   const projectId = lookUp(fields, "projectId", sources);
-  if (projectId === undefined) return notSet("projectId");
+  if (projectId === undefined) return notSet("projectId", sources);
   if (fields.given.projectId === undefined && !isUnknown(projectId)) {
     // From config or env: the same rules as the input.
     const parsed = inputFields.projectId.safeParse(projectId);
@@ -155,7 +156,7 @@ function resolveEndpoint(fields: Fields, sources: Sources): Checked<Endpoint> {
   let region: string | undefined;
   if (!fields.invalid.has("region")) {
     const raw = lookUp(fields, "region", sources);
-    const checked = raw === undefined ? notSet("region", ` (or set endpoint / ${SETTING_SOURCES.endpoint.env})`) : isUnknown(raw) ? passed(raw) : checkRegion(raw);
+    const checked = raw === undefined ? notSet("region", sources, ` (or set endpoint / ${SETTING_SOURCES.endpoint.env})`) : isUnknown(raw) ? passed(raw) : checkRegion(raw);
     if (checked.ok) region = checked.value;
     else failures.push(...checked.failures);
   }
@@ -232,7 +233,8 @@ function checkAuthUrlSetting(sources: Sources): CheckFailure[] {
   const raw = resolveSetting("authUrl", undefined, sources.config, sources.env);
   if (raw === undefined) return [];
   const checked = checkAuthUrl(raw);
-  const names = `${SETTING_SOURCES.authUrl.config} / ${SETTING_SOURCES.authUrl.env}`;
+  const { authUrl } = sourcesOf(sources.config);
+  const names = `${authUrl.config} / ${authUrl.env}`;
   return checked.ok ? [] : checked.failures.map((f) => ({ property: f.property, reason: `(${names}) ${f.reason}` }));
 }
 

@@ -14,7 +14,7 @@ import {
   resolveAuthSettings,
   resolveMaxRetries,
   resolveSetting,
-  SETTING_SOURCES,
+  sourcesOf,
   type AuthSettings,
   type Environment,
   type StackConfig,
@@ -91,7 +91,7 @@ export function createOperations(options: OperationsOptions = {}): Operations {
     const explicit = setting("authUrl");
     const region = inputs.region ?? setting("region");
     const settings = explicit !== undefined ? { explicit } : region === undefined ? {} : { region, cloud: inputs.cloud ?? setting("cloud") };
-    const s = SETTING_SOURCES;
+    const s = sourcesOf(stackConfig);
     const url = resolveAuthUrl(settings, { authUrl: `${s.authUrl.config} / ${s.authUrl.env}`, region: `${s.region.config} / ${s.region.env}` });
     if (!url.ok) throw new InvalidInputError(url.failures[0]!.property, url.failures[0]!.reason);
     return url.value;
