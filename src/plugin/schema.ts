@@ -134,7 +134,7 @@ export function packageSchema(version: string) {
     displayName: "CCE kubeconfig",
     version,
     description: "Kubernetes credentials for Huawei Cloud CCE clusters: secret kubeconfig outputs, renewed before they expire.",
-    keywords: ["pulumi", "huaweicloud", "cce", "kubernetes", "kubeconfig", "category/cloud", "kind/component"],
+    keywords: ["pulumi", "huaweicloud", "cce", "kubernetes", "kubeconfig", "category/cloud", "kind/native"],
     homepage: "https://www.npmjs.com/package/pulumi-cce-kubeconfig",
     license: "Apache-2.0",
     publisher: "pulumi-cce-kubeconfig",
