@@ -287,6 +287,7 @@ function fragment(/** @type {any} */ results, chartDir = ".") {
   if (results.engine) {
     parts.push("## Scale in the real engine", "", `![seconds per resource](${chartDir}/engine-seconds-per-resource.svg)`, "", `![marginal cost per resource](${chartDir}/engine-marginal.svg)`, "", engineTables(results.engine));
   }
+  if (results.plugin) parts.push(require("./plugin").pluginFragment(results.plugin));
   if (results.micro) parts.push("## Micro benchmarks (ratios against same-run baselines)", "", microTable(results.micro), "");
   return parts.join("\n");
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * `npm run bench` (builds dist/ first): the micro benchmarks, the contenders of issue 9 and the
- * engine scale, in one run. BENCH_ONLY=micro|contenders|engine (comma-separated) runs some parts.
+ * `npm run bench` (builds dist/ first): the micro benchmarks, the contenders of issue 9, the
+ * engine scale and the provider plugin (issue 13), in one run. BENCH_ONLY=micro|contenders|engine|plugin (comma-separated) runs some parts.
  * Writes bench/out/results.json, the tables (bench/out/benchmarks-fragment.md) and the SVG charts;
  * BENCH_DOCS=1 also writes docs/benchmarks.md from this run (all three parts required).
  * Not a test: nothing here asserts a time. Other parts' env settings: see each part's header.
@@ -13,7 +13,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { writeReport, fragment } = require("./report");
 
-const PARTS = ["micro", "contenders", "engine"];
+const PARTS = ["micro", "contenders", "engine", "plugin"];
 
 function meta() {
   const git = (/** @type {string[]} */ args) => execFileSync("git", args, { cwd: path.resolve(__dirname, ".."), encoding: "utf8" }).trim();
@@ -53,6 +53,12 @@ async function main() {
     save();
   }
   if (only.includes("engine")) results["engine"] = await require("./engine-scale").runEngineScale();
+  if (only.includes("plugin")) {
+    const { runPlugin, writePluginSection } = require("./plugin");
+    results["plugin"] = await runPlugin();
+    if (process.env["BENCH_DOCS"] === "1") writePluginSection(results["plugin"], results["meta"]);
+    save();
+  }
   results["meta"].loadEnd = os.loadavg()[0];
   save();
   writeReport(results, { docs: process.env["BENCH_DOCS"] === "1" });

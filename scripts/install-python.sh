@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes a Python virtual environment with the Pulumi Python SDK for the plugin's Python tests and
-# for building the Python SDK's sdist and wheel: `pulumi==3.248.0` (the CLI's version) and `build`
-# from PyPI, in a per-user cache, linked into this clone as .tools/python-bin. The generated SDK
-# (sdk/python) is not installed here: each test installs it into a copy of its own.
+# for building the Python SDK's sdist and wheel: `pulumi==3.248.0` (the CLI's version), `build`,
+# and what the generated SDK needs to install and import (`parver`, `setuptools`, `wheel`) from
+# PyPI, in a per-user cache, linked into this clone as .tools/python-bin. The generated SDK
+# (sdk/python) is not installed here: each test installs it into a venv of its own.
 #
 # Usage:  PATH="$(scripts/install-python.sh):$PATH"
 #
@@ -29,7 +30,7 @@ tool_paths "$name"
 installed_ok() {
   [[ -x "$bin_dir/python" ]] || return 1
   local v
-  v="$(timeout 60 "$bin_dir/python" -c 'import importlib.metadata as m, build; print(m.version("pulumi"))' 2>/dev/null || true)"
+  v="$(timeout 60 "$bin_dir/python" -c 'import importlib.metadata as m, build, parver, setuptools, wheel; print(m.version("pulumi"))' 2>/dev/null || true)"
   [[ "$v" == "$PULUMI_PY_VERSION" ]]
 }
 
@@ -43,7 +44,8 @@ log "making a venv with pulumi==$PULUMI_PY_VERSION from PyPI (first time only, ~
 rm -rf "$dest_dir"
 trap 'rm -rf "$work_dir"; [[ -x "$bin_dir/python" ]] || rm -rf "$dest_dir"' EXIT
 "$python" -m venv "$dest_dir" || die "$python -m venv failed (Debian: apt-get install python3-venv)"
-"$bin_dir/python" -m pip install --quiet --disable-pip-version-check "pulumi==$PULUMI_PY_VERSION" "build==$BUILD_VERSION" >&2 \
+"$bin_dir/python" -m pip install --quiet --disable-pip-version-check "pulumi==$PULUMI_PY_VERSION" "build==$BUILD_VERSION" \
+    "parver>=0.2.1" "setuptools>=61" wheel >&2 \
   || { rm -rf "$dest_dir"; die "pip install pulumi==$PULUMI_PY_VERSION failed"; }
 installed_ok || { rm -rf "$dest_dir"; die "the venv does not import pulumi $PULUMI_PY_VERSION"; }
 log "venv ready in $(elapsed "$start"): $("$bin_dir/python" --version)"

@@ -14,7 +14,7 @@
  * Progress and sizes go to stderr; the tarball's absolute path is the last line of stdout.
  */
 const { execFileSync } = require("node:child_process");
-const { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
 const { builtinModules } = require("node:module");
 const { tmpdir } = require("node:os");
 const path = require("node:path");
@@ -81,7 +81,11 @@ function main() {
     const artifacts = path.join(root, "artifacts");
     mkdirSync(artifacts, { recursive: true });
     const tarball = path.join(artifacts, `${NAME}-v${version}-linux-amd64.tar.gz`);
-    writeFileSync(tarball, gzipSync(tar, { level: 9 }));
+    // Written aside and renamed into place: test files that package the plugin at once never
+    // read a half-written tarball.
+    const partial = `${tarball}.${process.pid}.partial`;
+    writeFileSync(partial, gzipSync(tar, { level: 9 }));
+    renameSync(partial, tarball);
 
     process.stderr.write(`package-plugin: bundle ${kB(statSync(script).size)}, tarball ${kB(statSync(tarball).size)}\n`);
     process.stdout.write(`${tarball}\n`);
