@@ -2,7 +2,8 @@
 # Makes the Pulumi CLI available without downloading it from get.pulumi.com:
 # builds it from the Go module proxy (github.com/pulumi/pulumi/pkg/v3) into a
 # per-user cache, adds the pulumi-resource-pulumi-nodejs shim (needed by
-# dynamic resources), and links the bin dir into this clone as .tools/bin.
+# dynamic resources) and the YAML language host (pulumi-language-yaml, needed by
+# `runtime: yaml` projects), and links the bin dir into this clone as .tools/bin.
 #
 # Usage:  PATH="$(scripts/install-pulumi.sh):$PATH"
 #
@@ -17,6 +18,13 @@
 set -euo pipefail
 
 PULUMI_VERSION="v3.248.0"
+# pulumi-language-yaml: its own module with its own go.mod (forcing pkg/sdk $PULUMI_VERSION on it
+# does not compile). The engine finds it next to the pulumi binary, even with
+# PULUMI_IGNORE_AMBIENT_PLUGINS=true (`pulumi plugin install language yaml` is refused).
+YAML_MODULE="github.com/pulumi/pulumi-yaml"
+YAML_VERSION="v1.25.0"
+YAML_HOST="pulumi-language-yaml"
+yaml_stamp="$YAML_MODULE/cmd/$YAML_HOST@$YAML_VERSION"
 
 TOOL=install-pulumi
 # shellcheck source=lib/go-tool.sh
@@ -33,7 +41,51 @@ installed_ok() {
   [[ "$v" == "$PULUMI_VERSION" ]]
 }
 
-finish() { finish_with_link bin; }
+# True when DIR/../language-yaml.stamp and DIR/pulumi-language-yaml say the pinned YAML host is there.
+language_yaml_ok() {
+  [[ -x "$1/$YAML_HOST" && -f "$1/../language-yaml.stamp" ]] || return 1
+  [[ "$(cat "$1/../language-yaml.stamp")" == "$yaml_stamp" ]]
+}
+
+# Builds the YAML language host next to a cached CLI when it is missing, without rebuilding the
+# CLI: under the CLI's lock, into a staging folder in the cache, then renamed into bin_dir.
+# A failed build warns and leaves the CLI usable; the next run tries again.
+ensure_language_yaml() {
+  language_yaml_ok "$bin_dir" && return 0
+  # fd 9 is open once this run holds the CLI's lock (lock_build); take it otherwise.
+  { : >&9; } 2>/dev/null || lock_build "pulumi-$PULUMI_VERSION"
+  language_yaml_ok "$bin_dir" && return 0
+  command -v go >/dev/null 2>&1 || die "the Go toolchain is required to build $YAML_HOST (go not found on PATH)"
+  if [[ -n "${work_dir:-}" ]]; then
+    yaml_stage="$work_dir/language-yaml"   # after a CLI build: removed with its work_dir
+    mkdir -p "$yaml_stage"
+  else
+    yaml_stage="$(mktemp -d "$cache_root/.build-language-yaml.XXXXXX")"
+    trap 'rm -rf "$yaml_stage"' EXIT
+  fi
+  local start=$SECONDS
+  # Measured: the first build on a 2-core machine took 7m42s (3m07s of CPU) while three other Go
+  # builds shared the cores; the module cache held some shared dependencies, not pulumi-yaml's
+  # (nor the pulumi pkg/sdk v3.206.0 it requires), which it downloaded.
+  log "building $YAML_HOST $YAML_VERSION from Go modules (first time only, 2-8 minutes on 2 cores: 7m42s measured cold while other builds shared them)..."
+  log "  into $bin_dir"
+  # @version: built with pulumi-yaml's own go.mod (no wrapper module). GOWORK=off ignores a go.work
+  # around the cache; the version variable is what the host reports to the engine.
+  if GOWORK=off CGO_ENABLED="${CGO_ENABLED:-0}" GOBIN="$yaml_stage" go install -trimpath \
+      -ldflags "-s -w -X $YAML_MODULE/pkg/version.Version=$YAML_VERSION" \
+      "$YAML_MODULE/cmd/$YAML_HOST@$YAML_VERSION" >&2 \
+    && [[ -x "$yaml_stage/$YAML_HOST" ]]; then
+    rm -f "$dest_dir/language-yaml.stamp"
+    mv "$yaml_stage/$YAML_HOST" "$bin_dir/$YAML_HOST"   # a rename within the cache's filesystem
+    printf '%s\n' "$yaml_stamp" >"$dest_dir/language-yaml.stamp"
+    log "$YAML_HOST built in $(elapsed "$start")"
+  else
+    log "warning: building $YAML_HOST $YAML_VERSION failed (see the go output above); runtime: yaml projects will not run"
+  fi
+  rm -rf "$yaml_stage"
+}
+
+finish() { ensure_language_yaml; finish_with_link bin; }
 
 finish_or_start_build "pulumi-$PULUMI_VERSION"
 
@@ -118,6 +170,12 @@ chmod 755 "$shim" "$stage_bin"/*
 # Check the staged CLI, then swap it into place (rename within the same filesystem).
 v="$(PULUMI_SKIP_UPDATE_CHECK=1 PULUMI_HOME="$work_dir/home" "$stage_bin/pulumi" version 2>/dev/null || true)"
 [[ "$v" == "$PULUMI_VERSION" ]] || die "built pulumi reports version '$v', expected $PULUMI_VERSION"
+# A rebuilt CLI keeps the cached YAML host (finish builds it when there is none), unless
+# PULUMI_CCE_REBUILD=1 asks to rebuild everything.
+if [[ "${PULUMI_CCE_REBUILD:-}" != "1" ]] && language_yaml_ok "$bin_dir"; then
+  mv "$bin_dir/$YAML_HOST" "$stage_bin/$YAML_HOST"
+  mv "$dest_dir/language-yaml.stamp" "$stage_dir/language-yaml.stamp"
+fi
 install_stage
 log "installed: $(cd "$bin_dir" && ls | tr '\n' ' ')"
 

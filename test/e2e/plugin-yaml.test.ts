@@ -1,0 +1,312 @@
+/**
+ * The cce-kubeconfig provider plugin from a Pulumi YAML program, through the plain CLI (`pulumi up`,
+ * `preview`, `refresh`, `destroy`, `stack export` in a `runtime: yaml` project folder; no Automation
+ * API), with both plugins installed as a user installs them (helpers/plugin-install.ts: tarballs,
+ * a fresh PULUMI_HOME, PULUMI_IGNORE_AMBIENT_PLUGINS=true). The program is examples/yaml/Pulumi.yaml
+ * itself, copied into the project folder. The emulator's EIP cluster is handed over to a real
+ * control plane, so the Kubernetes plugin creates real objects with the minted kubeconfig; every
+ * mint is counted by the emulator.
+ */
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify, stripVTControlCharacters } from "node:util";
+import { parse } from "yaml";
+import type { Emulator, EmulatorCredential } from "../../src/emulator";
+import { DAY_MS } from "../../src/constants";
+import { REPO_ROOT } from "../../scripts/engine/program";
+import { DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
+import { startClusterControlPlane, StepError, Steps, type ControlPlane } from "../helpers/kubernetes-control-plane";
+import { findLeaks, pemSecrets } from "../helpers/leak-scan";
+import { cceKubeconfigVersion, installPlugins, kubernetesPluginVersion, packagePlugin, runPulumi, type PluginSetup, type PulumiResult } from "../helpers/plugin-install";
+import { containsValue } from "../helpers/state-scan";
+import { requireTool } from "../helpers/tools";
+
+jest.setTimeout(600_000);
+
+const CLUSTER_ID = EIP_CLUSTER_ID;
+const USER: EmulatorCredential = { accessKey: "AKYAMLE2EUSER0000001", secretKey: "SKyaml-e2e-user-secret-key-000000000000001" };
+const EXAMPLE = join(REPO_ROOT, "examples", "yaml", "Pulumi.yaml");
+const STACK = "dev";
+/**
+ * The first certificate is minted this many days old (emulator.backdateCertificates): 65 of its
+ * 365 days are left, outside the default 30-day renewal window, so refresh and a second up keep
+ * it; renewBefore = RENEW_BEFORE_DAYS then makes it due without waiting.
+ */
+const BACKDATE_DAYS = 300;
+const RENEW_BEFORE_DAYS = 100;
+
+const run = promisify(execFile);
+const steps = new Steps(() => plane);
+let emulator: Emulator;
+let plane: ControlPlane | undefined;
+let setup: PluginSetup;
+let kubectlBin: string;
+let work: string;
+let logs: string;
+let project: string;
+let logCount = 0;
+const started = Date.now();
+
+/**
+ * One `pulumi` command in `cwd` (the example's project folder by default), with the emulator as
+ * CCE endpoint. Its output goes to a log file; a failure throws, naming it, unless `expectFailure`.
+ */
+async function pulumi(args: string[], options: { cwd?: string; expectFailure?: boolean; secretOutput?: boolean; extraEnv?: NodeJS.ProcessEnv } = {}): Promise<PulumiResult> {
+  const what = `pulumi ${args.join(" ")}`;
+  return steps.run(what, async () => {
+    const result = await runPulumi(setup, [...args, "--color=never"], {
+      cwd: options.cwd ?? project,
+      extraEnv: { HW_CCE_ENDPOINT: emulator.url, ...options.extraEnv },
+      record: options.secretOutput !== true,
+    });
+    const log = join(logs, `${String(++logCount).padStart(2, "0")}-${args.slice(0, 2).join("-")}.log`);
+    writeFileSync(log, options.secretOutput === true ? `(output holds secrets; exit ${result.code})\n${result.stderr}` : `${result.stdout}\n${result.stderr}`);
+    if (!result.ok && !options.expectFailure) throw new StepError("engine", log, `${what} failed (exit ${result.code}, log: ${log}):\n${result.stderr.slice(-4000)}`);
+    if (result.ok && options.expectFailure) throw new StepError("engine", log, `${what} succeeded; the test expected it to fail (log: ${log})`);
+    return result;
+  });
+}
+
+interface StackOutputs {
+  namespace: string;
+  configMap: string;
+  configMapUid: string;
+  expiresAt: string;
+  kubeconfig: string;
+}
+
+/** The stack's outputs, secrets in plaintext (the command's output is kept out of every log). */
+async function outputs(): Promise<StackOutputs> {
+  return JSON.parse((await pulumi(["stack", "output", "--json", "--show-secrets"], { secretOutput: true })).stdout) as StackOutputs;
+}
+
+/** kubectl with a kubeconfig (written 0600 under the work folder); an unexpected failure is the API server's. */
+async function kubectl(kubeconfig: string, args: string[]): Promise<string> {
+  const file = join(work, "current.kubeconfig");
+  writeFileSync(file, kubeconfig, { mode: 0o600 });
+  return steps.run(
+    `kubectl ${args.join(" ")}`,
+    async () => (await run(kubectlBin, ["--kubeconfig", file, "--cache-dir", join(work, "kcache"), "--request-timeout", "30s", ...args])).stdout,
+    "kube-apiserver",
+  );
+}
+
+interface KubeObject {
+  metadata: { uid: string; name: string; namespace?: string };
+  data?: Record<string, string>;
+}
+
+async function getObject(kubeconfig: string, args: string[]): Promise<KubeObject> {
+  return JSON.parse(await kubectl(kubeconfig, ["get", ...args, "-o", "json"])) as KubeObject;
+}
+
+/** What `pulumi up/destroy --json` reported: the change count per kind, and each resource's steps by name. */
+interface Update {
+  changes: Record<string, number>;
+  steps: Record<string, string[]>;
+}
+
+/** Reads the engine events (one JSON line each) that follow the preview's JSON document. */
+function updateOf(result: PulumiResult): Update {
+  const update: Update = { changes: {}, steps: {} };
+  for (const line of result.stdout.split("\n")) {
+    if (!line.startsWith('{"sequence"')) continue;
+    const event = JSON.parse(line) as { resourcePreEvent?: { metadata: { op: string; urn: string } }; summaryEvent?: { resourceChanges: Record<string, number> } };
+    if (event.resourcePreEvent) (update.steps[event.resourcePreEvent.metadata.urn.split("::").at(-1)!] ??= []).push(event.resourcePreEvent.metadata.op);
+    if (event.summaryEvent) update.changes = event.summaryEvent.resourceChanges;
+  }
+  return update;
+}
+
+beforeAll(async () => {
+  kubectlBin = await steps.run("finding kubectl", () => requireTool("kubectl"), "build (kubectl is the machine's)");
+  work = mkdtempSync(join(tmpdir(), "cce-plugin-yaml-"));
+  logs = mkdtempSync(join(tmpdir(), "cce-plugin-yaml-logs-"));
+  const tarball = await steps.run("building the plugin tarball (node scripts/package-plugin.js)", () => packagePlugin(), "build (scripts/package-plugin.js)");
+  setup = await steps.run(
+    "installing the plugins into a fresh PULUMI_HOME",
+    () => installPlugins(work, tarball),
+    "build (npm run install-tools: scripts/install-pulumi.sh, scripts/install-kubernetes-provider.sh)",
+  );
+  emulator = await startTestEmulator({ credentials: [USER] });
+  plane = await steps.run("starting etcd, kube-apiserver and kube-controller-manager", () => startClusterControlPlane(emulator, CLUSTER_ID));
+
+  project = join(work, "project");
+  mkdirSync(project);
+  copyFileSync(EXAMPLE, join(project, "Pulumi.yaml"));
+  await pulumi(["stack", "init", STACK]);
+  await pulumi(["config", "set", "clusterId", CLUSTER_ID]);
+  await pulumi(["config", "set", "cce-kubeconfig:projectId", DEFAULT_PROJECT_ID]);
+  await pulumi(["config", "set", "--secret", "cce-kubeconfig:accessKey", USER.accessKey]);
+  await pulumi(["config", "set", "--secret", "cce-kubeconfig:secretKey", USER.secretKey]);
+}, 600_000);
+
+afterAll(async () => {
+  await steps.stop();
+  await emulator?.stop();
+  if (setup) {
+    const total = setup.runs.reduce((sum, r) => sum + r.ms, 0);
+    const lines = setup.runs.map((r) => `  ${(r.ms / 1000).toFixed(1).padStart(6)} s  pulumi ${r.args.replace(/(--secret \S+ )\S+/, "$1***")}`);
+    console.log(`plugin-yaml: ${setup.runs.length} pulumi runs, ${(total / 1000).toFixed(1)} s of ${((Date.now() - started) / 1000).toFixed(1)} s\n${lines.join("\n")}`);
+  }
+  if (work) rmSync(work, { recursive: true, force: true });
+  if (logs && steps.failed()) console.log(`pulumi logs kept for the failed step(s): ${logs}`);
+  else if (logs) rmSync(logs, { recursive: true, force: true });
+});
+
+test("0. the plugins were installed from tarballs into the test's own PULUMI_HOME, and ambient plugins are ignored", () => {
+  expect(setup.installed).toEqual(
+    expect.arrayContaining([
+      { name: "cce-kubeconfig", kind: "resource", version: cceKubeconfigVersion() },
+      { name: "kubernetes", kind: "resource", version: kubernetesPluginVersion() },
+    ]),
+  );
+  expect(setup.env["PULUMI_IGNORE_AMBIENT_PLUGINS"]).toBe("true");
+  expect(Object.keys(setup.env).filter((k) => k.startsWith("HW_"))).toEqual([]);
+});
+
+test("1. a misspelled input (durtion: 30) fails preview before any request reaches the emulator; the error names durtion and duration", () =>
+  steps.run("test 1", async () => {
+    const typo = join(work, "typo");
+    mkdirSync(typo);
+    // The full type token here; the example uses the short form.
+    writeFileSync(
+      join(typo, "Pulumi.yaml"),
+      [
+        "name: cce-kubeconfig-yaml-typo",
+        "runtime: yaml",
+        "resources:",
+        "  cert:",
+        "    type: cce-kubeconfig:index:ClusterCertificate",
+        "    properties:",
+        `      clusterId: ${CLUSTER_ID}`,
+        "      durtion: 30",
+        "",
+      ].join("\n"),
+    );
+    // Complete settings (from the environment here, which the plugin reads too), so that nothing but
+    // the typo can fail the preview.
+    const settings = { HW_PROJECT_ID: DEFAULT_PROJECT_ID, HW_ACCESS_KEY: USER.accessKey, HW_SECRET_KEY: USER.secretKey };
+    await pulumi(["stack", "init", "typo"], { cwd: typo });
+    emulator.clearRequests();
+    const mints = emulator.mintCount();
+    const failed = await pulumi(["preview", "--stack", "typo"], { cwd: typo, expectFailure: true, extraEnv: settings });
+    // The YAML host colours its diagnostics even with --color=never.
+    const message = stripVTControlCharacters(`${failed.stdout}\n${failed.stderr}`);
+    // The Diagnostics section at the end (the progress lines above it carry a resource prefix).
+    const diagnostics = message.slice(message.lastIndexOf("\nDiagnostics:\n"));
+    const error = /Error: Property durtion does not exist on 'cce-kubeconfig:index:ClusterCertificate'[^]*?Existing properties are: [^\n]*/.exec(diagnostics)?.[0];
+    console.log(`test 1: preview failed (exit ${failed.code}):\n${error ?? message.slice(-2000)}`);
+    // The YAML host checks the program against the plugin's schema, so it refuses the typo before
+    // the engine asks the plugin to check anything: it names the line and the known properties.
+    expect(error).toMatch(/^Error: Property durtion does not exist on 'cce-kubeconfig:index:ClusterCertificate'\n\s+on Pulumi\.yaml line 8:\n\s+8:\s+durtion: 30\n/);
+    expect(error).toMatch(/Existing properties are: [^\n]*\bduration\b/);
+    expect(emulator.requests).toEqual([]);
+    expect(emulator.mintCount()).toBe(mints);
+  }));
+
+let created: StackOutputs;
+
+test("2. up mints exactly one certificate; the Namespace and ConfigMap exist on the API server, read with the minted kubeconfig", () =>
+  steps.run("test 2", async () => {
+    const mints = emulator.mintCount(CLUSTER_ID);
+    emulator.backdateCertificates(BACKDATE_DAYS);
+    let up: PulumiResult;
+    try {
+      up = await pulumi(["up", "--yes", "--json"]);
+    } finally {
+      emulator.backdateCertificates(0);
+    }
+    expect(emulator.mintCount(CLUSTER_ID) - mints).toBe(1);
+    // Control for test 1's empty request list: the emulator recorded this up's requests.
+    expect(emulator.requests.filter((r) => r.path.includes("clustercert")).length).toBe(1);
+    // The stack, the certificate, the Kubernetes provider, the Namespace, the ConfigMap (the
+    // certificate's default provider is not counted).
+    expect(updateOf(up).changes).toEqual({ create: 5 });
+    created = await outputs();
+    expect((Date.parse(created.expiresAt) - Date.now()) / DAY_MS).toBeCloseTo(365 - BACKDATE_DAYS, 0);
+    expect(parse(created.kubeconfig)).toMatchObject({ kind: "Config" });
+    const configMap = await getObject(created.kubeconfig, ["-n", created.namespace, "configmap", created.configMap]);
+    expect(configMap.metadata).toMatchObject({ name: "settings", namespace: "apps", uid: created.configMapUid });
+    expect(configMap.data).toEqual({ greeting: "hello from CCE" });
+  }));
+
+test("3. refresh and a second up mint nothing and change nothing", () =>
+  steps.run("test 3", async () => {
+    const mints = emulator.mintCount(CLUSTER_ID);
+    await pulumi(["refresh", "--yes", "--expect-no-changes"]);
+    expect(emulator.mintCount(CLUSTER_ID)).toBe(mints);
+    const again = await pulumi(["up", "--yes", "--expect-no-changes", "--json"]);
+    expect(updateOf(again).changes).toEqual({ same: 5 });
+    expect(emulator.mintCount(CLUSTER_ID)).toBe(mints);
+  }));
+
+let renewed: StackOutputs;
+
+test("4. renewal: with renewBefore past the certificate's remaining days, up mints exactly one and keeps the ConfigMap (same uid)", () =>
+  steps.run("test 4", async () => {
+    const mints = emulator.mintCount(CLUSTER_ID);
+    await pulumi(["config", "set", "renewBefore", String(RENEW_BEFORE_DAYS)]);
+    const up = await pulumi(["up", "--yes", "--json"]);
+    expect(emulator.mintCount(CLUSTER_ID) - mints).toBe(1);
+    // The certificate is replaced; the Kubernetes provider is updated in place; the objects stay.
+    const { changes, steps: done } = updateOf(up);
+    expect(changes).toEqual({ replace: 1, update: 1, same: 3 });
+    expect([done["cert"], done["cce"], done["apps"], done["settings"]]).toEqual([["create-replacement", "replace", "delete-replaced"], ["update"], ["same"], ["same"]]);
+    renewed = await outputs();
+    expect(renewed.kubeconfig).not.toBe(created.kubeconfig);
+    expect((Date.parse(renewed.expiresAt) - Date.now()) / DAY_MS).toBeCloseTo(365, 0);
+    expect(renewed.configMapUid).toBe(created.configMapUid);
+    const configMap = await getObject(renewed.kubeconfig, ["-n", renewed.namespace, "configmap", renewed.configMap]);
+    expect(configMap.metadata.uid).toBe(created.configMapUid);
+  }));
+
+test("5. pulumi stack export holds no plaintext client key, kubeconfig, access or secret key; control: a planted key is found", () =>
+  steps.run("test 5", async () => {
+    const state = (await pulumi(["stack", "export"])).stdout;
+    const clientKeys = [created, renewed].map((o) => {
+      const user = (parse(o.kubeconfig) as { users: Array<{ user: Record<string, string> }> }).users[0]!.user;
+      return user["client-key-data"]!;
+    });
+    const pems = clientKeys.map((data) => Buffer.from(data, "base64").toString("utf8"));
+    expect(pems.every((pem) => pem.includes("PRIVATE KEY"))).toBe(true);
+    const secrets = [USER.secretKey, USER.accessKey, created.kubeconfig, renewed.kubeconfig, ...clientKeys, ...pems.flatMap(pemSecrets)];
+
+    // The kubeconfig is in the state, as ciphertext.
+    const resources = (JSON.parse(state) as { deployment: { resources: Array<{ type: string; outputs?: Record<string, unknown> }> } }).deployment.resources;
+    const certificate = resources.find((r) => r.type === "cce-kubeconfig:index:ClusterCertificate");
+    expect(certificate?.outputs?.["kubeconfig"]).toMatchObject({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: expect.any(String) });
+
+    expect(secrets.filter((s) => containsValue(state, s))).toEqual([]);
+    expect(findLeaks([state], secrets, ["stack export"])).toEqual([]);
+
+    // Control: the same scans find a client key planted as a plaintext output.
+    const planted = JSON.parse(state) as { deployment: { resources: Array<{ outputs?: Record<string, unknown> }> } };
+    const target = planted.deployment.resources.find((r) => r.outputs !== undefined)!;
+    target.outputs!["planted"] = pems[1];
+    const plantedText = JSON.stringify(planted);
+    expect(containsValue(plantedText, pems[1]!)).toBe(true);
+    expect(findLeaks([plantedText], secrets, ["planted"]).length).toBeGreaterThan(0);
+  }));
+
+test("6. destroy deletes the ConfigMap and the Namespace on the API server and mints nothing", () =>
+  steps.run("test 6", async () => {
+    const mints = emulator.mintCount(CLUSTER_ID);
+    const destroyed = await pulumi(["destroy", "--yes", "--json"]);
+    expect(updateOf(destroyed).changes).toEqual({ delete: 5 });
+    expect(emulator.mintCount(CLUSTER_ID)).toBe(mints);
+    const file = join(work, "destroyed.kubeconfig");
+    writeFileSync(file, renewed.kubeconfig, { mode: 0o600 });
+    const gone = async (args: string[]) => {
+      try {
+        await run(kubectlBin, ["--kubeconfig", file, "--request-timeout", "30s", "get", ...args]);
+      } catch (error) {
+        return String((error as { stderr?: string }).stderr);
+      }
+      return `kubectl get ${args.join(" ")} found it`;
+    };
+    expect(await gone(["-n", renewed.namespace, "configmap", renewed.configMap])).toContain("NotFound");
+    expect(await gone(["namespace", renewed.namespace])).toContain("NotFound");
+  }));
