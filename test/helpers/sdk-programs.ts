@@ -1,0 +1,181 @@
+/**
+ * Programs in other languages (Python, Go) that use the generated SDKs, run against the
+ * cce-kubeconfig plugin installed from its tarball. Their drivers (test/e2e/python/driver.py,
+ * test/e2e/go/main.go) run one Automation API operation per invocation with an inline program,
+ * which needs no `pulumi-language-python` or `-go` (neither can be built here). A missing tool
+ * fails loudly, never skips (CI=true changes nothing).
+ */
+import { execFile, spawn } from "node:child_process";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { REPO_ROOT } from "../../scripts/engine/program";
+import { recordOutput } from "./capture";
+import { cceKubeconfigVersion, cleanEnvironment, packagePlugin, runPulumiOk, type InstalledPlugin, type PluginSetup } from "./plugin-install";
+import { requireTool } from "./tools";
+
+const exec = promisify(execFile);
+
+/**
+ * A fresh PULUMI_HOME under `work` with the cce-kubeconfig plugin alone installed from the tarball
+ * `npm run package-plugin` ships, logged in to a local backend under `work`, and
+ * PULUMI_IGNORE_AMBIENT_PLUGINS=true: the engine can take the plugin from nowhere but the install.
+ * (plugin-install.ts's installPlugins also installs the Kubernetes plugin, which these programs
+ * do not use.)
+ */
+export async function installCcePlugin(work: string): Promise<PluginSetup> {
+  const pulumi = requireTool("pulumi", [join(REPO_ROOT, ".tools", "bin")]);
+  const home = join(work, "pulumi-home");
+  const state = join(work, "state");
+  for (const dir of [home, state]) mkdirSync(dir, { recursive: true });
+  const setup: PluginSetup = {
+    pulumi,
+    home,
+    backendUrl: `file://${state}`,
+    env: {
+      ...cleanEnvironment(dirname(pulumi)),
+      PULUMI_HOME: home,
+      PULUMI_CONFIG_PASSPHRASE: "cce-kubeconfig-sdk-tests",
+      PULUMI_SKIP_UPDATE_CHECK: "1",
+      PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+    },
+    installed: [],
+    runs: [],
+  };
+  await runPulumiOk(setup, ["login", setup.backendUrl]);
+  await runPulumiOk(setup, ["plugin", "install", "resource", "cce-kubeconfig", cceKubeconfigVersion(), "--file", await packagePlugin()]);
+  const listed = JSON.parse((await runPulumiOk(setup, ["plugin", "ls", "--json"])).stdout) as InstalledPlugin[];
+  setup.installed = listed.map(({ name, kind, version }) => ({ name, kind, version }));
+  return setup;
+}
+
+export interface DriverSpec {
+  op: "preview" | "up" | "refresh" | "destroy" | "export" | "export-secrets";
+  project: string;
+  stack: string;
+  /** Where the Automation API writes Pulumi.yaml and the stack's settings. */
+  workDir: string;
+  backendUrl: string;
+  /** Python: the folder the driver imports the example program from. */
+  exampleDir?: string;
+  config?: Record<string, { value: string; secret?: boolean }>;
+}
+
+export interface DriverResult {
+  ok: boolean;
+  /** The error, when the operation failed. */
+  message?: string;
+  /** The engine's progress output. */
+  output?: string;
+  /** up: the stack outputs, plaintext values with their secret flag. */
+  outputs?: Record<string, { value: unknown; secret: boolean }>;
+  /** up, refresh, destroy: the summary's resource changes; preview: the change summary. */
+  changes?: Record<string, number>;
+  /** up, preview, destroy (Python driver only): the engine's steps by URN. */
+  steps?: Record<string, string[]>;
+  /** export, export-secrets: the state as `pulumi stack export` prints it. */
+  state?: string;
+  /** The driver's own stderr. */
+  stderr: string;
+  ms: number;
+}
+
+/**
+ * Runs `command args` with the spec on stdin (secret config stays off the command line, where
+ * `ps` would show it) and parses the JSON line it prints last. The engine's output and the
+ * message join the suite-wide capture (their leak scan); the outputs and an export with secrets
+ * hold plaintext on purpose and stay out of it.
+ */
+export async function runDriver(command: string, args: string[], spec: DriverSpec, env: NodeJS.ProcessEnv): Promise<DriverResult> {
+  const started = Date.now();
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(command, args, { env, cwd: spec.workDir, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
+    child.stdin.end(JSON.stringify(spec));
+  });
+  const line = stdout.trim().split("\n").at(-1) ?? "";
+  let parsed: Omit<DriverResult, "stderr" | "ms">;
+  try {
+    parsed = JSON.parse(line) as Omit<DriverResult, "stderr" | "ms">;
+  } catch {
+    throw new Error(`${basename(command)} ${spec.op} (${spec.stack}) printed no result (exit ${code}):\n${stderr.slice(-4000)}`);
+  }
+  const label = `${basename(command)} ${spec.op} (${spec.stack})`;
+  recordOutput(label, spec.op === "export-secrets" ? parsed.message ?? "" : `${parsed.output ?? ""}\n${parsed.message ?? ""}\n${stderr}`);
+  return { ...parsed, stderr, ms: Date.now() - started };
+}
+
+/** runDriver, failing with the engine's message and output unless the operation succeeded. */
+export async function runDriverOk(command: string, args: string[], spec: DriverSpec, env: NodeJS.ProcessEnv): Promise<DriverResult> {
+  const result = await runDriver(command, args, spec, env);
+  if (!result.ok) throw new Error(`${spec.op} (${spec.stack}) failed: ${result.message}\n${result.output ?? ""}\n${result.stderr.slice(-4000)}`);
+  return result;
+}
+
+/** The bin dir of the cached venv with pulumi (scripts/install-python.sh; its last stdout line). */
+async function cachedPythonBin(): Promise<string> {
+  try {
+    const { stdout } = await exec("bash", [join(REPO_ROOT, "scripts", "install-python.sh")], { cwd: REPO_ROOT, maxBuffer: 16 << 20, timeout: 540_000 });
+    return stdout.trim().split("\n").at(-1) ?? "";
+  } catch (error) {
+    const { stderr, message } = error as { stderr?: string; message: string };
+    throw new Error(`scripts/install-python.sh failed: ${message}\n${stderr ?? ""}`);
+  }
+}
+
+const purelib = async (python: string) =>
+  (await exec(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])).stdout.trim();
+
+/**
+ * A venv under `work` that sees the cached venv's packages (pulumi, pip) through a .pth file, with
+ * the generated SDK pip-installed into it, the way a user installs it: from a copy of sdk/python
+ * (a build in place would leave build/ and *.egg-info in the clone). `--system-site-packages`
+ * cannot do this: a venv made by a venv's Python gets the base interpreter's site-packages.
+ * Returns the venv's python.
+ */
+export async function pythonWithSdk(work: string): Promise<string> {
+  const base = join(await cachedPythonBin(), "python");
+  const venv = join(work, "venv");
+  await exec(base, ["-m", "venv", "--without-pip", venv]);
+  const python = join(venv, "bin", "python");
+  writeFileSync(join(await purelib(python), "cce-cached-venv.pth"), `${await purelib(base)}\n`);
+  const sdk = join(work, "sdk-python");
+  cpSync(join(REPO_ROOT, "sdk", "python"), sdk, {
+    recursive: true,
+    filter: (source) => !/(^|\/)(build|dist|__pycache__|[^/]*\.egg-info)$/.test(source),
+  });
+  try {
+    await exec(python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", sdk], { maxBuffer: 16 << 20, timeout: 300_000 });
+  } catch (error) {
+    const { stderr, message } = error as { stderr?: string; message: string };
+    throw new Error(`pip install of the generated SDK (a copy of sdk/python) failed: ${message}\n${stderr ?? ""}`);
+  }
+  return python;
+}
+
+/**
+ * Builds test/e2e/go (the driver, with examples/go and sdk/go through replace lines) into `work`.
+ * Go's build cache makes a rebuild of unchanged sources quick; the first is slow (~2 minutes on 2 cores).
+ */
+export async function buildGoDriver(work: string): Promise<{ binary: string; ms: number }> {
+  const go = requireTool("go", ["/usr/local/go/bin"]);
+  const binary = join(work, "cce-go-driver");
+  const started = Date.now();
+  try {
+    await exec(go, ["build", "-o", binary, "."], {
+      cwd: join(REPO_ROOT, "test", "e2e", "go"),
+      env: { ...process.env, GOWORK: "off", GOFLAGS: "-mod=readonly -buildvcs=false" },
+      maxBuffer: 16 << 20,
+      timeout: 540_000,
+    });
+  } catch (error) {
+    const { stderr, message } = error as { stderr?: string; message: string };
+    throw new Error(`go build of test/e2e/go failed: ${message}\n${stderr ?? ""}`);
+  }
+  return { binary, ms: Date.now() - started };
+}
