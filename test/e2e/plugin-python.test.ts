@@ -12,7 +12,7 @@ import { DAY_MS } from "../../src/constants";
 import type { Emulator } from "../../src/emulator";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
 import type { PluginSetup } from "../helpers/plugin-install";
-import { installCcePlugin, pythonWithSdk, runDriver, runDriverOk, type DriverResult, type DriverSpec } from "../helpers/sdk-programs";
+import { expectFirstCertificate, installCcePlugin, pythonWithSdk, runDriver, runDriverOk, type DriverResult, type DriverSpec } from "../helpers/sdk-programs";
 import { containsValue } from "../helpers/state-scan";
 
 jest.setTimeout(600_000);
@@ -84,14 +84,7 @@ test("the plugin is installed from its tarball, and it is the only plugin the en
 
 test("up creates the certificate with exactly one mint; kubeconfig is a secret stack output and expiresAt is the certificate's", async () => {
   created = await op("up");
-  expect(created.changes).toEqual({ create: 2 }); // the stack and the certificate
-  expect(emulator.mintCount()).toBe(1);
-  const issued = emulator.certificates(EIP_CLUSTER_ID)[0]!;
-  expect(created.outputs?.["kubeconfig"]?.secret).toBe(true);
-  expect(output(created, "kubeconfig")).toContain(Buffer.from(issued.certificatePem).toString("base64"));
-  expect(created.outputs?.["expiresAt"]).toEqual({ value: issued.notAfter.toISOString(), secret: false });
-  expect(created.outputs?.["clusterId"]).toEqual({ value: EIP_CLUSTER_ID, secret: false });
-  expect(output(created, "currentContext")).toBe("externalTLSVerify");
+  expectFirstCertificate(created, emulator, EIP_CLUSTER_ID);
 });
 
 test("refresh mints nothing and changes nothing", async () => {

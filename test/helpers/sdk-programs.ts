@@ -13,6 +13,7 @@ import { REPO_ROOT } from "../../scripts/engine/program";
 import { recordOutput } from "./capture";
 import { cceKubeconfigVersion, cleanEnvironment, packagePlugin, runPulumiOk, type InstalledPlugin, type PluginSetup } from "./plugin-install";
 import { requireTool } from "./tools";
+import type { Emulator } from "../../src/emulator";
 
 const exec = promisify(execFile);
 
@@ -178,4 +179,21 @@ export async function buildGoDriver(work: string): Promise<{ binary: string; ms:
     throw new Error(`go build of test/e2e/go failed: ${message}\n${stderr ?? ""}`);
   }
   return { binary, ms: Date.now() - started };
+}
+
+/**
+ * The first up of a program with one certificate: the stack and the certificate created, exactly
+ * one mint, kubeconfig a secret output holding the issued certificate, expiresAt the certificate's
+ * own, clusterId plain, and the verifying external context chosen.
+ */
+export function expectFirstCertificate(created: DriverResult, emulator: Emulator, clusterId: string): void {
+  expect(created.changes).toEqual({ create: 2 });
+  expect(emulator.mintCount()).toBe(1);
+  const issued = emulator.certificates(clusterId)[0]!;
+  const kubeconfig = created.outputs?.["kubeconfig"];
+  expect(kubeconfig?.secret).toBe(true);
+  expect(kubeconfig?.value as string).toContain(Buffer.from(issued.certificatePem).toString("base64"));
+  expect(created.outputs?.["expiresAt"]).toEqual({ value: issued.notAfter.toISOString(), secret: false });
+  expect(created.outputs?.["clusterId"]).toEqual({ value: clusterId, secret: false });
+  expect(created.outputs?.["currentContext"]?.value).toBe("externalTLSVerify");
 }
