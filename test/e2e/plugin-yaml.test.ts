@@ -207,6 +207,28 @@ test("1. a misspelled input (durtion: 30) fails preview before any request reach
     expect(emulator.mintCount()).toBe(mints);
   }));
 
+test("1b. pulumi import of a certificate is refused with the provider's message, minting nothing and storing nothing", () =>
+  steps.run("test 1b", async () => {
+    const imports = join(work, "import");
+    mkdirSync(imports);
+    writeFileSync(join(imports, "Pulumi.yaml"), ["name: cce-kubeconfig-yaml-import", "runtime: yaml", "resources: {}", ""].join("\n"));
+    const settings = { HW_PROJECT_ID: DEFAULT_PROJECT_ID, HW_ACCESS_KEY: USER.accessKey, HW_SECRET_KEY: USER.secretKey };
+    await pulumi(["stack", "init", "import"], { cwd: imports });
+    emulator.clearRequests();
+    const mints = emulator.mintCount();
+    const failed = await pulumi(["import", "cce-kubeconfig:index:ClusterCertificate", "adopted", CLUSTER_ID, "--yes", "--stack", "import"], {
+      cwd: imports,
+      expectFailure: true,
+      extraEnv: settings,
+    });
+    expect(stripVTControlCharacters(failed.stdout + failed.stderr)).toContain(`a ClusterCertificate cannot be read by id ("${CLUSTER_ID}")`);
+    expect(emulator.requests).toEqual([]);
+    expect(emulator.mintCount()).toBe(mints);
+    // Control: the stack is still empty (no resource was imported, not even the stack resource).
+    const exported = JSON.parse((await pulumi(["stack", "export", "--stack", "import"], { cwd: imports })).stdout) as { deployment: { resources?: unknown[] } };
+    expect(exported.deployment.resources ?? []).toEqual([]);
+  }));
+
 let created: StackOutputs;
 
 test("2. up mints exactly one certificate; the Namespace and ConfigMap exist on the API server, read with the minted kubeconfig", () =>
