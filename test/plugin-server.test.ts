@@ -9,13 +9,14 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as grpc from "@grpc/grpc-js";
+import { createRequire } from "node:module";
+import type * as Grpc from "@grpc/grpc-js";
 import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { LogSeverity, type LogRequest } from "@pulumi/pulumi/proto/engine_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/provider_pb";
-import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct, type JavaScriptValue } from "google-protobuf/google/protobuf/struct_pb";
+import type * as EmptyPb from "google-protobuf/google/protobuf/empty_pb";
+import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
 import type { Emulator } from "../src/emulator";
 import { storedKubeconfigEntries } from "../src/kubeconfig/entries";
 import { packageSchema } from "../src/plugin/schema";
@@ -24,6 +25,14 @@ import { isSecret, secret, unwrapSecrets } from "../src/plugin/secrets";
 import { UNKNOWN } from "../src/provider/inputs";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, OTHER_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
 import { findLeaks } from "./helpers/leak-scan";
+
+// The gRPC runtime and protobuf of the @pulumi/pulumi whose stubs this file imports: with
+// CCE_TEST_PULUMI_SDK (the Node 22 run) that is another copy than the repository's, and a client
+// built from one copy's stubs refuses the other copy's credentials.
+const fromSdk = createRequire(require.resolve("@pulumi/pulumi/package.json"));
+const grpc = fromSdk("@grpc/grpc-js") as typeof Grpc;
+const { Empty } = fromSdk("google-protobuf/google/protobuf/empty_pb") as typeof EmptyPb;
+const { Struct } = fromSdk("google-protobuf/google/protobuf/struct_pb") as typeof StructPb;
 
 const ROOT = join(__dirname, "..");
 const NAME = "pulumi-resource-cce-kubeconfig";
@@ -34,10 +43,10 @@ const { version: VERSION } = JSON.parse(readFileSync(join(ROOT, "package.json"),
 type Props = Record<string, unknown>;
 type Unary<Req, Res> = (
   request: Req,
-  metadata: grpc.Metadata,
-  options: Partial<grpc.CallOptions>,
-  callback: (error: grpc.ServiceError | null, response: Res) => void,
-) => grpc.ClientUnaryCall;
+  metadata: Grpc.Metadata,
+  options: Partial<Grpc.CallOptions>,
+  callback: (error: Grpc.ServiceError | null, response: Res) => void,
+) => Grpc.ClientUnaryCall;
 
 let emulator: Emulator;
 let plugin: ChildProcess;
@@ -45,7 +54,7 @@ let stdout = "";
 let stderr = "";
 let port: number;
 let client: ResourceProviderClient;
-let engine: grpc.Server;
+let engine: Grpc.Server;
 let pluginDir: string;
 let engineAddress: string;
 const logs: Array<{ severity: number; message: string; urn: string }> = [];
@@ -78,11 +87,11 @@ function pluginTarball(): string {
 async function startEngine(): Promise<number> {
   engine = new grpc.Server();
   engine.addService(EngineService, {
-    log: (call: grpc.ServerUnaryCall<LogRequest, Empty>, callback: grpc.sendUnaryData<Empty>) => {
+    log: (call: Grpc.ServerUnaryCall<LogRequest, EmptyPb.Empty>, callback: Grpc.sendUnaryData<EmptyPb.Empty>) => {
       logs.push({ severity: call.request.getSeverity(), message: call.request.getMessage(), urn: call.request.getUrn() });
       callback(null, new Empty());
     },
-  } as grpc.UntypedServiceImplementation);
+  } as Grpc.UntypedServiceImplementation);
   return new Promise((resolve, reject) =>
     engine.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
@@ -118,8 +127,8 @@ function rpc<Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> {
   });
 }
 
-const struct = (value: Props) => Struct.fromJavaScript(value as Record<string, JavaScriptValue>);
-const js = (value: Struct | undefined): Props => (value?.toJavaScript() ?? {}) as Props;
+const struct = (value: Props) => Struct.fromJavaScript(value as Record<string, StructPb.JavaScriptValue>);
+const js = (value: StructPb.Struct | undefined): Props => (value?.toJavaScript() ?? {}) as Props;
 const failuresOf = (response: pb.CheckResponse) => response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
 
 /** Configure as the engine sends it: `args` with secrets wrapped, and `variables` keyed `cce-kubeconfig:config:<key>`. */
@@ -403,7 +412,7 @@ describe("the provider plugin, bundled, over gRPC", () => {
     const wrong = `${emulator.credentials[0]!.secretKey}-wrong`;
     await configure({ ...keys(), secretKey: secret(wrong) });
     emulator.clearRequests();
-    const error = (await create(inputs).catch((e: unknown) => e)) as grpc.ServiceError;
+    const error = (await create(inputs).catch((e: unknown) => e)) as Grpc.ServiceError;
     expect(error.code).toBe(grpc.status.UNAUTHENTICATED);
     expect(error.details).toContain("APIGW.0301");
     expect(emulator.requests.map((r) => r.status)).toEqual([401]);
