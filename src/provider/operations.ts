@@ -249,7 +249,7 @@ export function cannotReadById(id: string): string {
   return (
     `a ClusterCertificate cannot be read by id (${JSON.stringify(id.slice(0, 80))}): CCE cannot read an issued certificate back, ` +
     "and Pulumi reads a resource declared with the id option on every preview and up, so each would mint a new one. " +
-    "Remove the id option (or do not import it): pulumi up then mints exactly one certificate and keeps it in state; to bring one from another " +
+    "Remove the id option: pulumi up then mints exactly one certificate and keeps it in state; to bring one from another " +
     "stack, use pulumi state move (nothing was minted)"
   );
 }
