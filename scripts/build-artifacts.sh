@@ -19,7 +19,10 @@ say() { printf 'build-artifacts: %s\n' "$*" >&2; }
 
 say "npm package..."
 rm -f "$out"/pulumi-cce-kubeconfig-*.tgz
-npm pack --silent --pack-destination "$out" >/dev/null
+# dist/ is built here unless the caller has just built it (the test suite's global setup): a
+# rebuild rewrites dist/ in place while other tests of the suite load it.
+[[ "${CCE_ARTIFACTS_DIST_BUILT:-}" == "1" ]] || npm run --silent build >&2
+npm pack --silent --ignore-scripts --pack-destination "$out" >/dev/null
 
 say "provider plugin..."
 plugin="$(node scripts/package-plugin.js | tail -n 1)"

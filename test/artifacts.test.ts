@@ -26,7 +26,9 @@ async function listing(file: string): Promise<string[]> {
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), "cce-artifacts-"));
-  ({ stdout } = await run("bash", [join(ROOT, "scripts", "build-artifacts.sh"), out], { cwd: ROOT, maxBuffer: 64 << 20 }));
+  // The suite's global setup has built dist/; a rebuild now would rewrite it under other tests.
+  const env = { ...process.env, CCE_ARTIFACTS_DIST_BUILT: "1" };
+  ({ stdout } = await run("bash", [join(ROOT, "scripts", "build-artifacts.sh"), out], { cwd: ROOT, env, maxBuffer: 64 << 20 }));
 });
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
