@@ -6,48 +6,23 @@
  * fails loudly, never skips (CI=true changes nothing).
  */
 import { execFile, spawn } from "node:child_process";
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { cpSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../../scripts/engine/program";
 import { recordOutput } from "./capture";
-import { cceKubeconfigVersion, cleanEnvironment, packagePlugin, runPulumiOk, type InstalledPlugin, type PluginSetup } from "./plugin-install";
+import { installPlugins, packagePlugin, type PluginSetup } from "./plugin-install";
 import { requireTool } from "./tools";
 import type { Emulator } from "../../src/emulator";
 
 const exec = promisify(execFile);
 
 /**
- * A fresh PULUMI_HOME under `work` with the cce-kubeconfig plugin alone installed from the tarball
- * `npm run package-plugin` ships, logged in to a local backend under `work`, and
- * PULUMI_IGNORE_AMBIENT_PLUGINS=true: the engine can take the plugin from nowhere but the install.
- * (plugin-install.ts's installPlugins also installs the Kubernetes plugin, which these programs
- * do not use.)
+ * A fresh PULUMI_HOME under `work` with the cce-kubeconfig plugin alone installed from its tarball
+ * and PULUMI_IGNORE_AMBIENT_PLUGINS=true (these programs use neither Kubernetes nor YAML).
  */
 export async function installCcePlugin(work: string): Promise<PluginSetup> {
-  const pulumi = requireTool("pulumi", [join(REPO_ROOT, ".tools", "bin")]);
-  const home = join(work, "pulumi-home");
-  const state = join(work, "state");
-  for (const dir of [home, state]) mkdirSync(dir, { recursive: true });
-  const setup: PluginSetup = {
-    pulumi,
-    home,
-    backendUrl: `file://${state}`,
-    env: {
-      ...cleanEnvironment(dirname(pulumi)),
-      PULUMI_HOME: home,
-      PULUMI_CONFIG_PASSPHRASE: "cce-kubeconfig-sdk-tests",
-      PULUMI_SKIP_UPDATE_CHECK: "1",
-      PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
-    },
-    installed: [],
-    runs: [],
-  };
-  await runPulumiOk(setup, ["login", setup.backendUrl]);
-  await runPulumiOk(setup, ["plugin", "install", "resource", "cce-kubeconfig", cceKubeconfigVersion(), "--file", await packagePlugin()]);
-  const listed = JSON.parse((await runPulumiOk(setup, ["plugin", "ls", "--json"])).stdout) as InstalledPlugin[];
-  setup.installed = listed.map(({ name, kind, version }) => ({ name, kind, version }));
-  return setup;
+  return installPlugins(work, await packagePlugin(), { kubernetes: false, yaml: false });
 }
 
 export interface DriverSpec {
