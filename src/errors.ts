@@ -129,3 +129,24 @@ export class KubeconfigError extends CceKubeconfigError {
   override name = "KubeconfigError";
   override readonly code = "CCE_KUBECONFIG_INVALID";
 }
+
+/**
+ * The project id could not be looked up from the region: IAM lists no project of that name, or
+ * several. The message names the name looked up, IAM's trace id and the setting to use instead.
+ */
+export class ProjectLookupError extends CceKubeconfigError {
+  override name = "ProjectLookupError";
+  override readonly code: "CCE_PROJECT_NOT_FOUND" | "CCE_PROJECT_AMBIGUOUS";
+  constructor(
+    message: string,
+    /** The IAM project name looked up: the region, or the projectName setting. */
+    readonly projectName: string,
+    /** The ids IAM listed under that name (none, or several). */
+    readonly projectIds: readonly string[],
+    /** IAM's `X-IAM-Trace-Id` (else its request id), for a support ticket. */
+    readonly traceId: string | undefined,
+  ) {
+    super(message);
+    this.code = projectIds.length === 0 ? "CCE_PROJECT_NOT_FOUND" : "CCE_PROJECT_AMBIGUOUS";
+  }
+}

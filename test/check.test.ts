@@ -50,9 +50,24 @@ test("settings come from the input, then stack config, then the environment", ()
   );
 });
 
+test("without a project id, check passes and names the project to look up: the project name, else the region", () => {
+  const { projectId: _p, ...noProject } = base;
+  expect(checkInputs({}, noProject, noConfig, {}).inputs).toMatchObject({ projectName: "ap-southeast-1" });
+  expect(checkInputs({}, noProject, noConfig, {}).inputs.projectId).toBeUndefined();
+  expect(checkInputs({}, noProject, noConfig, { HW_PROJECT_NAME: "ap-southeast-1_dev" }).inputs.projectName).toBe("ap-southeast-1_dev");
+  expect(failures(noProject)).toEqual([]);
+  // Control: a set id wins and no name is kept.
+  expect(checkInputs({}, base, noConfig, { HW_PROJECT_NAME: "x" }).inputs).not.toHaveProperty("projectName");
+});
+
 test("a missing setting names every place that was looked at", () => {
   expect(failures({ clusterId: CLUSTER })).toEqual([
-    { property: "projectId", reason: "is not set: looked at the projectId input, stack config huaweicloud:projectId and environment HW_PROJECT_ID" },
+    {
+      property: "projectId",
+      reason:
+        "is not set: looked at the projectId input, stack config huaweicloud:projectId and environment HW_PROJECT_ID; to look it up at IAM, " +
+        "set the region (input, huaweicloud:region / HW_REGION_NAME) or the project name (huaweicloud:projectName / HW_PROJECT_NAME)",
+    },
     {
       property: "region",
       reason: "is not set: looked at the region input, stack config huaweicloud:region and environment HW_REGION_NAME (or set endpoint / HW_CCE_ENDPOINT)",

@@ -53,7 +53,7 @@ interface ClientSetup {
 function clientWith({ config = USER, env = {}, projectId = DEFAULT_PROJECT_ID, clock }: ClientSetup = {}): CceClient {
   const options: Partial<CceClientOptions> = { retry: { baseDelayMs: 5, maxDelayMs: 10 }, ...(clock ? { clock } : {}) };
   const credentials = credentialSource(() => resolveAuthSettings(stackConfig(config), env), {
-    projectId,
+    project: { id: projectId },
     authUrl: () => emulator.authUrl,
     context: callContext(options),
   });
@@ -238,7 +238,7 @@ describe("a token CCE refuses", () => {
 
   test("a token scoped to another project is refused by CCE (403)", async () => {
     const credentials = credentialSource(() => resolveAuthSettings(stackConfig(USER), {}), {
-      projectId: OTHER_PROJECT_ID,
+      project: { id: OTHER_PROJECT_ID },
       authUrl: () => emulator.authUrl,
       context: callContext({}),
     });

@@ -278,7 +278,12 @@ describe("the provider plugin, bundled, over gRPC", () => {
     // Control: no config, no HW_PROJECT_ID in the plugin's environment.
     await configure({});
     expect((await check(news)).failures).toEqual([
-      { property: "projectId", reason: "is not set: looked at the projectId input, stack config cce-kubeconfig:projectId and environment HW_PROJECT_ID" },
+      {
+        property: "projectId",
+        reason:
+          "is not set: looked at the projectId input, stack config cce-kubeconfig:projectId and environment HW_PROJECT_ID; to look it up at IAM, " +
+          "set the region (input, cce-kubeconfig:region / HW_REGION_NAME) or the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME)",
+      },
     ]);
   });
 

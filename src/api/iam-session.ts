@@ -12,10 +12,12 @@ import { AGENCY_CREDENTIAL_SECONDS, IAM_RENEW_LEAD_MS } from "../constants";
 import type { AuthMethod, AuthSettings, CceCredentials } from "../config/settings";
 import type { CallContext } from "./call";
 import type { CredentialSource } from "./client";
-import { assumeAgency, signInWithPassword, type IssuedCredential } from "./iam";
+import { ProjectLookupError } from "../errors";
+import { assumeAgency, listProjectsNamed, signInWithPassword, type IssuedCredential, type ProjectScope } from "./iam";
 
 export interface SessionOptions {
-  projectId: string;
+  /** The project a password sign-in is scoped to: the set id, or the name the id is looked up by. */
+  project: ProjectScope;
   /** The IAM URL (…/v3); asked for only when a password or an agency needs IAM. */
   authUrl: () => string;
   context: CallContext;
@@ -23,6 +25,8 @@ export interface SessionOptions {
 
 interface Cached {
   credentials: CceCredentials;
+  /** The project a signed-in token is scoped to. */
+  projectId?: string;
   /** ms since the epoch: from then on, a new credential is fetched. */
   renewAt: number;
 }
@@ -30,9 +34,13 @@ interface Cached {
 /** Per process: in-flight and issued credentials, by identity key. */
 const issued = new Map<string, Promise<Cached>>();
 
-/** Forgets every credential IAM issued to this process (tests; a user switching identities needs nothing). */
+/** Per process: project ids looked up (or in flight), by credentials and project name. */
+const projectIds = new Map<string, Promise<string>>();
+
+/** Forgets every credential IAM issued to this process, and the project ids looked up (tests; a user switching identities needs nothing). */
 export function forgetIssuedCredentials(): void {
   issued.clear();
+  projectIds.clear();
 }
 
 const hash = (...parts: unknown[]): string => createHash("sha256").update(JSON.stringify(parts)).digest("hex");
@@ -52,18 +60,24 @@ interface Layer {
   /** False for a fixed token or key pair: nothing to renew. */
   issued: boolean;
   get(): Promise<CceCredentials>;
+  /** The project of a signed-in token (a password sign-in); undefined for other layers. */
+  project(): Promise<string | undefined>;
 }
 
 function fixed(credentials: CceCredentials): Layer {
   const identity = credentials.kind === "token" ? credentials.token : `${credentials.accessKey}:${credentials.secretKey}:${credentials.securityToken ?? ""}`;
-  return { key: hash("fixed", identity), issued: false, get: async () => credentials };
+  return { key: hash("fixed", identity), issued: false, get: async () => credentials, project: async () => undefined };
 }
 
 /** A layer whose credential comes from `fetch`, shared through the cache by `key`. */
 function cachedLayer(key: string, clock: () => Date, fetch: () => Promise<IssuedCredential>): Layer {
   const create = (): Promise<Cached> => {
     const issuedAt = clock();
-    const entry = fetch().then((c) => ({ credentials: c.credentials, renewAt: renewalTime(c.expiresAt, issuedAt) }));
+    const entry = fetch().then((c): Cached => {
+      const cached: Cached = { credentials: c.credentials, renewAt: renewalTime(c.expiresAt, issuedAt) };
+      if (c.projectId !== undefined) cached.projectId = c.projectId;
+      return cached;
+    });
     issued.set(key, entry);
     // A failed fetch is not cached: the next call tries again.
     entry.catch(() => {
@@ -71,20 +85,22 @@ function cachedLayer(key: string, clock: () => Date, fetch: () => Promise<Issued
     });
     return entry;
   };
+  async function current(): Promise<Cached> {
+    // Bounded: an entry found stale is dropped once; a new one is used even if IAM dated it oddly.
+    for (let round = 0; round < 3; round++) {
+      const entry = issued.get(key);
+      if (entry === undefined) break;
+      const cached = await entry;
+      if (clock().getTime() < cached.renewAt) return cached;
+      if (issued.get(key) === entry) issued.delete(key);
+    }
+    return issued.get(key) ?? create();
+  }
   return {
     key,
     issued: true,
-    async get() {
-      // Bounded: an entry found stale is dropped once; a new one is used even if IAM dated it oddly.
-      for (let round = 0; round < 3; round++) {
-        const entry = issued.get(key);
-        if (entry === undefined) break;
-        const cached = await entry;
-        if (clock().getTime() < cached.renewAt) return cached.credentials;
-        if (issued.get(key) === entry) issued.delete(key);
-      }
-      return (issued.get(key) ?? create()).then((c) => c.credentials);
-    },
+    get: async () => (await current()).credentials,
+    project: async () => (await current()).projectId,
   };
 }
 
@@ -94,10 +110,8 @@ function methodLayer(method: AuthMethod, options: SessionOptions): Layer {
     return fixed(credentials as CceCredentials);
   }
   const authUrl = options.authUrl();
-  const key = hash("password", authUrl, options.projectId, method.user, hash(method.password));
-  return cachedLayer(key, options.context.clock, () =>
-    signInWithPassword(authUrl, method.user, method.password, options.projectId, options.context),
-  );
+  const key = hash("password", authUrl, options.project, method.user, hash(method.password));
+  return cachedLayer(key, options.context.clock, () => signInWithPassword(authUrl, method.user, method.password, options.project, options.context));
 }
 
 function chain(settings: AuthSettings, options: SessionOptions): Layer[] {
@@ -135,4 +149,46 @@ export function credentialSource(settings: () => AuthSettings, options: SessionO
       return top.get();
     },
   };
+}
+
+/** The settings users set instead of a lookup, named in its errors. */
+export interface ProjectSettingNames {
+  projectId: string;
+  projectName: string;
+}
+
+/**
+ * The id of the project named `name` (the region, or a sub-project's name), once per process per
+ * credentials and name: concurrent callers share one lookup; a failed one is not kept. A password
+ * sign-in (without an agency) scoped by that name answers the id with its token, as the Terraform
+ * provider reads it, so it costs no call beyond the sign-in; other credentials (a token, keys, an
+ * agency's keys, which act in the agency's account) ask `GET /v3/projects?name=`.
+ */
+export function projectIdFor(settings: AuthSettings, name: string, options: Omit<SessionOptions, "project">, names: ProjectSettingNames): Promise<string> {
+  const layers = chain(settings, { ...options, project: { name } });
+  const top = layers.at(-1)!;
+  const key = hash("project", options.authUrl(), top.key, name);
+  const known = projectIds.get(key);
+  if (known !== undefined) return known;
+  const lookup = (async () => {
+    const signedIn = settings.agency === undefined ? await top.project() : undefined;
+    if (signedIn !== undefined) return signedIn;
+    const { ids, traceId } = await listProjectsNamed(options.authUrl(), name, await top.get(), options.context);
+    if (ids.length === 1) return ids[0]!;
+    const trace = `IAM trace id ${traceId ?? "none"}`;
+    const instead = `set the project id (${names.projectId}), or the project name for a sub-project (${names.projectName})`;
+    throw new ProjectLookupError(
+      ids.length === 0
+        ? `no IAM project is named ${JSON.stringify(name)} for these credentials (${trace}): check the region, or ${instead} (nothing was minted)`
+        : `IAM lists ${ids.length} projects named ${JSON.stringify(name)} (${ids.join(", ")}; ${trace}): ${instead} (nothing was minted)`,
+      name,
+      ids,
+      traceId,
+    );
+  })();
+  projectIds.set(key, lookup);
+  lookup.catch(() => {
+    if (projectIds.get(key) === lookup) projectIds.delete(key);
+  });
+  return lookup;
 }

@@ -1,6 +1,7 @@
 /**
- * The two IAM calls this package makes (docs/cce-api.md, "IAM"): a password sign-in for a
- * project-scoped token, and an agency's temporary keys (`assume_role`). Each is one call with
+ * The IAM calls this package makes (docs/cce-api.md, "IAM"): a password sign-in for a
+ * project-scoped token, an agency's temporary keys (`assume_role`), and the projects of a name
+ * (the region's project id when none is set). Each is one call with
  * retries (call.ts); neither caches: iam-session.ts does. The token, keys and password never
  * reach an error: failures name the call, status, IAM's message and request id.
  */
@@ -8,14 +9,19 @@ import type { Agency, CceCredentials, IamUser } from "../config/settings";
 import { headerValue } from "../http/headers";
 import { callWithRetries, failFor, type CallContext } from "./call";
 import { parseBody } from "./parse-body";
-import { object, string } from "./shape";
+import { array, object, optional, string } from "./shape";
 import type { Hints } from "./error-messages";
 
 /** A credential IAM issued, and when it stops working. */
 export interface IssuedCredential {
   credentials: CceCredentials;
   expiresAt: Date;
+  /** The project a token is scoped to, as IAM answered it. */
+  projectId?: string;
 }
+
+/** The project of a sign-in: by id, or by IAM project name (the region), as the Terraform provider scopes it. */
+export type ProjectScope = { id: string } | { name: string };
 
 const SIGN_IN_HINTS: Hints = {
   400: "IAM refused the sign-in request",
@@ -36,7 +42,8 @@ const AGENCY_HINTS: Hints = {
 const isoDate = string([(s) => !Number.isNaN(Date.parse(s)), "is not a date"]);
 const nonEmpty = string([(s) => s.length >= 1, "is empty"]);
 
-const tokenResponse = object({ token: object({ expires_at: isoDate }) });
+const tokenResponse = object({ token: object({ expires_at: isoDate, project: optional(object({ id: nonEmpty })) }) });
+const projectsResponse = object({ projects: array(object({ id: nonEmpty })) });
 const securityTokenResponse = object({
   credential: object({ access: nonEmpty, secret: nonEmpty, securitytoken: nonEmpty, expires_at: isoDate }),
 });
@@ -54,7 +61,7 @@ export async function signInWithPassword(
   authUrl: string,
   user: IamUser,
   password: string,
-  projectId: string,
+  project: ProjectScope,
   ctx: CallContext,
 ): Promise<IssuedCredential> {
   const request = {
@@ -64,7 +71,7 @@ export async function signInWithPassword(
     body: JSON.stringify({
       auth: {
         identity: { methods: ["password"], password: { user: { ...user, password } } },
-        scope: { project: { id: projectId } },
+        scope: { project },
       },
     }),
     secrets: [password],
@@ -82,7 +89,40 @@ export async function signInWithPassword(
       issues: [{ path: "X-Subject-Token", message: "is missing" }],
     });
   }
-  return { credentials: { kind: "token", token }, expiresAt: new Date(body.token.expires_at) };
+  const projectId = body.token.project?.id ?? ("id" in project ? project.id : undefined);
+  if (projectId === undefined) {
+    throw fail(`returned a token without token.project.id for project ${JSON.stringify("name" in project ? project.name : "")} (request id ${result.requestId ?? "none"})`, {
+      status: result.status,
+      requestId: result.requestId,
+      attempts,
+      issues: [{ path: "token.project.id", message: "is missing" }],
+    });
+  }
+  return { credentials: { kind: "token", token }, expiresAt: new Date(body.token.expires_at), projectId };
+}
+
+const PROJECTS_HINTS: Hints = {
+  401: "IAM refused the credentials that look up the project id",
+  403: "the credentials may not list projects; set the project id instead",
+  404: "check authUrl (huaweicloud:authUrl or cce-kubeconfig:authUrl / HW_AUTH_URL)",
+};
+
+/** The ids IAM lists under one project name, and the trace id of the answer. */
+export interface ProjectsNamed {
+  ids: string[];
+  /** `X-IAM-Trace-Id`, else the request id. */
+  traceId?: string;
+}
+
+/** `GET {authUrl}/projects?name={name}` (KeystoneListProjects), with the caller's credentials. */
+export async function listProjectsNamed(authUrl: string, name: string, caller: CceCredentials, ctx: CallContext): Promise<ProjectsNamed> {
+  const url = new URL(`${authUrl}/projects`);
+  url.searchParams.set("name", name);
+  const request = { service: "IAM" as const, method: "GET", url, credentials: caller, hints: PROJECTS_HINTS };
+  const { result, attempts } = await callWithRetries(request, ctx);
+  const body = parseBody(result, projectsResponse, failFor(request), attempts);
+  const traceId = headerValue(result.headers, "x-iam-trace-id") ?? result.requestId;
+  return traceId === undefined ? { ids: body.projects.map((p) => p.id) } : { ids: body.projects.map((p) => p.id), traceId };
 }
 
 /**

@@ -38,6 +38,8 @@ export interface SettingSource {
  */
 const SETTING_KEYS = {
   projectId: { config: "projectId", env: "HW_PROJECT_ID" },
+  // The IAM project name whose id is looked up when no project id is set; the region by default.
+  projectName: { config: "projectName", env: "HW_PROJECT_NAME" },
   region: { config: "region", env: "HW_REGION_NAME" },
   cloud: { config: "cloud", env: "HW_CLOUD" },
   endpoint: { env: "HW_CCE_ENDPOINT" },

@@ -16,12 +16,14 @@ import type { Emulator, EmulatorCredential, EmulatorOptions, EmulatorProject, Re
 
 /** The default project: a 32-hex project id, as Huawei Cloud issues them. */
 export const DEFAULT_PROJECT_ID = "0e6f4c2a9b8d4c71a3e5f7b9d1c3e5a7";
+/** The default project's IAM name: its region. */
+export const DEFAULT_PROJECT_NAME = "cn-north-4";
 /** The default cluster: a UUID, as CCE issues them. */
 export const DEFAULT_CLUSTER_ID = "5c3d7e1a-9b2f-4c6e-8a1d-3f5b7c9e0a12";
 
 /** One project with one cluster, the emulator's (and the cce-emulator command's) default. */
 export function defaultProjects(): EmulatorProject[] {
-  return [{ id: DEFAULT_PROJECT_ID, clusters: [{ id: DEFAULT_CLUSTER_ID }] }];
+  return [{ id: DEFAULT_PROJECT_ID, name: DEFAULT_PROJECT_NAME, clusters: [{ id: DEFAULT_CLUSTER_ID }] }];
 }
 
 /** A signed-in token lives 24 hours, as IAM's. */
@@ -83,9 +85,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const projects: EmulatorProject[] = options.projects ?? defaultProjects();
 
   const registry = new Registry(now, options.preissuedCertificates ?? false);
-  const iam = new IamState(options.users ?? [], options.agencies ?? [], now, options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, (id) =>
-    registry.hasProject(id),
-  );
+  /** IAM project names by project id (GET /v3/projects?name=). */
+  const projectNames = new Map<string, string>();
+  const iam = new IamState(options.users ?? [], options.agencies ?? [], now, options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, {
+    has: (id) => registry.hasProject(id),
+    named: (name) => registry.projectIds().filter((id) => projectNames.get(id) === name),
+    nameOf: (id) => projectNames.get(id),
+  });
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const aborter = new AbortController();
@@ -124,6 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   try {
     for (const project of projects) {
       registry.addProject(project.id);
+      if (project.name !== undefined) projectNames.set(project.id, project.name);
       for (const cluster of project.clusters) await registry.addCluster(project.id, cluster);
     }
     listening = await listen(server, options.port ?? 0, host);
@@ -163,6 +170,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       iam.expire(afterUses);
     },
     signInCount: () => iam.signInCount(),
+    nameProject: (projectId, name) => {
+      registry.addProject(projectId);
+      projectNames.set(projectId, name);
+    },
     issuedCredentials: () => iam.issued(),
     backdateCertificates: (days) => {
       if (!Number.isFinite(days) || days < 0) throw new InvalidInputError("days", "backdateCertificates takes a finite number of days >= 0");

@@ -18,13 +18,22 @@ import type { EmulatorAgency, EmulatorCredential, EmulatorUser } from "./types";
 const MIN_AGENCY_SECONDS = (15 * MINUTE_MS) / 1000;
 const MAX_AGENCY_SECONDS = DAY_MS / 1000;
 
-export type IamCall = "tokens" | "securitytokens";
+export type IamCall = "tokens" | "securitytokens" | "projects";
+
+/** The emulator's projects as IAM sees them: by id, and by IAM project name. */
+export interface ProjectDirectory {
+  has(projectId: string): boolean;
+  /** The ids of the projects with this name, in the order they were added. */
+  named(name: string): string[];
+  nameOf(projectId: string): string | undefined;
+}
 
 /** The IAM call a path names, or undefined when it is not an IAM path. */
 export function iamCall(path: string): IamCall | undefined {
   const trimmed = path.replace(/\/+$/, "");
   if (trimmed === "/v3/auth/tokens") return "tokens";
   if (trimmed === "/v3.0/OS-CREDENTIAL/securitytokens") return "securitytokens";
+  if (trimmed === "/v3/projects") return "projects";
   return undefined;
 }
 
@@ -79,12 +88,13 @@ export class IamState {
     private readonly agencies: readonly EmulatorAgency[],
     private readonly now: () => Date,
     private readonly tokenLifetimeMs: number,
-    private readonly hasProject: (projectId: string) => boolean,
+    private readonly projects: ProjectDirectory,
   ) {}
 
   signInCount(): number {
     return this.signIns;
   }
+
 
   /** See Emulator.expireTokens. */
   expire(afterUses: number): void {
@@ -140,8 +150,34 @@ export class IamState {
     body: Buffer,
     auth: AuthContext,
   ): { status: number; auth: "aksk" | "token" | "password" | "none" } {
+    if (call === "projects") return this.listProjects(req, res, requestId, body, auth);
     if (req.method !== "POST") return { status: iamError(res, requestId, 404, "The resource could not be found."), auth: "none" };
     return call === "tokens" ? this.signIn(res, requestId, body) : this.assumeRole(req, res, requestId, body, auth);
+  }
+
+  /**
+   * `GET /v3/projects?name=`: the projects of that name, with IAM's `X-IAM-Trace-Id` header (the
+   * id a lookup error quotes). Any authenticated caller may list; IAM needs no more for one name.
+   */
+  private listProjects(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    body: Buffer,
+    auth: AuthContext,
+  ): { status: number; auth: "aksk" | "token" | "none" } {
+    const trace = { "X-IAM-Trace-Id": `trace-${requestId}` };
+    if (req.method !== "GET") return { status: iamError(res, requestId, 404, "The resource could not be found."), auth: "none" };
+    const caller = authenticate({ method: "GET", rawUrl: req.url ?? "/", headers: req.headers, body }, auth);
+    if (!caller.ok) {
+      sendJson(res, requestId, 401, { error: { code: 401, message: `The request you have made requires authentication: ${caller.reason}.`, title: "Unauthorized" } }, trace);
+      return { status: 401, auth: "none" };
+    }
+    const name = new URL(req.url ?? "/", "http://emulator").searchParams.get("name");
+    const ids = name === null ? [] : this.projects.named(name);
+    const projects = ids.map((id) => ({ id, name, enabled: true, domain_id: stableId("domain", "emulator"), parent_id: stableId("domain", "emulator") }));
+    sendJson(res, requestId, 200, { projects, links: { self: `${req.url ?? ""}` } }, trace);
+    return { status: 200, auth: caller.kind };
   }
 
   private signIn(res: ServerResponse, requestId: string, body: Buffer): { status: number; auth: "password" | "none" } {
@@ -152,8 +188,12 @@ export class IamState {
       return { status: iamError(res, requestId, 400, "The request body must name the password method."), auth: "none" };
     }
     const user = record(record(identity["password"])["user"]);
-    const projectId = text(scope["id"]);
-    if (projectId === undefined) return { status: iamError(res, requestId, 400, "Only a project-scoped token (scope.project.id) is emulated."), auth: "none" };
+    const byName = text(scope["name"]) === undefined ? undefined : this.projects.named(text(scope["name"])!);
+    if (byName !== undefined && byName.length !== 1) {
+      return { status: iamError(res, requestId, 401, `Could not find a single project named ${String(scope["name"])}.`), auth: "none" };
+    }
+    const projectId = text(scope["id"]) ?? byName?.[0];
+    if (projectId === undefined) return { status: iamError(res, requestId, 400, "Only a project-scoped token (scope.project.id or .name) is emulated."), auth: "none" };
 
     const domain = record(user["domain"]);
     const found = this.users.find((u) =>
@@ -167,7 +207,7 @@ export class IamState {
       return { status: iamError(res, requestId, 401, "The username or password is wrong."), auth: "none" };
     }
     if (found.locked === true) return { status: iamError(res, requestId, 401, "The account is locked."), auth: "none" };
-    if (!this.hasProject(projectId)) return { status: iamError(res, requestId, 404, `Could not find project: ${projectId}.`), auth: "none" };
+    if (!this.projects.has(projectId)) return { status: iamError(res, requestId, 404, `Could not find project: ${projectId}.`), auth: "none" };
 
     const token = `MII${randomBytes(96).toString("base64url")}`;
     const issuedAt = this.now();
@@ -184,7 +224,7 @@ export class IamState {
           methods: ["password"],
           issued_at: issuedAt.toISOString(),
           expires_at: expiresAt.toISOString(),
-          project: { id: projectId },
+          project: { id: projectId, name: this.projects.nameOf(projectId) ?? projectId },
           user: { id: userId, name: found.name, domain: { id: found.domainId ?? stableId("domain", found.domainName), name: found.domainName } },
         },
       },

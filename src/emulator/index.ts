@@ -1,4 +1,4 @@
-export { startEmulator, DEFAULT_PROJECT_ID, DEFAULT_CLUSTER_ID } from "./emulator";
+export { startEmulator, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, DEFAULT_CLUSTER_ID } from "./emulator";
 export type {
   ClusterHandover,
   Emulator,

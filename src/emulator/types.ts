@@ -41,6 +41,12 @@ export interface EmulatorAgency {
 export interface EmulatorProject {
   /** The project id; Huawei Cloud uses 32 hex characters. */
   id: string;
+  /**
+   * The IAM project name: the region (`cn-north-4`), or `{region}_{suffix}` for a sub-project.
+   * `GET /v3/projects?name=` lists the projects of that name; a sign-in may be scoped by it.
+   * @default "cn-north-4" for the default project; none (found by id only) otherwise
+   */
+  name?: string;
   clusters: EmulatorCluster[];
 }
 
@@ -191,6 +197,8 @@ export interface Emulator {
   expireTokens(afterUses?: number): void;
   /** Password sign-ins answered with a token so far. */
   signInCount(): number;
+  /** Names a project (IAM's project name) after start, e.g. a second one with the same name. */
+  nameProject(projectId: string, name: string): void;
   /** The tokens and temporary keys IAM issued so far, for tests that prove they leak nowhere. */
   issuedCredentials(): { tokens: string[]; credentials: EmulatorCredential[] };
   /** Closes every server and open socket, TLS endpoints included. Idempotent. */

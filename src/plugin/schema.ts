@@ -38,7 +38,7 @@ const string = (description: string, extra: Partial<PropertySpec> = {}): Propert
 /** Each input's type and description; the keys must be exactly the validator's inputs (checked below). */
 const INPUTS: Readonly<Record<InputField, PropertySpec>> = {
   clusterId: string("The cluster's UUID."),
-  projectId: string("The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID."),
+  projectId: string("The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID, else the id IAM lists for the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME) or the region."),
   endpoint: string("Full CCE base URL; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT."),
   region: string("The region, such as ap-southeast-1. Default: the provider's region (cce-kubeconfig:region), then HW_REGION_NAME."),
   cloud: string(
@@ -84,7 +84,8 @@ const ALWAYS_SET = ["clusterId", "projectId", "endpoint", "renewBefore", "contex
 /** The provider's settings: every setting with a config key, plus the agency (an object). */
 const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(["accessKey", "secretKey", "securityToken", "token", "password"]);
 const SETTING_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  projectId: "The project id; env HW_PROJECT_ID.",
+  projectId: "The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.",
+  projectName: "The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.",
   region: "The region, such as ap-southeast-1; env HW_REGION_NAME.",
   cloud: "The cloud's domain (myhuaweicloud.com, myhuaweicloud.eu, otc.t-systems.com, ...); env HW_CLOUD.",
   accessKey: "The access key id; env HW_ACCESS_KEY.",

@@ -33,7 +33,13 @@ export const DEFAULT_RENEW_BEFORE_DAYS = 30;
  */
 export interface CheckedInputs {
   clusterId: string;
-  projectId: string;
+  /** Set (input, config, env), or absent: then create looks it up at IAM by `projectName`. */
+  projectId?: string;
+  /**
+   * The IAM project name whose id create looks up, only when no project id is set:
+   * huaweicloud:projectName / HW_PROJECT_NAME, else the region. Stored, so a change of it replaces.
+   */
+  projectName?: string;
   /** Resolved CCE base URL (explicit, or from region and cloud). */
   endpoint: string;
   region?: string;
@@ -124,16 +130,34 @@ function resolveClusterId(fields: Fields): Checked<string> {
   return clusterId === undefined ? refused("clusterId", "is required: the UUID of the CCE cluster") : passed(clusterId);
 }
 
-function resolveProjectId(fields: Fields, sources: Sources): Checked<string> {
+type Project = { projectId: string } | { projectName: string } | Record<string, never>;
+
+/**
+ * A set project id (input, config, env), else the IAM project name create looks its id up by:
+ * huaweicloud:projectName / HW_PROJECT_NAME, else the region. Neither names them all.
+ */
+function resolveProject(fields: Fields, sources: Sources): Checked<Project> {
   if (fields.invalid.has("projectId")) return { ok: false, failures: [] };
   const projectId = lookUp(fields, "projectId", sources);
-  if (projectId === undefined) return notSet("projectId", sources);
-  if (fields.given.projectId === undefined && !isUnknown(projectId)) {
-    // From config or env: the same rules as the input.
-    const parsed = inputFields.projectId.safeParse(projectId);
-    if (!parsed.success) return refused("projectId", parsed.error.issues[0]?.message ?? "is invalid");
+  if (projectId !== undefined) {
+    if (fields.given.projectId === undefined && !isUnknown(projectId)) {
+      // From config or env: the same rules as the input.
+      const parsed = inputFields.projectId.safeParse(projectId);
+      if (!parsed.success) return refused("projectId", parsed.error.issues[0]?.message ?? "is invalid");
+    }
+    return passed({ projectId });
   }
-  return passed(projectId);
+  const projectName = resolveSetting("projectName", undefined, sources.config, sources.env);
+  if (projectName !== undefined) return passed({ projectName });
+  if (fields.invalid.has("region")) return passed({});
+  const region = lookUp(fields, "region", sources);
+  if (region !== undefined) return passed({ projectName: region });
+  const s = sourcesOf(sources.config);
+  return notSet(
+    "projectId",
+    sources,
+    `; to look it up at IAM, set the region (input, ${s.region.config} / ${s.region.env}) or the project name (${s.projectName.config} / ${s.projectName.env})`,
+  );
 }
 
 interface Endpoint {
@@ -274,7 +298,7 @@ export function checkInputs(
   };
 
   const clusterId = value(resolveClusterId(fields)) ?? "";
-  const projectId = value(resolveProjectId(fields, sources)) ?? "";
+  const project = value(resolveProject(fields, sources)) ?? {};
   const endpoint = value(resolveEndpoint(fields, sources));
   const clusterKind: Unknowable<ClusterKind> = fields.unknown.has("clusterKind") ? UNKNOWN : (fields.given.clusterKind as ClusterKind | undefined) ?? "cce";
   const validity = value(resolveValidity(fields, olds, now, clusterKind));
@@ -285,7 +309,7 @@ export function checkInputs(
 
   const inputs: CheckedInputs = {
     clusterId,
-    projectId,
+    ...project,
     endpoint: endpoint?.endpoint ?? "",
     renewBefore,
     context,

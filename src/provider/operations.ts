@@ -5,7 +5,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { callContext, CceClient, type CceClientOptions } from "../api/client";
-import { credentialSource } from "../api/iam-session";
+import { credentialSource, projectIdFor } from "../api/iam-session";
 import { DAY_MS, type ClusterKind } from "../constants";
 import { resolveAuthUrl } from "../config/endpoint";
 import { InvalidInputError, isCceApiError } from "../errors";
@@ -97,19 +97,42 @@ export function createOperations(options: OperationsOptions = {}): Operations {
     return url.value;
   }
 
-  const clientFor = (inputs: Pick<CheckedInputs, "endpoint" | "projectId" | "region" | "cloud"> & { clusterKind?: unknown }): CceClient => {
-    const shared = { ...options.client, retry: { maxRetries: resolveMaxRetries(stackConfig, env()) }, clock };
-    // IAM calls share the CCE calls' retries, timeouts and connection pool.
-    const credentials = credentialSource(authSettings, { projectId: inputs.projectId, authUrl: () => authUrlFor(inputs), context: callContext(shared) });
+  /** IAM calls share the CCE calls' retries, timeouts and connection pool. */
+  const callOptions = () => ({ ...options.client, retry: { maxRetries: resolveMaxRetries(stackConfig, env()) }, clock });
+
+  type Located = Pick<CheckedInputs, "endpoint" | "region" | "cloud" | "projectName"> & { projectId: string; clusterKind?: unknown };
+
+  /**
+   * A client for the project `inputs` name. A password sign-in is scoped as the project was found:
+   * by name when it was looked up, so the lookup's sign-in serves the CCE calls too.
+   */
+  const clientFor = (inputs: Located): CceClient => {
+    const shared = callOptions();
+    const project = inputs.projectName !== undefined ? { name: inputs.projectName } : { id: inputs.projectId };
+    const credentials = credentialSource(authSettings, { project, authUrl: () => authUrlFor(inputs), context: callContext(shared) });
     return new CceClient({ ...shared, endpoint: inputs.endpoint, projectId: inputs.projectId, clusterKind: kindOf(inputs), credentials });
   };
+
+  /** The set project id, else the id IAM lists under `projectName` (once per process per credentials and name). */
+  async function locate<T extends KnownInputs>(inputs: T): Promise<T & { projectId: string }> {
+    if (inputs.projectId !== undefined) return inputs as T & { projectId: string };
+    if (inputs.projectName === undefined) throw new InvalidInputError("projectId", "is not set, and there is no region or project name to look it up by");
+    const s = sourcesOf(stackConfig);
+    const projectId = await projectIdFor(
+      authSettings(),
+      inputs.projectName,
+      { authUrl: () => authUrlFor(inputs), context: callContext(callOptions()) },
+      { projectId: `${s.projectId.config} / ${s.projectId.env}`, projectName: `${s.projectName.config} / ${s.projectName.env}` },
+    );
+    return { ...inputs, projectId };
+  }
 
   /**
    * CCE answered that the cluster does not exist: when the other family has it, the user picked
    * the wrong clusterKind. One GET of the other family, which mints nothing, tells; only on this
    * path, so a correct kind costs no request.
    */
-  async function wrongKindHint(client: CceClient, inputs: KnownInputs, error: unknown): Promise<never> {
+  async function wrongKindHint(client: CceClient, inputs: Pick<KnownInputs, "clusterId" | "clusterKind">, error: unknown): Promise<never> {
     if (isCceApiError(error) && error.isClusterGone) {
       const other: ClusterKind = inputs.clusterKind === "cce" ? "autopilot" : "cce";
       const found = await client.getCluster(inputs.clusterId, other).then(
@@ -130,7 +153,7 @@ export function createOperations(options: OperationsOptions = {}): Operations {
    * An external context exists only on a cluster with an EIP. Asking first costs one read and
    * saves a certificate that would be minted, then refused, and never revocable on its own.
    */
-  async function assertContextAvailable(client: CceClient, inputs: KnownInputs): Promise<void> {
+  async function assertContextAvailable(client: CceClient, inputs: Pick<KnownInputs, "clusterId" | "context">): Promise<void> {
     if (inputs.context !== "external" && inputs.context !== "externalTLSVerify") return;
     const endpoints = (await client.getCluster(inputs.clusterId)).status?.endpoints;
     if (endpoints && endpoints.length > 0 && !endpoints.some((e) => /external/i.test(e.type ?? ""))) {
@@ -144,7 +167,7 @@ export function createOperations(options: OperationsOptions = {}): Operations {
 
   /** Mints one certificate: `POST` with `duration` or `expire_at`, or the discarded `GET`. */
   async function mint(checked: CheckedInputs): Promise<{ id: string; outs: CertificateOutputs }> {
-    const inputs = knownInputs(checked);
+    const inputs = await locate(knownInputs(checked));
     const client = clientFor(inputs);
     const issued = await (async () => {
       await assertContextAvailable(client, inputs);
@@ -170,7 +193,7 @@ export function createOperations(options: OperationsOptions = {}): Operations {
     async diff(_id, olds, news) {
       const old = (key: keyof CheckedInputs) => (key === "clusterKind" ? kindOf(olds) : olds[key]);
       const differs = (key: keyof CheckedInputs) => isUnknown(news[key]) || news[key] !== old(key);
-      const replaces: string[] = REPLACE_ON_CHANGE.filter(differs);
+      const replaces: string[] = REPLACE_ON_CHANGE.filter((key) => (isProjectKey(key) ? projectDiffers(key, olds, news) : differs(key)));
       const updates: string[] = UPDATE_IN_PLACE.filter(differs);
       if (replaces.length === 0 && renewalDue(olds, news, clock().getTime())) replaces.push("expiresAt");
       return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
@@ -202,7 +225,9 @@ export function createOperations(options: OperationsOptions = {}): Operations {
 
     /** `context` or `renewBefore` changed: re-render from the stored certificate, minting nothing. */
     async update(_id, olds, news) {
-      return { outs: buildOutputs(knownInputs(news), parseKubeconfig(olds.kubeconfig)).outs };
+      // The stored certificate keeps the project it was minted in (a looked-up id included).
+      const located = { ...knownInputs(news), projectId: news.projectId ?? olds.projectId };
+      return { outs: buildOutputs(located, parseKubeconfig(olds.kubeconfig)).outs };
     },
 
     /**
@@ -217,6 +242,7 @@ export function createOperations(options: OperationsOptions = {}): Operations {
 export const REPLACE_ON_CHANGE = [
   "clusterId",
   "projectId",
+  "projectName",
   "region",
   "cloud",
   "endpoint",
@@ -225,6 +251,21 @@ export const REPLACE_ON_CHANGE = [
   "useLegacyGet",
   "clusterKind",
 ] as const;
+const PROJECT_KEYS = { projectId: true, projectName: true } as const;
+const isProjectKey = (key: string): key is keyof typeof PROJECT_KEYS => key in PROJECT_KEYS;
+
+/**
+ * The project changed? A set id replaces when it differs from the stored one (looked up or set);
+ * with no id set, a change of the looked-up name replaces (a region change replaces anyway). An id
+ * no longer set, or a stored certificate from before lookups, keeps its project: the same
+ * settings look up the same id, and asking IAM at every diff would cost a call per resource.
+ */
+function projectDiffers(key: keyof typeof PROJECT_KEYS, olds: Partial<CertificateOutputs>, news: CheckedInputs): boolean {
+  if (key === "projectId") return news.projectId !== undefined && (isUnknown(news.projectId) || news.projectId !== olds.projectId);
+  if (news.projectId !== undefined || news.projectName === undefined || olds.projectName === undefined) return false;
+  return isUnknown(news.projectName) || news.projectName !== olds.projectName;
+}
+
 /** Inputs that change outputs without minting. */
 export const UPDATE_IN_PLACE = ["context", "renewBefore"] as const;
 

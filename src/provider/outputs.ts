@@ -17,6 +17,8 @@ export type { KubeconfigCluster, KubeconfigContext } from "../kubeconfig/entries
 
 /** What the provider stores: the checked inputs, plus these. */
 export interface CertificateOutputs extends KnownInputs {
+  /** The project the certificate was minted in: set, or looked up by projectName. */
+  projectId: string;
   /** Kubeconfig YAML, every entry as the API returned it; secret. */
   kubeconfig: string;
   currentContext: string;
@@ -30,7 +32,7 @@ export interface CertificateOutputs extends KnownInputs {
 export const SECRET_OUTPUTS = ["kubeconfig"] as const;
 
 /** The outputs to store, and the id of the certificate (unique per certificate, naming its cluster). */
-export function buildOutputs(inputs: KnownInputs, config: ClusterCertResponse): { id: string; outs: CertificateOutputs } {
+export function buildOutputs(inputs: KnownInputs & { projectId: string }, config: ClusterCertResponse): { id: string; outs: CertificateOutputs } {
   const currentContext = chooseContext(config, inputs.context);
   const certificate = readCertificate(pemFromData(kubeconfigEntries(config, currentContext).clientCertificateData));
   return {

@@ -573,3 +573,46 @@ export function hostileInputsTable(): string {
   });
   return ["| Input | Refused values | Test that proves it |", "|---|---|---|", ...rows].join("\n");
 }
+
+// ---- sign-in failures (issue 14): each row names the test that proves it ----
+
+export interface SignInFailure {
+  failure: string;
+  /** What the package does, as the docs table prints it. */
+  behaviour: string;
+  /** The test file under test/ and the test's title path (describe › test), checked to exist by doc.test.ts. */
+  test: { file: string; title: readonly string[] };
+}
+
+const LOOKUP_DESCRIBE = "zero or several matches are refused, naming the region, IAM's trace id and the setting to use instead";
+
+export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
+  {
+    failure: "project lookup: IAM lists no project of the region's name",
+    behaviour: "ProjectLookupError CCE_PROJECT_NOT_FOUND naming the name, IAM's trace id and projectId / projectName; nothing minted",
+    test: { file: "project-lookup.test.ts", title: [LOOKUP_DESCRIBE, "zero"] },
+  },
+  {
+    failure: "project lookup: IAM lists two projects of that name",
+    behaviour: "ProjectLookupError CCE_PROJECT_AMBIGUOUS listing both ids and the trace id; nothing minted (the Terraform provider takes the first)",
+    test: { file: "project-lookup.test.ts", title: [LOOKUP_DESCRIBE, "two (control: with one of them only, the lookup passes and CCE answers for that project)"] },
+  },
+  {
+    failure: "project lookup: 401 from IAM",
+    behaviour: "fails naming IAM GET /v3/projects and the status; the failed lookup is not cached, so the next create asks again",
+    test: { file: "project-lookup.test.ts", title: ["a failed lookup is not kept: IAM's 401 names the call, and the next create looks up again"] },
+  },
+  {
+    failure: "project lookup: 500 from IAM",
+    behaviour: "retried like any IAM call, then the create proceeds",
+    test: { file: "project-lookup.test.ts", title: ["a 500 from the lookup is retried like any IAM call"] },
+  },
+];
+
+/** The "Sign-in failures" table of docs/reliability.md. */
+export function signInFailuresTable(): string {
+  const rows = SIGN_IN_FAILURES.map(
+    (row) => `| ${markdownCell(row.failure)} | ${markdownCell(row.behaviour)} | \`${row.test.file}\` › ${markdownCell(row.test.title.join(" › "))} |`,
+  );
+  return ["| Failure | What the package does | Test that proves it |", "|---|---|---|", ...rows].join("\n");
+}

@@ -58,7 +58,7 @@ function optionsFor(mode: FailureMode, time: ReturnType<typeof virtualTime>): Pa
   if (mode.setup.credentials === "none") {
     // The provider's path: the settings chain read when the call is made.
     options.credentials = credentialSource(() => resolveAuthSettings(EMPTY_CONFIG, {}), {
-      projectId: DEFAULT_PROJECT_ID,
+      project: { id: DEFAULT_PROJECT_ID },
       authUrl: () => `${emulator.url}/v3`,
       context: callContext(options),
     });

@@ -27,11 +27,21 @@ test("missing credentials in the plugin name cce-kubeconfig keys and the environ
   expect(() => resolveAuthSettings(stackConfig({}), {})).toThrow(/huaweicloud:token \/ HW_AUTH_TOKEN/);
 });
 
-test("a missing project id in the plugin names cce-kubeconfig:projectId", () => {
-  const { failures } = checkInputs({}, { clusterId: CLUSTER, region: "ap-southeast-1" }, stackConfig({}, "cce-kubeconfig"), {});
+test("a missing project id in the plugin names cce-kubeconfig:projectId and the settings it can be looked up by", () => {
+  const { failures } = checkInputs({}, { clusterId: CLUSTER, endpoint: "https://cce.example.com" }, stackConfig({}, "cce-kubeconfig"), {});
   expect(failures).toEqual([
-    { property: "projectId", reason: "is not set: looked at the projectId input, stack config cce-kubeconfig:projectId and environment HW_PROJECT_ID" },
+    {
+      property: "projectId",
+      reason:
+        "is not set: looked at the projectId input, stack config cce-kubeconfig:projectId and environment HW_PROJECT_ID; to look it up at IAM, " +
+        "set the region (input, cce-kubeconfig:region / HW_REGION_NAME) or the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME)",
+    },
   ]);
+  // Control: with a region, check leaves the id to a lookup at create.
+  const withRegion = checkInputs({}, { clusterId: CLUSTER, region: "ap-southeast-1" }, stackConfig({}, "cce-kubeconfig"), {});
+  expect(withRegion.failures).toEqual([]);
+  expect(withRegion.inputs.projectName).toBe("ap-southeast-1");
+  expect(checkInputs({}, { clusterId: CLUSTER, region: "ap-southeast-1" }, stackConfig({ "cce-kubeconfig:projectName": "ap-southeast-1_x" }, "cce-kubeconfig"), {}).inputs.projectName).toBe("ap-southeast-1_x");
 });
 
 test("the plugin's agency is cce-kubeconfig:assumeRole", () => {

@@ -46,7 +46,7 @@ type ClusterCertificate struct {
 	ExpiresAt pulumi.StringOutput `pulumi:"expiresAt"`
 	// Kubeconfig YAML for a Kubernetes provider or kubectl; every cluster, user and context as the API returned them.
 	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
-	// The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID.
+	// The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID, else the id IAM lists for the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME) or the region.
 	ProjectId pulumi.StringOutput `pulumi:"projectId"`
 	// The region, such as ap-southeast-1. Default: the provider's region (cce-kubeconfig:region), then HW_REGION_NAME.
 	Region pulumi.StringPtrOutput `pulumi:"region"`
@@ -125,7 +125,7 @@ type clusterCertificateArgs struct {
 	Endpoint *string `pulumi:"endpoint"`
 	// Absolute expiry, ISO 8601, at least 15 minutes ahead; not together with duration. A pinned expiry is never renewed: change it to get a new certificate.
 	ExpireAt *string `pulumi:"expireAt"`
-	// The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID.
+	// The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID, else the id IAM lists for the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME) or the region.
 	ProjectId *string `pulumi:"projectId"`
 	// The region, such as ap-southeast-1. Default: the provider's region (cce-kubeconfig:region), then HW_REGION_NAME.
 	Region *string `pulumi:"region"`
@@ -151,7 +151,7 @@ type ClusterCertificateArgs struct {
 	Endpoint pulumi.StringPtrInput
 	// Absolute expiry, ISO 8601, at least 15 minutes ahead; not together with duration. A pinned expiry is never renewed: change it to get a new certificate.
 	ExpireAt pulumi.StringPtrInput
-	// The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID.
+	// The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID, else the id IAM lists for the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME) or the region.
 	ProjectId pulumi.StringPtrInput
 	// The region, such as ap-southeast-1. Default: the provider's region (cce-kubeconfig:region), then HW_REGION_NAME.
 	Region pulumi.StringPtrInput
@@ -323,7 +323,7 @@ func (o ClusterCertificateOutput) Kubeconfig() pulumi.StringOutput {
 	return o.ApplyT(func(v *ClusterCertificate) pulumi.StringOutput { return v.Kubeconfig }).(pulumi.StringOutput)
 }
 
-// The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID.
+// The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID, else the id IAM lists for the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME) or the region.
 func (o ClusterCertificateOutput) ProjectId() pulumi.StringOutput {
 	return o.ApplyT(func(v *ClusterCertificate) pulumi.StringOutput { return v.ProjectId }).(pulumi.StringOutput)
 }

@@ -69,8 +69,10 @@ type providerArgs struct {
 	MaxRetries *int `pulumi:"maxRetries"`
 	// The password of a password sign-in; env HW_USER_PASSWORD.
 	Password *string `pulumi:"password"`
-	// The project id; env HW_PROJECT_ID.
+	// The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
 	ProjectId *string `pulumi:"projectId"`
+	// The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
+	ProjectName *string `pulumi:"projectName"`
 	// The region, such as ap-southeast-1; env HW_REGION_NAME.
 	Region *string `pulumi:"region"`
 	// The secret access key; env HW_SECRET_KEY.
@@ -105,8 +107,10 @@ type ProviderArgs struct {
 	MaxRetries pulumi.IntPtrInput
 	// The password of a password sign-in; env HW_USER_PASSWORD.
 	Password pulumi.StringPtrInput
-	// The project id; env HW_PROJECT_ID.
+	// The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
 	ProjectId pulumi.StringPtrInput
+	// The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
+	ProjectName pulumi.StringPtrInput
 	// The region, such as ap-southeast-1; env HW_REGION_NAME.
 	Region pulumi.StringPtrInput
 	// The secret access key; env HW_SECRET_KEY.

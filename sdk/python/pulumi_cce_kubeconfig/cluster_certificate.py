@@ -41,7 +41,7 @@ class ClusterCertificateArgs:
         :param pulumi.Input[_builtins.int] duration: Validity in days, -1 for the maximum CCE allows; not together with expireAt. Default: 365.
         :param pulumi.Input[_builtins.str] endpoint: Full CCE base URL; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT.
         :param pulumi.Input[_builtins.str] expire_at: Absolute expiry, ISO 8601, at least 15 minutes ahead; not together with duration. A pinned expiry is never renewed: change it to get a new certificate.
-        :param pulumi.Input[_builtins.str] project_id: The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID.
+        :param pulumi.Input[_builtins.str] project_id: The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID, else the id IAM lists for the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME) or the region.
         :param pulumi.Input[_builtins.str] region: The region, such as ap-southeast-1. Default: the provider's region (cce-kubeconfig:region), then HW_REGION_NAME.
         :param pulumi.Input[_builtins.float] renew_before: Days before expiry at which an update issues a new certificate; 0 turns renewal off. Default: 30, at most a third of a shorter duration.
         :param pulumi.Input[_builtins.bool] use_legacy_get: Use the discarded GET .../clustercert (clouds that serve only that); takes no duration. Default: false.
@@ -156,7 +156,7 @@ class ClusterCertificateArgs:
     @pulumi.getter(name="projectId")
     def project_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID.
+        The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID, else the id IAM lists for the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME) or the region.
         """
         return pulumi.get(self, "project_id")
 
@@ -231,7 +231,7 @@ class ClusterCertificate(pulumi.CustomResource):
         :param pulumi.Input[_builtins.int] duration: Validity in days, -1 for the maximum CCE allows; not together with expireAt. Default: 365.
         :param pulumi.Input[_builtins.str] endpoint: Full CCE base URL; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT.
         :param pulumi.Input[_builtins.str] expire_at: Absolute expiry, ISO 8601, at least 15 minutes ahead; not together with duration. A pinned expiry is never renewed: change it to get a new certificate.
-        :param pulumi.Input[_builtins.str] project_id: The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID.
+        :param pulumi.Input[_builtins.str] project_id: The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID, else the id IAM lists for the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME) or the region.
         :param pulumi.Input[_builtins.str] region: The region, such as ap-southeast-1. Default: the provider's region (cce-kubeconfig:region), then HW_REGION_NAME.
         :param pulumi.Input[_builtins.float] renew_before: Days before expiry at which an update issues a new certificate; 0 turns renewal off. Default: 30, at most a third of a shorter duration.
         :param pulumi.Input[_builtins.bool] use_legacy_get: Use the discarded GET .../clustercert (clouds that serve only that); takes no duration. Default: false.
@@ -472,7 +472,7 @@ class ClusterCertificate(pulumi.CustomResource):
     @pulumi.getter(name="projectId")
     def project_id(self) -> pulumi.Output[_builtins.str]:
         """
-        The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID.
+        The project id. Default: the provider's projectId (cce-kubeconfig:projectId), then HW_PROJECT_ID, else the id IAM lists for the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME) or the region.
         """
         return pulumi.get(self, "project_id")
 

@@ -30,6 +30,7 @@ class ProviderArgs:
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 project_name: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
                  security_token: pulumi.Input[Optional[_builtins.str]] = None,
@@ -48,7 +49,8 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] domain_name: The account (domain) name of a password sign-in; env HW_DOMAIN_NAME.
         :param pulumi.Input[_builtins.int] max_retries: Retries of a throttled or failed call; env HW_MAX_RETRIES. Default: 5.
         :param pulumi.Input[_builtins.str] password: The password of a password sign-in; env HW_USER_PASSWORD.
-        :param pulumi.Input[_builtins.str] project_id: The project id; env HW_PROJECT_ID.
+        :param pulumi.Input[_builtins.str] project_id: The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
+        :param pulumi.Input[_builtins.str] project_name: The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
         :param pulumi.Input[_builtins.str] region: The region, such as ap-southeast-1; env HW_REGION_NAME.
         :param pulumi.Input[_builtins.str] secret_key: The secret access key; env HW_SECRET_KEY.
         :param pulumi.Input[_builtins.str] security_token: The security token of temporary keys; env HW_SECURITY_TOKEN.
@@ -76,6 +78,8 @@ class ProviderArgs:
             pulumi.set(__self__, "password", password)
         if project_id is not None:
             pulumi.set(__self__, "project_id", project_id)
+        if project_name is not None:
+            pulumi.set(__self__, "project_name", project_name)
         if region is not None:
             pulumi.set(__self__, "region", region)
         if secret_key is not None:
@@ -201,13 +205,25 @@ class ProviderArgs:
     @pulumi.getter(name="projectId")
     def project_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The project id; env HW_PROJECT_ID.
+        The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
         """
         return pulumi.get(self, "project_id")
 
     @project_id.setter
     def project_id(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "project_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="projectName")
+    def project_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
+        """
+        return pulumi.get(self, "project_name")
+
+    @project_name.setter
+    def project_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "project_name", value)
 
     @_builtins.property
     @pulumi.getter
@@ -298,6 +314,7 @@ class Provider(pulumi.ProviderResource):
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 project_name: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
                  security_token: pulumi.Input[Optional[_builtins.str]] = None,
@@ -319,7 +336,8 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] domain_name: The account (domain) name of a password sign-in; env HW_DOMAIN_NAME.
         :param pulumi.Input[_builtins.int] max_retries: Retries of a throttled or failed call; env HW_MAX_RETRIES. Default: 5.
         :param pulumi.Input[_builtins.str] password: The password of a password sign-in; env HW_USER_PASSWORD.
-        :param pulumi.Input[_builtins.str] project_id: The project id; env HW_PROJECT_ID.
+        :param pulumi.Input[_builtins.str] project_id: The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
+        :param pulumi.Input[_builtins.str] project_name: The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
         :param pulumi.Input[_builtins.str] region: The region, such as ap-southeast-1; env HW_REGION_NAME.
         :param pulumi.Input[_builtins.str] secret_key: The secret access key; env HW_SECRET_KEY.
         :param pulumi.Input[_builtins.str] security_token: The security token of temporary keys; env HW_SECURITY_TOKEN.
@@ -361,6 +379,7 @@ class Provider(pulumi.ProviderResource):
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 project_name: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
                  security_token: pulumi.Input[Optional[_builtins.str]] = None,
@@ -386,6 +405,7 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["max_retries"] = pulumi.Output.from_input(max_retries).apply(pulumi.runtime.to_json) if max_retries is not None else None
             __props__.__dict__["password"] = None if password is None else pulumi.Output.secret(password)
             __props__.__dict__["project_id"] = project_id
+            __props__.__dict__["project_name"] = project_name
             __props__.__dict__["region"] = region
             __props__.__dict__["secret_key"] = None if secret_key is None else pulumi.Output.secret(secret_key)
             __props__.__dict__["security_token"] = None if security_token is None else pulumi.Output.secret(security_token)

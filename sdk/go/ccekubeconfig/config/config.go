@@ -56,9 +56,14 @@ func GetPassword(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cce-kubeconfig:password")
 }
 
-// The project id; env HW_PROJECT_ID.
+// The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
 func GetProjectId(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cce-kubeconfig:projectId")
+}
+
+// The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
+func GetProjectName(ctx *pulumi.Context) string {
+	return config.Get(ctx, "cce-kubeconfig:projectName")
 }
 
 // The region, such as ap-southeast-1; env HW_REGION_NAME.

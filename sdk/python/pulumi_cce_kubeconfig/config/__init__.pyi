@@ -62,7 +62,12 @@ The password of a password sign-in; env HW_USER_PASSWORD.
 
 projectId: Optional[str]
 """
-The project id; env HW_PROJECT_ID.
+The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
+"""
+
+projectName: Optional[str]
+"""
+The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
 """
 
 region: Optional[str]

@@ -87,9 +87,16 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def project_id(self) -> Optional[str]:
         """
-        The project id; env HW_PROJECT_ID.
+        The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
         """
         return __config__.get('projectId')
+
+    @_builtins.property
+    def project_name(self) -> Optional[str]:
+        """
+        The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
+        """
+        return __config__.get('projectName')
 
     @_builtins.property
     def region(self) -> Optional[str]:
