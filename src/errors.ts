@@ -150,3 +150,16 @@ export class ProjectLookupError extends CceKubeconfigError {
     this.code = projectIds.length === 0 ? "CCE_PROJECT_NOT_FOUND" : "CCE_PROJECT_AMBIGUOUS";
   }
 }
+
+/** A KooCLI shared config file that was named could not be used; the message names the path and profile, never a value. */
+export class SharedConfigError extends CceKubeconfigError {
+  override name = "SharedConfigError";
+  override readonly code = "CCE_SHARED_CONFIG_INVALID";
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly profile?: string,
+  ) {
+    super(message);
+  }
+}

@@ -4,6 +4,7 @@
  * Nothing else in the package reads `process.env` for these.
  */
 import { CredentialsError } from "../errors";
+import { CURRENT_PROFILE, defaultSharedConfigPath, profileFrom, readProfile, type ProfileSelection, type ProfileSettings } from "./koocli-profile";
 
 /**
  * What a host hands the settings resolution: config by namespaced key, secrets unwrapped. The
@@ -53,6 +54,9 @@ const SETTING_KEYS = {
   domainName: { config: "domainName", env: "HW_DOMAIN_NAME" },
   domainId: { config: "domainId", env: "HW_DOMAIN_ID" },
   authUrl: { config: "authUrl", env: "HW_AUTH_URL" },
+  // A KooCLI profile: read only when one of these is set, as the Terraform provider reads it.
+  sharedConfigFile: { config: "sharedConfigFile", env: "HW_SHARED_CONFIG_FILE" },
+  profile: { config: "profile", env: "HW_PROFILE" },
   // The bridge's `huaweicloud:assumeRole` is one object ({agencyName, domainName, domainId}): see ASSUME_ROLE_CONFIG.
   assumeRoleAgencyName: { env: "HW_ASSUME_ROLE_AGENCY_NAME" },
   assumeRoleDomainName: { env: "HW_ASSUME_ROLE_DOMAIN_NAME" },
@@ -140,8 +144,28 @@ const names = (s: Sources, ...settings: SettingName[]) => (source: "config" | "e
   settings.map((n) => (source === "config" ? configKey(s, n) : s[n].env)).join(" + ");
 
 /**
- * The credentials chain, in the huaweicloud Terraform provider's order: an IAM token, then an
- * access key pair, then a password sign-in. Each method's settings come from stack config, else
+ * The KooCLI profile the user named (sharedConfigFile / HW_SHARED_CONFIG_FILE, profile / HW_PROFILE),
+ * else undefined: without either the file is never read, as in the Terraform provider.
+ */
+export function profileSelection(config: StackConfig, env: Environment): ProfileSelection | undefined {
+  const s = sourcesOf(config);
+  const path = resolveSetting("sharedConfigFile", undefined, config, env);
+  const profile = resolveSetting("profile", undefined, config, env);
+  if (path === undefined && profile === undefined) return undefined;
+  const where = (n: SettingName) => (resolveSetting(n, undefined, config, {}) !== undefined ? configKey(s, n) : s[n].env);
+  const namedBy = [path !== undefined ? where("sharedConfigFile") : undefined, profile !== undefined ? where("profile") : undefined].filter(Boolean).join(" and ");
+  return { path: path ?? defaultSharedConfigPath(nonEmpty(env["HOME"])), profile: profile ?? CURRENT_PROFILE, namedBy };
+}
+
+/** The named profile's settings, read afresh at each call (KooCLI rewrites the file when an SSO sign-in renews). */
+export function resolveProfile(config: StackConfig, env: Environment): ProfileSettings | undefined {
+  const selection = profileSelection(config, env);
+  return selection === undefined ? undefined : readProfile(selection);
+}
+
+/**
+ * The credentials chain, in the huaweicloud Terraform provider's order: the keys of a KooCLI
+ * profile the user named, then an IAM token, then an access key pair, then a password sign-in. Each method's settings come from stack config, else
  * the environment; a key pair from one source only, so a key from config never signs with a
  * secret from env. When more than one method is complete, the first is used and `ignored` names
  * the others. An agency, when set, is assumed with whichever method is used.
@@ -154,6 +178,8 @@ export function resolveAuthSettings(config: StackConfig, env: Environment): Auth
   const where = (n: SettingName) => (fromConfig(n) !== undefined ? configKey(s, n) : s[n].env);
 
   const complete: AuthMethod[] = [];
+  const profile = resolveProfile(config, env);
+  if (profile?.keys !== undefined) complete.push({ kind: "aksk", ...profile.keys, from: profileFrom(profile) });
   const token = either("token");
   if (token !== undefined) complete.push({ kind: "token", token, from: where("token") });
   for (const [read, source] of [[fromConfig, "config"], [fromEnv, "env"]] as const) {
@@ -174,7 +200,7 @@ export function resolveAuthSettings(config: StackConfig, env: Environment): Auth
 
   const [method, ...ignored] = complete;
   if (method === undefined) throw new CredentialsError(noCredentialsMessage(s));
-  const agency = resolveAgency(config, env);
+  const agency = resolveAgency(config, env) ?? profileAgency(profile);
   return agency === undefined ? { method, ignored: ignored.map(describe) } : { method, agency, ignored: ignored.map(describe) };
 }
 
@@ -198,6 +224,10 @@ function passwordUser(either: (n: SettingName) => string | undefined, s: Sources
     `or ${s.domainId.config} / ${s.domainId.env} (the account name is the one shown at sign-in, not the IAM user name)`
   );
 }
+
+/** A profile's `agencyName` + `agencyDomainName`, used when no agency is set in config or env. */
+const profileAgency = (profile: ProfileSettings | undefined): Agency | undefined =>
+  profile?.agency === undefined ? undefined : { agencyName: profile.agency.agencyName, domain: { name: profile.agency.domainName } };
 
 /** `huaweicloud:assumeRole` ({agencyName, domainName | domainId}), else HW_ASSUME_ROLE_*; undefined when no agency is set. */
 export function resolveAgency(config: StackConfig, env: Environment): Agency | undefined {

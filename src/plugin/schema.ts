@@ -98,6 +98,8 @@ const SETTING_DESCRIPTIONS: Readonly<Record<string, string>> = {
   domainName: "The account (domain) name of a password sign-in; env HW_DOMAIN_NAME.",
   domainId: "The account (domain) id of a password sign-in; env HW_DOMAIN_ID.",
   authUrl: "The IAM URL (https://iam.{region}.{cloud}/v3 by default); env HW_AUTH_URL.",
+  sharedConfigFile: "A KooCLI config file whose profile supplies the keys; env HW_SHARED_CONFIG_FILE. Default: ~/.hcloud/config.json when profile is set.",
+  profile: "The KooCLI profile that supplies the keys, over keys set elsewhere; env HW_PROFILE. Default: the file's current profile when sharedConfigFile is set.",
   maxRetries: "Retries of a throttled or failed call; env HW_MAX_RETRIES. Default: 5.",
 };
 /** The issue named the token setting authToken (after HW_AUTH_TOKEN); both names are accepted. */

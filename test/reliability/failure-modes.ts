@@ -584,6 +584,7 @@ export interface SignInFailure {
   test: { file: string; title: readonly string[] };
 }
 
+const PROFILE_DESCRIBE = "hostile and broken files are refused by check, naming the path and profile, echoing no value, minting nothing";
 const LOOKUP_DESCRIBE = "zero or several matches are refused, naming the region, IAM's trace id and the setting to use instead";
 
 export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
@@ -607,6 +608,21 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
     behaviour: "retried like any IAM call, then the create proceeds",
     test: { file: "project-lookup.test.ts", title: ["a 500 from the lookup is retried like any IAM call"] },
   },
+  ...(
+    [
+      ["a file that is not there", "SharedConfigError CCE_SHARED_CONFIG_INVALID at check, naming the path and the settings that named it"],
+      ["a profile that is not there", "refused at check, naming the profile, the path and the profiles the file has"],
+      ["malformed JSON holding a key", "refused at check as not valid JSON, without the parser's excerpt (it could hold a key)"],
+      ["a huge file", "refused at check after reading at most 1 MiB + 1 byte"],
+      ["not a KooCLI file (JSON without profiles)", "refused at check: no profiles list"],
+      ["encrypted credentials (KooCLI's default), with the command that fixes it", "refused at check with hcloud configure set --cli-auth-encrypt=false, never signing with ciphertext (the Terraform provider does)"],
+      ["an SSO profile without ssoAuth.stsToken", "refused at check: sign in again with hcloud"],
+    ] as const
+  ).map(([title, behaviour]): SignInFailure => ({
+    failure: `KooCLI profile: ${title.replace(/, with the command that fixes it$/, "")}`,
+    behaviour: `${behaviour}; nothing minted`,
+    test: { file: "koocli-profile.test.ts", title: [PROFILE_DESCRIBE, title] },
+  })),
 ];
 
 /** The "Sign-in failures" table of docs/reliability.md. */

@@ -69,6 +69,8 @@ type providerArgs struct {
 	MaxRetries *int `pulumi:"maxRetries"`
 	// The password of a password sign-in; env HW_USER_PASSWORD.
 	Password *string `pulumi:"password"`
+	// The KooCLI profile that supplies the keys, over keys set elsewhere; env HW_PROFILE. Default: the file's current profile when sharedConfigFile is set.
+	Profile *string `pulumi:"profile"`
 	// The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
 	ProjectId *string `pulumi:"projectId"`
 	// The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
@@ -79,6 +81,8 @@ type providerArgs struct {
 	SecretKey *string `pulumi:"secretKey"`
 	// The security token of temporary keys; env HW_SECURITY_TOKEN.
 	SecurityToken *string `pulumi:"securityToken"`
+	// A KooCLI config file whose profile supplies the keys; env HW_SHARED_CONFIG_FILE. Default: ~/.hcloud/config.json when profile is set.
+	SharedConfigFile *string `pulumi:"sharedConfigFile"`
 	// An IAM token (X-Auth-Token); env HW_AUTH_TOKEN. authToken is the same setting.
 	Token *string `pulumi:"token"`
 	// The IAM user id of a password sign-in; env HW_USER_ID.
@@ -107,6 +111,8 @@ type ProviderArgs struct {
 	MaxRetries pulumi.IntPtrInput
 	// The password of a password sign-in; env HW_USER_PASSWORD.
 	Password pulumi.StringPtrInput
+	// The KooCLI profile that supplies the keys, over keys set elsewhere; env HW_PROFILE. Default: the file's current profile when sharedConfigFile is set.
+	Profile pulumi.StringPtrInput
 	// The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
 	ProjectId pulumi.StringPtrInput
 	// The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
@@ -117,6 +123,8 @@ type ProviderArgs struct {
 	SecretKey pulumi.StringPtrInput
 	// The security token of temporary keys; env HW_SECURITY_TOKEN.
 	SecurityToken pulumi.StringPtrInput
+	// A KooCLI config file whose profile supplies the keys; env HW_SHARED_CONFIG_FILE. Default: ~/.hcloud/config.json when profile is set.
+	SharedConfigFile pulumi.StringPtrInput
 	// An IAM token (X-Auth-Token); env HW_AUTH_TOKEN. authToken is the same setting.
 	Token pulumi.StringPtrInput
 	// The IAM user id of a password sign-in; env HW_USER_ID.

@@ -29,11 +29,13 @@ class ProviderArgs:
                  domain_name: pulumi.Input[Optional[_builtins.str]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
+                 profile: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  project_name: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
                  security_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 shared_config_file: pulumi.Input[Optional[_builtins.str]] = None,
                  token: pulumi.Input[Optional[_builtins.str]] = None,
                  user_id: pulumi.Input[Optional[_builtins.str]] = None,
                  user_name: pulumi.Input[Optional[_builtins.str]] = None):
@@ -49,11 +51,13 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] domain_name: The account (domain) name of a password sign-in; env HW_DOMAIN_NAME.
         :param pulumi.Input[_builtins.int] max_retries: Retries of a throttled or failed call; env HW_MAX_RETRIES. Default: 5.
         :param pulumi.Input[_builtins.str] password: The password of a password sign-in; env HW_USER_PASSWORD.
+        :param pulumi.Input[_builtins.str] profile: The KooCLI profile that supplies the keys, over keys set elsewhere; env HW_PROFILE. Default: the file's current profile when sharedConfigFile is set.
         :param pulumi.Input[_builtins.str] project_id: The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
         :param pulumi.Input[_builtins.str] project_name: The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
         :param pulumi.Input[_builtins.str] region: The region, such as ap-southeast-1; env HW_REGION_NAME.
         :param pulumi.Input[_builtins.str] secret_key: The secret access key; env HW_SECRET_KEY.
         :param pulumi.Input[_builtins.str] security_token: The security token of temporary keys; env HW_SECURITY_TOKEN.
+        :param pulumi.Input[_builtins.str] shared_config_file: A KooCLI config file whose profile supplies the keys; env HW_SHARED_CONFIG_FILE. Default: ~/.hcloud/config.json when profile is set.
         :param pulumi.Input[_builtins.str] token: An IAM token (X-Auth-Token); env HW_AUTH_TOKEN. authToken is the same setting.
         :param pulumi.Input[_builtins.str] user_id: The IAM user id of a password sign-in; env HW_USER_ID.
         :param pulumi.Input[_builtins.str] user_name: The IAM user of a password sign-in; env HW_USER_NAME.
@@ -76,6 +80,8 @@ class ProviderArgs:
             pulumi.set(__self__, "max_retries", max_retries)
         if password is not None:
             pulumi.set(__self__, "password", password)
+        if profile is not None:
+            pulumi.set(__self__, "profile", profile)
         if project_id is not None:
             pulumi.set(__self__, "project_id", project_id)
         if project_name is not None:
@@ -86,6 +92,8 @@ class ProviderArgs:
             pulumi.set(__self__, "secret_key", secret_key)
         if security_token is not None:
             pulumi.set(__self__, "security_token", security_token)
+        if shared_config_file is not None:
+            pulumi.set(__self__, "shared_config_file", shared_config_file)
         if token is not None:
             pulumi.set(__self__, "token", token)
         if user_id is not None:
@@ -202,6 +210,18 @@ class ProviderArgs:
         pulumi.set(self, "password", value)
 
     @_builtins.property
+    @pulumi.getter
+    def profile(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The KooCLI profile that supplies the keys, over keys set elsewhere; env HW_PROFILE. Default: the file's current profile when sharedConfigFile is set.
+        """
+        return pulumi.get(self, "profile")
+
+    @profile.setter
+    def profile(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "profile", value)
+
+    @_builtins.property
     @pulumi.getter(name="projectId")
     def project_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -262,6 +282,18 @@ class ProviderArgs:
         pulumi.set(self, "security_token", value)
 
     @_builtins.property
+    @pulumi.getter(name="sharedConfigFile")
+    def shared_config_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A KooCLI config file whose profile supplies the keys; env HW_SHARED_CONFIG_FILE. Default: ~/.hcloud/config.json when profile is set.
+        """
+        return pulumi.get(self, "shared_config_file")
+
+    @shared_config_file.setter
+    def shared_config_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "shared_config_file", value)
+
+    @_builtins.property
     @pulumi.getter
     def token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -313,11 +345,13 @@ class Provider(pulumi.ProviderResource):
                  domain_name: pulumi.Input[Optional[_builtins.str]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
+                 profile: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  project_name: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
                  security_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 shared_config_file: pulumi.Input[Optional[_builtins.str]] = None,
                  token: pulumi.Input[Optional[_builtins.str]] = None,
                  user_id: pulumi.Input[Optional[_builtins.str]] = None,
                  user_name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -336,11 +370,13 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] domain_name: The account (domain) name of a password sign-in; env HW_DOMAIN_NAME.
         :param pulumi.Input[_builtins.int] max_retries: Retries of a throttled or failed call; env HW_MAX_RETRIES. Default: 5.
         :param pulumi.Input[_builtins.str] password: The password of a password sign-in; env HW_USER_PASSWORD.
+        :param pulumi.Input[_builtins.str] profile: The KooCLI profile that supplies the keys, over keys set elsewhere; env HW_PROFILE. Default: the file's current profile when sharedConfigFile is set.
         :param pulumi.Input[_builtins.str] project_id: The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
         :param pulumi.Input[_builtins.str] project_name: The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.
         :param pulumi.Input[_builtins.str] region: The region, such as ap-southeast-1; env HW_REGION_NAME.
         :param pulumi.Input[_builtins.str] secret_key: The secret access key; env HW_SECRET_KEY.
         :param pulumi.Input[_builtins.str] security_token: The security token of temporary keys; env HW_SECURITY_TOKEN.
+        :param pulumi.Input[_builtins.str] shared_config_file: A KooCLI config file whose profile supplies the keys; env HW_SHARED_CONFIG_FILE. Default: ~/.hcloud/config.json when profile is set.
         :param pulumi.Input[_builtins.str] token: An IAM token (X-Auth-Token); env HW_AUTH_TOKEN. authToken is the same setting.
         :param pulumi.Input[_builtins.str] user_id: The IAM user id of a password sign-in; env HW_USER_ID.
         :param pulumi.Input[_builtins.str] user_name: The IAM user of a password sign-in; env HW_USER_NAME.
@@ -378,11 +414,13 @@ class Provider(pulumi.ProviderResource):
                  domain_name: pulumi.Input[Optional[_builtins.str]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
+                 profile: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  project_name: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
                  security_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 shared_config_file: pulumi.Input[Optional[_builtins.str]] = None,
                  token: pulumi.Input[Optional[_builtins.str]] = None,
                  user_id: pulumi.Input[Optional[_builtins.str]] = None,
                  user_name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -404,11 +442,13 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["domain_name"] = domain_name
             __props__.__dict__["max_retries"] = pulumi.Output.from_input(max_retries).apply(pulumi.runtime.to_json) if max_retries is not None else None
             __props__.__dict__["password"] = None if password is None else pulumi.Output.secret(password)
+            __props__.__dict__["profile"] = profile
             __props__.__dict__["project_id"] = project_id
             __props__.__dict__["project_name"] = project_name
             __props__.__dict__["region"] = region
             __props__.__dict__["secret_key"] = None if secret_key is None else pulumi.Output.secret(secret_key)
             __props__.__dict__["security_token"] = None if security_token is None else pulumi.Output.secret(security_token)
+            __props__.__dict__["shared_config_file"] = shared_config_file
             __props__.__dict__["token"] = None if token is None else pulumi.Output.secret(token)
             __props__.__dict__["user_id"] = user_id
             __props__.__dict__["user_name"] = user_name

@@ -56,6 +56,11 @@ func GetPassword(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cce-kubeconfig:password")
 }
 
+// The KooCLI profile that supplies the keys, over keys set elsewhere; env HW_PROFILE. Default: the file's current profile when sharedConfigFile is set.
+func GetProfile(ctx *pulumi.Context) string {
+	return config.Get(ctx, "cce-kubeconfig:profile")
+}
+
 // The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
 func GetProjectId(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cce-kubeconfig:projectId")
@@ -79,6 +84,11 @@ func GetSecretKey(ctx *pulumi.Context) string {
 // The security token of temporary keys; env HW_SECURITY_TOKEN.
 func GetSecurityToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cce-kubeconfig:securityToken")
+}
+
+// A KooCLI config file whose profile supplies the keys; env HW_SHARED_CONFIG_FILE. Default: ~/.hcloud/config.json when profile is set.
+func GetSharedConfigFile(ctx *pulumi.Context) string {
+	return config.Get(ctx, "cce-kubeconfig:sharedConfigFile")
 }
 
 // An IAM token (X-Auth-Token); env HW_AUTH_TOKEN. authToken is the same setting.

@@ -60,6 +60,11 @@ password: Optional[str]
 The password of a password sign-in; env HW_USER_PASSWORD.
 """
 
+profile: Optional[str]
+"""
+The KooCLI profile that supplies the keys, over keys set elsewhere; env HW_PROFILE. Default: the file's current profile when sharedConfigFile is set.
+"""
+
 projectId: Optional[str]
 """
 The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
@@ -83,6 +88,11 @@ The secret access key; env HW_SECRET_KEY.
 securityToken: Optional[str]
 """
 The security token of temporary keys; env HW_SECURITY_TOKEN.
+"""
+
+sharedConfigFile: Optional[str]
+"""
+A KooCLI config file whose profile supplies the keys; env HW_SHARED_CONFIG_FILE. Default: ~/.hcloud/config.json when profile is set.
 """
 
 token: Optional[str]

@@ -85,6 +85,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('password')
 
     @_builtins.property
+    def profile(self) -> Optional[str]:
+        """
+        The KooCLI profile that supplies the keys, over keys set elsewhere; env HW_PROFILE. Default: the file's current profile when sharedConfigFile is set.
+        """
+        return __config__.get('profile')
+
+    @_builtins.property
     def project_id(self) -> Optional[str]:
         """
         The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.
@@ -118,6 +125,13 @@ class _ExportableConfig(types.ModuleType):
         The security token of temporary keys; env HW_SECURITY_TOKEN.
         """
         return __config__.get('securityToken')
+
+    @_builtins.property
+    def shared_config_file(self) -> Optional[str]:
+        """
+        A KooCLI config file whose profile supplies the keys; env HW_SHARED_CONFIG_FILE. Default: ~/.hcloud/config.json when profile is set.
+        """
+        return __config__.get('sharedConfigFile')
 
     @_builtins.property
     def token(self) -> Optional[str]:
