@@ -267,7 +267,8 @@ function noCredentialsMessage(s: Sources): string {
     "no CCE credentials found: set an IAM token, an access key pair, or a user name and password. " +
     `Looked at stack config and environment, in this order: ${both("token")}; ` +
     `${both("accessKey")} + ${both("secretKey")} (with ${both("securityToken")} for temporary keys); ` +
-    `${both("password")} + ${both("userName")} + ${both("domainName")} (or ${both("domainId")}), or + ${both("userId")}`
+    `${both("password")} + ${both("userName")} + ${both("domainName")} (or ${both("domainId")}), or + ${both("userId")}; ` +
+    `or name a KooCLI profile: ${both("profile")} or ${both("sharedConfigFile")}`
   );
 }
 

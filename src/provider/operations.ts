@@ -8,6 +8,7 @@ import { callContext, CceClient, type CceClientOptions } from "../api/client";
 import { credentialSource, projectIdFor } from "../api/iam-session";
 import { DAY_MS, type ClusterKind } from "../constants";
 import { resolveAuthUrl } from "../config/endpoint";
+import { orderText } from "../config/credential-order";
 import { InvalidInputError, isCceApiError } from "../errors";
 import {
   EMPTY_CONFIG,
@@ -46,7 +47,7 @@ export function conflictWarning(settings: AuthSettings): string | undefined {
   const used = { token: "an IAM token", aksk: "an access key pair", password: "a password sign-in" }[settings.method.kind];
   return (
     `pulumi-cce-kubeconfig: more than one set of CCE credentials is configured; using ${used} (${settings.method.from}) ` +
-    `and ignoring ${settings.ignored.join(" and ")}. The order is: IAM token, access key pair, password sign-in ` +
+    `and ignoring ${settings.ignored.join(" and ")}. The order is: ${orderText()} ` +
     "(as in the huaweicloud Terraform provider); unset the ones you do not mean to use."
   );
 }

@@ -143,7 +143,7 @@ describe("the conflict warning", () => {
     expect(warning).toBe(
       "pulumi-cce-kubeconfig: more than one set of CCE credentials is configured; using an IAM token (huaweicloud:token) and ignoring " +
         "an access key pair (huaweicloud:accessKey + huaweicloud:secretKey) and a password sign-in (huaweicloud:password + huaweicloud:userName). " +
-        "The order is: IAM token, access key pair, password sign-in (as in the huaweicloud Terraform provider); unset the ones you do not mean to use.",
+        "The order is: a KooCLI profile you name, then an IAM token, then an access key pair, then a password sign-in (as in the huaweicloud Terraform provider); unset the ones you do not mean to use.",
     );
   });
 

@@ -1,0 +1,52 @@
+/**
+ * The one visible order (issue 14, item 6): the chain resolves in CREDENTIAL_ORDER, the warning
+ * quotes it, and the README shows the table rendered from it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CREDENTIAL_ORDER, credentialOrderTable, orderText } from "../../src/config/credential-order";
+import { resolveAuthSettings } from "../../src/config/settings";
+import { conflictWarning } from "../../src/provider/operations";
+import { stackConfig } from "../helpers/stack-config";
+
+const README = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "order-"));
+  writeFileSync(join(dir, "config.json"), JSON.stringify({ profiles: [{ name: "dev", mode: "AKSK", accessKeyId: "PROFILEKEY0000000001", secretAccessKey: "profile-secret" }] }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test("the README shows the table rendered from CREDENTIAL_ORDER (control: the rows swapped are not found)", () => {
+  const table = credentialOrderTable();
+  if (!README.includes(`\n${table}\n`)) throw new Error(`README.md's Credentials table is out of date; paste:\n\n${table}\n`);
+  const [head, rule, first, second, ...rest] = table.split("\n");
+  expect(README.includes([head, rule, second, first, ...rest].join("\n"))).toBe(false);
+});
+
+test("with every source complete, the chain uses them in CREDENTIAL_ORDER and the warning quotes that order", () => {
+  const env = {
+    HW_SHARED_CONFIG_FILE: join(dir, "config.json"),
+    HW_PROFILE: "dev",
+    HW_AUTH_TOKEN: "a-token",
+    HW_ACCESS_KEY: "ENVKEY00000000000001",
+    HW_SECRET_KEY: "env-secret",
+    HW_USER_PASSWORD: "pw",
+    HW_USER_ID: "u1",
+  };
+  const settings = resolveAuthSettings(stackConfig({}), env);
+  const chosen = [settings.method.from, ...settings.ignored];
+  expect(chosen).toEqual([
+    `profile "dev" in ${join(dir, "config.json")}`,
+    "an IAM token (HW_AUTH_TOKEN)",
+    "an access key pair (HW_ACCESS_KEY + HW_SECRET_KEY)",
+    "a password sign-in (HW_USER_PASSWORD + HW_USER_ID)",
+  ]);
+  expect(CREDENTIAL_ORDER.map((s) => s.method)).toEqual(["a KooCLI profile you name", "an IAM token", "an access key pair", "a password sign-in"]);
+  expect(conflictWarning(settings)).toContain(`The order is: ${orderText()} (as in the huaweicloud Terraform provider)`);
+  // Control: without the profile, the token is first.
+  const { HW_PROFILE: _p, HW_SHARED_CONFIG_FILE: _f, ...withoutProfile } = env;
+  expect(resolveAuthSettings(stackConfig({}), withoutProfile).method.kind).toBe("token");
+});
