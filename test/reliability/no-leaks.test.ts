@@ -5,6 +5,9 @@
  * error and console line is scanned for every credential, signature, key and PEM block used.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { inspect, format } from "node:util";
 import { Agent, type Dispatcher } from "undici";
 import type { Emulator } from "../../src/emulator";
@@ -12,6 +15,7 @@ import type { CceClientOptions } from "../../src/api/client";
 import { EMPTY_CONFIG } from "../../src/config/settings";
 import { signRequest } from "../../src/signing";
 import * as operations from "../../src/provider/operations";
+import { createOperations } from "../../src/provider/operations";
 import type { CheckedInputs } from "../../src/provider/inputs";
 import { storedKubeconfigEntries } from "../../src/kubeconfig/entries";
 import type { CertificateOutputs } from "../../src/provider/outputs";
@@ -186,6 +190,37 @@ async function runBattery(): Promise<void> {
   } finally {
     for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
     Object.assign(process.env, saved);
+  }
+
+  // ---- KooCLI profiles and the project lookup (issue 14): every failure path holding a key ----
+  const profileDir = mkdtempSync(join(tmpdir(), "no-leaks-profile-"));
+  try {
+    const file = join(profileDir, "config.json");
+    const withFile = async (content: string, env: Record<string, string> = {}) => {
+      writeFileSync(file, content);
+      const own = createOperations({ env: { HW_SHARED_CONFIG_FILE: file, HW_PROFILE: "dev", HW_AUTH_URL: emulator.authUrl, HW_MAX_RETRIES: "0", ...env }, warn: (m) => void produced.push({ label: "profile warning", text: m }) });
+      await own.configure({ config: EMPTY_CONFIG });
+      return own;
+    };
+    const profileCase = async (label: string, content: string, news: Record<string, unknown> = {}, env: Record<string, string> = {}) => {
+      const own = await withFile(content, env);
+      const checked = await own.check({}, { endpoint: emulator.url, clusterId: DEFAULT_CLUSTER_ID, ...news });
+      produced.push({ label: `${label}: check`, text: JSON.stringify(checked) });
+      await failing(`${label}: create`, () => own.create(checked.inputs as CheckedInputs));
+    };
+    const profile = (fields: Record<string, unknown>) => JSON.stringify({ profiles: [{ name: "dev", mode: "AKSK", ...fields }] });
+    await profileCase("profile: malformed JSON holding the keys", `{"profiles":[{"name":"dev","accessKeyId":"${AK}","secretAccessKey":"${SK}",,]}`);
+    await profileCase("profile: encrypted (the secret key as ciphertext)", profile({ accessKeyId: `${SK}+/=`, secretAccessKey: SK }));
+    await profileCase("profile: SSO without a token, keys beside it", profile({ mode: "SSO", accessKeyId: AK, secretAccessKey: SK, ssoAuth: {} }));
+    await profileCase("profile: a wrong secret key", profile({ accessKeyId: AK, secretAccessKey: WRONG_SK }), { projectId: DEFAULT_PROJECT_ID });
+    await profileCase("profile keys: a project lookup matching nothing", profile({ accessKeyId: AK, secretAccessKey: SK }), {}, { HW_REGION_NAME: "xx-nowhere-1" });
+    await profileCase("profile keys over env keys: a lookup answering 401", profile({ accessKeyId: AK, secretAccessKey: WRONG_SK }), {}, {
+      HW_REGION_NAME: "cn-north-4",
+      HW_ACCESS_KEY: TEMP_AK,
+      HW_SECRET_KEY: TEMP_SK,
+    });
+  } finally {
+    rmSync(profileDir, { recursive: true, force: true });
   }
 
   // One signature computed with signRequest, as the client signed its last fixed-clock call.
