@@ -12,7 +12,8 @@ import { AGENCY_CREDENTIAL_SECONDS, IAM_RENEW_LEAD_MS } from "../constants";
 import type { AuthMethod, AuthSettings, CceCredentials } from "../config/settings";
 import type { CallContext } from "./call";
 import type { CredentialSource } from "./client";
-import { ProjectLookupError } from "../errors";
+import { CredentialsError, ProjectLookupError } from "../errors";
+import { fetchInstanceCredential, MetadataUnavailable } from "./ecs-metadata";
 import { assumeAgency, listProjectsNamed, signInWithPassword, type IssuedCredential, type ProjectScope } from "./iam";
 
 export interface SessionOptions {
@@ -105,6 +106,16 @@ function cachedLayer(key: string, clock: () => Date, fetch: () => Promise<Issued
 }
 
 function methodLayer(method: AuthMethod, options: SessionOptions): Layer {
+  if (method.kind === "ecs") {
+    // The instance's keys are the metadata service's to renew: fetched again shortly before expires_at.
+    const { metadataUrl, notFound } = method;
+    return cachedLayer(hash("ecs", metadataUrl), options.context.clock, () =>
+      fetchInstanceCredential(metadataUrl, options.context.clock).catch((error: unknown) => {
+        if (!(error instanceof MetadataUnavailable)) throw error;
+        throw new CredentialsError(`${notFound}: the metadata service at ${metadataUrl} ${error.message}`);
+      }),
+    );
+  }
   if (method.kind !== "password") {
     const { from: _from, ...credentials } = method;
     return fixed(credentials as CceCredentials);

@@ -35,6 +35,12 @@ export const CREDENTIAL_ORDER: readonly OrderedSource[] = [
     env: "`HW_USER_PASSWORD` + `HW_USER_NAME` + `HW_DOMAIN_NAME` (or `HW_DOMAIN_ID`), or + `HW_USER_ID`",
     note: "IAM users only; a project-scoped token kept in memory",
   },
+  {
+    method: "ECS instance metadata",
+    config: "(none: used when nothing above is set)",
+    env: "`HW_ECS_METADATA_URL` moves it, for tests (loopback only)",
+    note: "the instance agency's temporary keys from `http://169.254.169.254/openstack/latest/securitykey` (with the metadata token step, or without it), 3 s per request, fetched again 5 minutes before `expires_at`",
+  },
 ];
 
 /** `a KooCLI profile you name, then an IAM token, then ...`: the order as the warning quotes it. */
@@ -43,7 +49,7 @@ export const orderText = (): string => CREDENTIAL_ORDER.map((s) => s.method).joi
 /** The README's table of the order (config keys in the dynamic provider's namespace). */
 export function credentialOrderTable(): string {
   const cell = (text: string) => text.replace(/\|/g, "\\|");
-  const config = (keys: string) => keys.replace(/`([a-zA-Z]+)`/g, "`huaweicloud:$1`");
+  const config = (keys: string) => keys.replace(/`([a-z][a-zA-Z]+)`/g, "`huaweicloud:$1`");
   const rows = CREDENTIAL_ORDER.map((s, i) => `| ${i + 1} | ${cell(s.method)} | ${cell(config(s.config))} | ${cell(s.env)} | ${cell(s.note)} |`);
   return ["| # | method | stack config | environment | notes |", "|---|---|---|---|---|", ...rows, "| + | an agency, on top of any of them | `huaweicloud:assumeRole` | `HW_ASSUME_ROLE_AGENCY_NAME` + `HW_ASSUME_ROLE_DOMAIN_NAME` (or `_DOMAIN_ID`) | its temporary keys sign the CCE calls |"].join("\n");
 }

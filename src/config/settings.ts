@@ -4,6 +4,7 @@
  * Nothing else in the package reads `process.env` for these.
  */
 import { CredentialsError } from "../errors";
+import { DEFAULT_ECS_METADATA_URL } from "../api/ecs-metadata";
 import { CURRENT_PROFILE, defaultSharedConfigPath, profileFrom, readProfile, type ProfileSelection, type ProfileSettings } from "./koocli-profile";
 
 /**
@@ -62,6 +63,8 @@ const SETTING_KEYS = {
   assumeRoleDomainName: { env: "HW_ASSUME_ROLE_DOMAIN_NAME" },
   assumeRoleDomainId: { env: "HW_ASSUME_ROLE_DOMAIN_ID" },
   maxRetries: { config: "maxRetries", env: "HW_MAX_RETRIES" },
+  // Where the ECS metadata service answers; moved only by tests (loopback) and never by stack config.
+  ecsMetadataUrl: { env: "HW_ECS_METADATA_URL" },
 } as const satisfies Record<string, SettingSource>;
 
 export type SettingName = keyof typeof SETTING_KEYS;
@@ -121,7 +124,15 @@ export type IamUser = { name: string; domain: { name: string } | { id: string } 
 /** How the caller proves who it is. `from` names the settings it came from, never a value. */
 export type AuthMethod =
   | (CceCredentials & { from: string })
-  | { kind: "password"; user: IamUser; password: string; from: string };
+  | { kind: "password"; user: IamUser; password: string; from: string }
+  | {
+      /** Nothing else is configured: the ECS instance's temporary keys from its metadata service. */
+      kind: "ecs";
+      metadataUrl: string;
+      from: string;
+      /** What was looked for, for the error when the metadata service gives no keys either. */
+      notFound: string;
+    };
 
 /** The agency whose temporary keys sign CCE calls (`assume_role`). */
 export interface Agency {
@@ -198,14 +209,35 @@ export function resolveAuthSettings(config: StackConfig, env: Environment): Auth
     if (typeof user !== "string") complete.push({ kind: "password", user, password, from: `${where("password")} + ${where("id" in user ? "userId" : "userName")}` });
   }
 
-  const [method, ...ignored] = complete;
-  if (method === undefined) throw new CredentialsError(noCredentialsMessage(s));
+  // Last in the chain: the instance's own keys, when nothing else is configured (fetched only when a call is made).
+  const [method, ...ignored]: [AuthMethod, ...AuthMethod[]] = complete.length > 0 ? (complete as [AuthMethod, ...AuthMethod[]]) : [instanceMethod(env, s)];
   const agency = resolveAgency(config, env) ?? profileAgency(profile);
   return agency === undefined ? { method, ignored: ignored.map(describe) } : { method, agency, ignored: ignored.map(describe) };
 }
 
 const describe = (m: AuthMethod): string =>
-  `${m.kind === "token" ? "an IAM token" : m.kind === "aksk" ? "an access key pair" : "a password sign-in"} (${m.from})`;
+  `${m.kind === "token" ? "an IAM token" : m.kind === "aksk" ? "an access key pair" : m.kind === "ecs" ? "ECS instance metadata" : "a password sign-in"} (${m.from})`;
+
+/**
+ * The ECS metadata source: HW_ECS_METADATA_URL (tests: a loopback emulator), else 169.254.169.254.
+ * Only those addresses: the keys it answers must not be fetched from a host a setting could name.
+ */
+function instanceMethod(env: Environment, s: Sources): AuthMethod {
+  const raw = nonEmpty(env[s.ecsMetadataUrl.env]) ?? DEFAULT_ECS_METADATA_URL;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  const host = url?.hostname.replace(/^\[|\]$/g, "");
+  const allowed = url !== undefined && url.protocol === "http:" && (host === "169.254.169.254" || host === "127.0.0.1" || host === "::1" || host === "localhost");
+  if (!allowed || url === undefined || url.search !== "" || url.username !== "" || url.password !== "") {
+    throw new CredentialsError(`${s.ecsMetadataUrl.env} must be http://169.254.169.254 or an http:// loopback address (tests); nothing was fetched`);
+  }
+  const metadataUrl = url.origin;
+  return { kind: "ecs", metadataUrl, from: `${metadataUrl}/openstack/latest/securitykey`, notFound: noCredentialsMessage(s) };
+}
 
 /** The user of a password sign-in, or why it is incomplete. A user id wins over a name (it needs no account). */
 function passwordUser(either: (n: SettingName) => string | undefined, s: Sources): IamUser | string {
@@ -268,7 +300,8 @@ function noCredentialsMessage(s: Sources): string {
     `Looked at stack config and environment, in this order: ${both("token")}; ` +
     `${both("accessKey")} + ${both("secretKey")} (with ${both("securityToken")} for temporary keys); ` +
     `${both("password")} + ${both("userName")} + ${both("domainName")} (or ${both("domainId")}), or + ${both("userId")}; ` +
-    `or name a KooCLI profile: ${both("profile")} or ${both("sharedConfigFile")}`
+    `or name a KooCLI profile: ${both("profile")} or ${both("sharedConfigFile")}; ` +
+    `then the ECS instance's metadata service (${s.ecsMetadataUrl.env}, default ${DEFAULT_ECS_METADATA_URL})`
   );
 }
 

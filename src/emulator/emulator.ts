@@ -10,6 +10,7 @@ import { FaultQueue } from "./faults";
 import { handOverCluster } from "./handover";
 import { IamState } from "./iam";
 import { listen, type Listening } from "./listen";
+import { MetadataState } from "./metadata";
 import { Registry } from "./registry";
 import { handleRequest } from "./server";
 import type { Emulator, EmulatorCredential, EmulatorOptions, EmulatorProject, RecordedRequest } from "./types";
@@ -92,6 +93,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     named: (name) => registry.projectIds().filter((id) => projectNames.get(id) === name),
     nameOf: (id) => projectNames.get(id),
   });
+  const metadata = new MetadataState(iam, {
+    tokenStep: options.metadataTokenStep ?? "required",
+    lifetimeMs: options.instanceKeyLifetimeMs ?? DAY_MS,
+  });
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const aborter = new AbortController();
@@ -104,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         faults,
         auth: { credentials, tokens, issued: iam, now },
         iam,
+        metadata,
         legacyGetValidityDays: options.legacyGetValidityDays ?? DEFAULT_LEGACY_GET_VALIDITY_DAYS,
         serveLegacyGet: options.serveLegacyGet ?? true,
         record: (entry) => requests.push(entry),
@@ -170,6 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       iam.expire(afterUses);
     },
     signInCount: () => iam.signInCount(),
+    instanceKeyCount: () => metadata.keyCount(),
     nameProject: (projectId, name) => {
       registry.addProject(projectId);
       projectNames.set(projectId, name);

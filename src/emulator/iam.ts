@@ -137,6 +137,19 @@ export class IamState {
     return { ok: true, ...match, ...extra };
   }
 
+  /** Temporary keys for `userId`, accepted by CCE for `lifetimeMs` (agencies, and the ECS metadata service). */
+  issueTemporaryKeys(userId: string, lifetimeMs: number): { credential: Required<EmulatorCredential>; expiresAt: Date } {
+    // Shaped like IAM's: a 20-character uppercase AK, a 40-character SK, a long security token.
+    const credential = {
+      accessKey: randomBytes(10).toString("hex").toUpperCase(),
+      secretKey: randomBytes(30).toString("base64url"),
+      securityToken: `gQpjbi1ub3J0aC${randomBytes(96).toString("base64url")}`,
+    };
+    const expiresAt = new Date(this.now().getTime() + lifetimeMs);
+    this.keys.set(credential.accessKey, { userId, expiresAt, credential });
+    return { credential, expiresAt };
+  }
+
   private userId(user: EmulatorUser): string {
     return user.id ?? stableId("user", user.domainName, user.name);
   }
@@ -260,14 +273,7 @@ export class IamState {
     );
     if (agency === undefined) return { status: iamError(res, requestId, 403, "You have no permission to assume this agency, or it does not exist."), auth: caller.kind };
 
-    // Shaped like IAM's: a 20-character uppercase AK, a 40-character SK, a long security token.
-    const credential = {
-      accessKey: randomBytes(10).toString("hex").toUpperCase(),
-      secretKey: randomBytes(30).toString("base64url"),
-      securityToken: `gQpjbi1ub3J0aC${randomBytes(96).toString("base64url")}`,
-    };
-    const expiresAt = new Date(this.now().getTime() + seconds * 1000);
-    this.keys.set(credential.accessKey, { userId: stableId("agency", agency.domainName, agency.name), expiresAt, credential });
+    const { credential, expiresAt } = this.issueTemporaryKeys(stableId("agency", agency.domainName, agency.name), seconds * 1000);
     sendJson(res, requestId, 201, {
       credential: { access: credential.accessKey, secret: credential.secretKey, securitytoken: credential.securityToken, expires_at: expiresAt.toISOString() },
     });

@@ -12,6 +12,7 @@ import { buildKubeconfig, parseValidity } from "./clustercert";
 import { applyFault } from "./faults";
 import type { FaultQueue } from "./faults";
 import { iamCall, type IamState } from "./iam";
+import { metadataCall, type MetadataState } from "./metadata";
 import type { ClusterRecord, Registry } from "./registry";
 import { badRequest, forbidden, newRequestId, notFound, payloadTooLarge, sendJson, unauthorized } from "./responses";
 import type { RecordedRequest } from "./types";
@@ -49,6 +50,7 @@ export interface HandlerContext {
   faults: FaultQueue;
   auth: AuthContext;
   iam: IamState;
+  metadata: MetadataState;
   legacyGetValidityDays: number;
   serveLegacyGet: boolean;
   record: (entry: RecordedRequest) => void;
@@ -208,6 +210,11 @@ export async function handleRequest(context: HandlerContext, req: IncomingMessag
         entry.status = outcome.status;
         return;
       }
+    }
+    const metadata = metadataCall(path);
+    if (metadata !== undefined) {
+      entry.status = context.metadata.handle(metadata, req, res, requestId);
+      return;
     }
     const iam = iamCall(path);
     if (iam !== undefined) {

@@ -86,6 +86,13 @@ export interface EmulatorOptions {
    * recorded and counted by mintCount. @default false
    */
   preissuedCertificates?: boolean;
+  /**
+   * The ECS metadata service on the same origin (`/meta-data/latest/api/token`, `/openstack/latest/securitykey`):
+   * "required", the SDKs' token step; "absent", the PUT answers 404 and the GET needs no token. @default "required"
+   */
+  metadataTokenStep?: "required" | "absent";
+  /** Life of the instance's temporary keys from the metadata service, in ms. @default 86_400_000 */
+  instanceKeyLifetimeMs?: number;
   /** Whether the discarded `GET .../clustercert` is served; false answers 404. @default true */
   serveLegacyGet?: boolean;
 }
@@ -197,6 +204,8 @@ export interface Emulator {
   expireTokens(afterUses?: number): void;
   /** Password sign-ins answered with a token so far. */
   signInCount(): number;
+  /** Temporary key pairs the metadata service answered so far. */
+  instanceKeyCount(): number;
   /** Names a project (IAM's project name) after start, e.g. a second one with the same name. */
   nameProject(projectId: string, name: string): void;
   /** The tokens and temporary keys IAM issued so far, for tests that prove they leak nowhere. */

@@ -585,6 +585,7 @@ export interface SignInFailure {
 }
 
 const PROFILE_DESCRIBE = "hostile and broken files are refused by check, naming the path and profile, echoing no value, minting nothing";
+const ECS_DESCRIBE = "no keys from the metadata service: a CredentialsError listing what was looked for and why, nothing minted";
 const LOOKUP_DESCRIBE = "zero or several matches are refused, naming the region, IAM's trace id and the setting to use instead";
 
 export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
@@ -623,6 +624,27 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
     behaviour: `${behaviour}; nothing minted`,
     test: { file: "koocli-profile.test.ts", title: [PROFILE_DESCRIBE, title] },
   })),
+  ...(
+    [
+      ["off ECS (nothing listens)", "CredentialsError CCE_NO_CREDENTIALS listing every setting looked at, then why the metadata service gave nothing (not reachable)"],
+      ["securitykey answers %i", "(401, 403 and 500, each) the same CredentialsError, with the status, one attempt (a run off ECS must fail fast); the body, which could hold keys, is not read into it"],
+      ["no agency bound (404)", "the same CredentialsError, telling to bind an agency to the instance"],
+      ["the token step fails with 500", "the same CredentialsError, naming the token step (404, 405 and 503 there mean no token step, and the GET goes on without one)"],
+      ["an answer missing fields", "the same CredentialsError, naming each missing field, never a value"],
+      ["an answer expiring in the past", "the same CredentialsError, with the expiry; the keys are never used"],
+      ["an answer that is not JSON", "the same CredentialsError, without the body"],
+      ["a slow answer (beyond the 3 s bound)", "the same CredentialsError after 3 s: no answer within 3000 ms"],
+    ] as const
+  ).map(([title, behaviour]): SignInFailure => ({
+    failure: `ECS metadata: ${title.replace("%i", "an error status")}`,
+    behaviour: `${behaviour}; nothing minted`,
+    test: { file: "ecs-metadata.test.ts", title: [ECS_DESCRIBE, title] },
+  })),
+  {
+    failure: "ECS metadata: keys CCE refuses as expired",
+    behaviour: "fetched again once from the metadata service, and the call succeeds",
+    test: { file: "ecs-metadata.test.ts", title: ["keys CCE refuses as expired are fetched again once, and the call succeeds"] },
+  },
 ];
 
 /** The "Sign-in failures" table of docs/reliability.md. */

@@ -57,7 +57,8 @@ function optionsFor(mode: FailureMode, time: ReturnType<typeof virtualTime>): Pa
   if (mode.setup.credentials === "wrong-secret-key") options.credentials = { kind: "aksk", accessKey: AK, secretKey: `${SK}-wrong` };
   if (mode.setup.credentials === "none") {
     // The provider's path: the settings chain read when the call is made.
-    options.credentials = credentialSource(() => resolveAuthSettings(EMPTY_CONFIG, {}), {
+    // Nothing configured ends at the ECS metadata service: on loopback, a closed port (tests never reach 169.254.169.254).
+    options.credentials = credentialSource(() => resolveAuthSettings(EMPTY_CONFIG, { HW_ECS_METADATA_URL: "http://127.0.0.1:9" }), {
       project: { id: DEFAULT_PROJECT_ID },
       authUrl: () => `${emulator.url}/v3`,
       context: callContext(options),

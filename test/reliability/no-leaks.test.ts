@@ -181,6 +181,8 @@ async function runBattery(): Promise<void> {
   try {
     for (const name of Object.keys(process.env)) if (name.startsWith("HW_")) delete process.env[name];
     process.env["HW_MAX_RETRIES"] = "0";
+    // Nothing configured ends at the ECS metadata service: on loopback, a closed port (tests never reach 169.254.169.254).
+    process.env["HW_ECS_METADATA_URL"] = "http://127.0.0.1:9";
     await operations.configure({ config: EMPTY_CONFIG });
     await failing("provider create without credentials", create);
     await failing("provider check without settings", async () => {

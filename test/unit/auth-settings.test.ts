@@ -70,23 +70,27 @@ describe("which method is used", () => {
 });
 
 describe("incomplete or missing credentials", () => {
-  test("with nothing set, the error names every setting looked at, config and env", () => {
-    const error = (() => {
-      try {
-        resolveAuthSettings(stackConfig({}), {});
-      } catch (e) {
-        return e;
-      }
-    })() as CredentialsError;
-    expect(error).toBeInstanceOf(CredentialsError);
+  test("with nothing set, the chain ends at the ECS metadata service, whose error names every setting looked at, config and env", () => {
+    const { method } = resolveAuthSettings(stackConfig({}), {});
+    expect(method).toMatchObject({ kind: "ecs", metadataUrl: "http://169.254.169.254" });
+    const notFound = method.kind === "ecs" ? method.notFound : "";
     for (const name of [
       "huaweicloud:token", "HW_AUTH_TOKEN", "huaweicloud:accessKey", "HW_ACCESS_KEY", "huaweicloud:secretKey", "HW_SECRET_KEY",
       "huaweicloud:securityToken", "HW_SECURITY_TOKEN", "huaweicloud:password", "HW_USER_PASSWORD", "huaweicloud:userName", "HW_USER_NAME",
       "huaweicloud:domainName", "HW_DOMAIN_NAME", "huaweicloud:domainId", "HW_DOMAIN_ID", "huaweicloud:userId", "HW_USER_ID",
+      "huaweicloud:profile", "HW_PROFILE", "HW_ECS_METADATA_URL",
     ]) {
-      expect(error.message).toContain(name);
+      expect(notFound).toContain(name);
     }
   });
+
+  test.each(["http://10.0.0.5", "https://169.254.169.254", "http://169.254.169.254.example.com", "http://user:pw@127.0.0.1:8", "not a url"])(
+    "HW_ECS_METADATA_URL %s is refused: only the link-local address or loopback (control: loopback passes)",
+    (url) => {
+      expect(() => resolveAuthSettings(stackConfig({}), { HW_ECS_METADATA_URL: url })).toThrow(CredentialsError);
+      expect(resolveAuthSettings(stackConfig({}), { HW_ECS_METADATA_URL: "http://127.0.0.1:8" }).method).toMatchObject({ metadataUrl: "http://127.0.0.1:8" });
+    },
+  );
 
   test.each<[string, Record<string, string>, RegExp]>([
     ["a password without a user", { "huaweicloud:password": PASSWORD }, /no user: set huaweicloud:userName \/ HW_USER_NAME .* or huaweicloud:userId/],
@@ -143,7 +147,7 @@ describe("the conflict warning", () => {
     expect(warning).toBe(
       "pulumi-cce-kubeconfig: more than one set of CCE credentials is configured; using an IAM token (huaweicloud:token) and ignoring " +
         "an access key pair (huaweicloud:accessKey + huaweicloud:secretKey) and a password sign-in (huaweicloud:password + huaweicloud:userName). " +
-        "The order is: a KooCLI profile you name, then an IAM token, then an access key pair, then a password sign-in (as in the huaweicloud Terraform provider); unset the ones you do not mean to use.",
+        "The order is: a KooCLI profile you name, then an IAM token, then an access key pair, then a password sign-in, then ECS instance metadata (as in the huaweicloud Terraform provider); unset the ones you do not mean to use.",
     );
   });
 

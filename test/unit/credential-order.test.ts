@@ -44,8 +44,10 @@ test("with every source complete, the chain uses them in CREDENTIAL_ORDER and th
     "an access key pair (HW_ACCESS_KEY + HW_SECRET_KEY)",
     "a password sign-in (HW_USER_PASSWORD + HW_USER_ID)",
   ]);
-  expect(CREDENTIAL_ORDER.map((s) => s.method)).toEqual(["a KooCLI profile you name", "an IAM token", "an access key pair", "a password sign-in"]);
+  expect(CREDENTIAL_ORDER.map((s) => s.method)).toEqual(["a KooCLI profile you name", "an IAM token", "an access key pair", "a password sign-in", "ECS instance metadata"]);
   expect(conflictWarning(settings)).toContain(`The order is: ${orderText()} (as in the huaweicloud Terraform provider)`);
+  // Nothing at all: the last source.
+  expect(resolveAuthSettings(stackConfig({}), {}).method.kind).toBe("ecs");
   // Control: without the profile, the token is first.
   const { HW_PROFILE: _p, HW_SHARED_CONFIG_FILE: _f, ...withoutProfile } = env;
   expect(resolveAuthSettings(stackConfig({}), withoutProfile).method.kind).toBe("token");
