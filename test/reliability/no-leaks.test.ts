@@ -16,6 +16,7 @@ import { EMPTY_CONFIG } from "../../src/config/settings";
 import { signRequest } from "../../src/signing";
 import * as operations from "../../src/provider/operations";
 import { createOperations } from "../../src/provider/operations";
+import { forgetIssuedCredentials } from "../../src/api/iam-session";
 import type { CheckedInputs } from "../../src/provider/inputs";
 import { storedKubeconfigEntries } from "../../src/kubeconfig/entries";
 import type { CertificateOutputs } from "../../src/provider/outputs";
@@ -225,6 +226,24 @@ async function runBattery(): Promise<void> {
     rmSync(profileDir, { recursive: true, force: true });
   }
 
+  // ---- ECS instance metadata (issue 14): a success, then answers holding keys that must not reach an error ----
+  const instance = createOperations({ env: { HW_ECS_METADATA_URL: emulator.url, HW_MAX_RETRIES: "0" } });
+  await instance.configure({ config: EMPTY_CONFIG });
+  const instanceChecked = await instance.check({}, { endpoint: emulator.url, clusterId: DEFAULT_CLUSTER_ID, projectId: DEFAULT_PROJECT_ID });
+  // The stored outputs but the kubeconfig (which is the certificate, secret by design): no instance key among them.
+  const storedWithoutKubeconfig = async () => JSON.stringify({ ...(await instance.create(instanceChecked.inputs as CheckedInputs)).outs, kubeconfig: undefined });
+  produced.push({ label: "ECS metadata: create", text: await storedWithoutKubeconfig() });
+  emulator.expireTokens(0); // the instance's keys are refused once: renewed from the metadata service
+  produced.push({ label: "ECS metadata: create after CCE refused the keys", text: await storedWithoutKubeconfig() });
+  for (const [label, fault] of [
+    ["ECS metadata: an answer missing fields, holding keys", { status: 200, body: { credential: { access: AK, secret: SK } } }],
+    ["ECS metadata: 401 with keys in the body", { status: 401, body: { credential: { access: AK, secret: SK, securitytoken: SECURITY_TOKEN } } }],
+    ["ECS metadata: not JSON, holding a key", { status: 200, body: `<html>${SK} ${SECURITY_TOKEN}</html>` }],
+  ] as const) {
+    forgetIssuedCredentials();
+    await providerFault(label, { path: "/openstack/latest/securitykey", ...fault }, () => instance.create(instanceChecked.inputs as CheckedInputs));
+  }
+
   // One signature computed with signRequest, as the client signed its last fixed-clock call.
   const path = `/api/v3/projects/${DEFAULT_PROJECT_ID}/clusters/${DEFAULT_CLUSTER_ID}`;
   const url = new URL(`${emulator.url}${path}`);
@@ -272,6 +291,8 @@ beforeAll(async () => {
     TEMP_SK,
     SECURITY_TOKEN,
     IAM_TOKEN,
+    // Every key pair the emulator's IAM and metadata service issued (the instance's included).
+    ...emulator.issuedCredentials().credentials.flatMap((c) => [c.accessKey, c.secretKey, c.securityToken ?? ""]).filter((v) => v !== ""),
     ...sentSignatures,
     ...[PLANTED_KEY, ...mintedKeys].flatMap(pemSecrets),
   ];
