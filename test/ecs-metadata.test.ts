@@ -149,7 +149,7 @@ describe("no keys from the metadata service: a CredentialsError listing what was
 
   test("an answer that is not JSON", async () => {
     emulator.injectFault({ path: "/openstack/latest/securitykey", status: 200, body: `<html>${PLANTED.secret}</html>` });
-    expect(await refused(emulator.url)).toContain("answered a body that is not JSON");
+    expect(await refused(emulator.url)).toContain("the securitykey answer is not JSON");
   });
 
   test("a slow answer (beyond the 3 s bound)", async () => {

@@ -78,7 +78,7 @@ describe("two complete methods", () => {
     expect(warnings).toEqual([
       "pulumi-cce-kubeconfig: more than one set of CCE credentials is configured; using an IAM token (huaweicloud:token) and ignoring " +
         "a password sign-in (huaweicloud:password + huaweicloud:userName). The order is: a KooCLI profile you name, then an IAM token, then an access key pair, " +
-        "then a password sign-in, then ECS instance metadata (as in the huaweicloud Terraform provider); unset the ones you do not mean to use.",
+        "then a password sign-in, then CCE pod identity, then ECS instance metadata (as in the huaweicloud Terraform provider); unset the ones you do not mean to use.",
     ]);
   });
 

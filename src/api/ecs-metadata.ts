@@ -22,7 +22,7 @@ export class MetadataUnavailable extends Error {
   override name = "MetadataUnavailable";
 }
 
-async function send(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; text: string }> {
+export async function send(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; text: string }> {
   let response: Response;
   try {
     response = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
@@ -53,21 +53,29 @@ export async function fetchInstanceCredential(baseUrl: string, now: () => Date, 
   const answer = await send(`${baseUrl}/openstack/latest/securitykey`, { method: "GET", headers }, timeoutMs);
   if (answer.status === 404) throw new MetadataUnavailable("GET /openstack/latest/securitykey answered HTTP 404: bind an agency to the instance");
   if (answer.status !== 200) throw new MetadataUnavailable(`GET /openstack/latest/securitykey answered HTTP ${answer.status}`);
+  return parseTemporaryCredential(answer.text, "the securitykey answer", now);
+}
+
+/**
+ * `{"credential" | "credentials": {access, secret, securitytoken, expires_at}}`, the shape of the
+ * metadata service and of CCE's pod identity endpoint; `what` names the answer in the reason.
+ */
+export function parseTemporaryCredential(text: string, what: string, now: () => Date): IssuedCredential {
   let body: unknown;
   try {
-    body = JSON.parse(answer.text);
+    body = JSON.parse(text);
   } catch {
-    throw new MetadataUnavailable("GET /openstack/latest/securitykey answered a body that is not JSON");
+    throw new MetadataUnavailable(`${what} is not JSON`);
   }
-  const credential = field(body, "credential");
+  const credential = field(body, "credential") ?? field(body, "credentials");
   const missing = ["access", "secret", "securitytoken", "expires_at"].filter((name) => {
     const value = field(credential, name);
     return typeof value !== "string" || value === "";
   });
-  if (missing.length > 0) throw new MetadataUnavailable(`the securitykey answer has no ${missing.map((m) => `credential.${m}`).join(", ")}`);
+  if (missing.length > 0) throw new MetadataUnavailable(`${what} has no ${missing.map((m) => `credential.${m}`).join(", ")}`);
   const expiresAt = new Date(field(credential, "expires_at") as string);
-  if (Number.isNaN(expiresAt.getTime())) throw new MetadataUnavailable("the securitykey answer's credential.expires_at is not a date");
-  if (expiresAt.getTime() <= now().getTime()) throw new MetadataUnavailable(`the securitykey answer expired at ${expiresAt.toISOString()}, before it was used`);
+  if (Number.isNaN(expiresAt.getTime())) throw new MetadataUnavailable(`${what}'s credential.expires_at is not a date`);
+  if (expiresAt.getTime() <= now().getTime()) throw new MetadataUnavailable(`${what} expired at ${expiresAt.toISOString()}, before it was used`);
   return {
     credentials: {
       kind: "aksk",

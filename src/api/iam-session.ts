@@ -14,6 +14,7 @@ import type { CallContext } from "./call";
 import type { CredentialSource } from "./client";
 import { CredentialsError, ProjectLookupError } from "../errors";
 import { fetchInstanceCredential, MetadataUnavailable } from "./ecs-metadata";
+import { fetchPodCredential } from "./pod-identity";
 import { assumeAgency, listProjectsNamed, signInWithPassword, type IssuedCredential, type ProjectScope } from "./iam";
 
 export interface SessionOptions {
@@ -113,6 +114,16 @@ function methodLayer(method: AuthMethod, options: SessionOptions): Layer {
       fetchInstanceCredential(metadataUrl, options.context.clock).catch((error: unknown) => {
         if (!(error instanceof MetadataUnavailable)) throw error;
         throw new CredentialsError(`${notFound}: the metadata service at ${metadataUrl} ${error.message}`);
+      }),
+    );
+  }
+  if (method.kind === "pod") {
+    const { uri, tokenFile } = method;
+    return cachedLayer(hash("pod", uri, tokenFile), options.context.clock, () =>
+      fetchPodCredential(uri, tokenFile, options.context.clock).catch((error: unknown) => {
+        if (!(error instanceof MetadataUnavailable)) throw error;
+        const where = error.message.startsWith("the token file") ? "" : `the endpoint ${new URL(uri).origin} `;
+        throw new CredentialsError(`CCE pod identity (${method.from}) gave no keys: ${where}${error.message}`);
       }),
     );
   }

@@ -36,6 +36,12 @@ export const CREDENTIAL_ORDER: readonly OrderedSource[] = [
     note: "IAM users only; a project-scoped token kept in memory",
   },
   {
+    method: "CCE pod identity",
+    config: "(none: the pod's environment)",
+    env: "`HC_CONTAINER_CREDENTIALS_FULL_URI` + `HC_CONTAINER_AUTHORIZATION_TOKEN_FILE`",
+    note: "inside a CCE pod (the Pulumi Kubernetes Operator's stacks): temporary keys for the pod's service account, the token file read at each fetch, fetched again 5 minutes before `expires_at`",
+  },
+  {
     method: "ECS instance metadata",
     config: "(none: used when nothing above is set)",
     env: "`HW_ECS_METADATA_URL` moves it, for tests (loopback only)",

@@ -65,6 +65,9 @@ const SETTING_KEYS = {
   maxRetries: { config: "maxRetries", env: "HW_MAX_RETRIES" },
   // Where the ECS metadata service answers; moved only by tests (loopback) and never by stack config.
   ecsMetadataUrl: { env: "HW_ECS_METADATA_URL" },
+  // CCE pod identity, by the names Huawei's Python SDK reads inside a CCE pod.
+  podCredentialsUri: { env: "HC_CONTAINER_CREDENTIALS_FULL_URI" },
+  podTokenFile: { env: "HC_CONTAINER_AUTHORIZATION_TOKEN_FILE" },
 } as const satisfies Record<string, SettingSource>;
 
 export type SettingName = keyof typeof SETTING_KEYS;
@@ -125,6 +128,13 @@ export type IamUser = { name: string; domain: { name: string } | { id: string } 
 export type AuthMethod =
   | (CceCredentials & { from: string })
   | { kind: "password"; user: IamUser; password: string; from: string }
+  | {
+      /** Inside a CCE pod: temporary keys from the pod identity endpoint, with the pod's token. */
+      kind: "pod";
+      uri: string;
+      tokenFile: string;
+      from: string;
+    }
   | {
       /** Nothing else is configured: the ECS instance's temporary keys from its metadata service. */
       kind: "ecs";
@@ -209,14 +219,48 @@ export function resolveAuthSettings(config: StackConfig, env: Environment): Auth
     if (typeof user !== "string") complete.push({ kind: "password", user, password, from: `${where("password")} + ${where("id" in user ? "userId" : "userName")}` });
   }
 
+  const pod = podMethod(env, s);
+  if (pod !== undefined) complete.push(pod);
+
   // Last in the chain: the instance's own keys, when nothing else is configured (fetched only when a call is made).
   const [method, ...ignored]: [AuthMethod, ...AuthMethod[]] = complete.length > 0 ? (complete as [AuthMethod, ...AuthMethod[]]) : [instanceMethod(env, s)];
   const agency = resolveAgency(config, env) ?? profileAgency(profile);
   return agency === undefined ? { method, ignored: ignored.map(describe) } : { method, agency, ignored: ignored.map(describe) };
 }
 
-const describe = (m: AuthMethod): string =>
-  `${m.kind === "token" ? "an IAM token" : m.kind === "aksk" ? "an access key pair" : m.kind === "ecs" ? "ECS instance metadata" : "a password sign-in"} (${m.from})`;
+const METHOD_NAMES: Readonly<Record<AuthMethod["kind"], string>> = {
+  token: "an IAM token",
+  aksk: "an access key pair",
+  password: "a password sign-in",
+  pod: "CCE pod identity",
+  ecs: "ECS instance metadata",
+};
+/** How the warning names a method: `an IAM token (HW_AUTH_TOKEN)`. */
+export const methodName = (kind: AuthMethod["kind"]): string => METHOD_NAMES[kind];
+const describe = (m: AuthMethod): string => `${METHOD_NAMES[m.kind]} (${m.from})`;
+
+/**
+ * CCE pod identity: HC_CONTAINER_CREDENTIALS_FULL_URI with HC_CONTAINER_AUTHORIZATION_TOKEN_FILE;
+ * undefined when the URI is not set. An `http:` URI must be loopback or link-local (the node's agent).
+ */
+function podMethod(env: Environment, s: Sources): AuthMethod | undefined {
+  const uri = nonEmpty(env[s.podCredentialsUri.env]);
+  if (uri === undefined) return undefined;
+  const tokenFile = nonEmpty(env[s.podTokenFile.env]);
+  if (tokenFile === undefined) throw new CredentialsError(`${s.podCredentialsUri.env} is set but not ${s.podTokenFile.env}: set the path of the pod's token file`);
+  let url: URL | undefined;
+  try {
+    url = new URL(uri);
+  } catch {
+    url = undefined;
+  }
+  const host = url?.hostname.replace(/^\[|\]$/g, "") ?? "";
+  const local = host === "127.0.0.1" || host === "::1" || host === "localhost" || host.startsWith("169.254.");
+  if (url === undefined || url.username !== "" || url.password !== "" || !(url.protocol === "https:" || (url.protocol === "http:" && local))) {
+    throw new CredentialsError(`${s.podCredentialsUri.env} must be an https:// URL, or http:// to a loopback or link-local address; nothing was fetched`);
+  }
+  return { kind: "pod", uri: url.href, tokenFile, from: `${s.podCredentialsUri.env} + ${s.podTokenFile.env}` };
+}
 
 /**
  * The ECS metadata source: HW_ECS_METADATA_URL (tests: a loopback emulator), else 169.254.169.254.

@@ -10,7 +10,7 @@ import { FaultQueue } from "./faults";
 import { handOverCluster } from "./handover";
 import { IamState } from "./iam";
 import { listen, type Listening } from "./listen";
-import { MetadataState } from "./metadata";
+import { MetadataState, POD_IDENTITY_PATH } from "./metadata";
 import { Registry } from "./registry";
 import { handleRequest } from "./server";
 import type { Emulator, EmulatorCredential, EmulatorOptions, EmulatorProject, RecordedRequest } from "./types";
@@ -93,9 +93,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     named: (name) => registry.projectIds().filter((id) => projectNames.get(id) === name),
     nameOf: (id) => projectNames.get(id),
   });
+  let podToken = options.podIdentityToken ?? `pod-${randomBytes(32).toString("base64url")}`;
   const metadata = new MetadataState(iam, {
     tokenStep: options.metadataTokenStep ?? "required",
     lifetimeMs: options.instanceKeyLifetimeMs ?? DAY_MS,
+    podToken: () => podToken,
   });
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
@@ -177,6 +179,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     signInCount: () => iam.signInCount(),
     instanceKeyCount: () => metadata.keyCount(),
+    podIdentityUri: `http://${urlHost}:${port}${POD_IDENTITY_PATH}`,
+    get podIdentityToken() {
+      return podToken;
+    },
+    rotatePodIdentityToken: () => {
+      podToken = `pod-${randomBytes(32).toString("base64url")}`;
+      return podToken;
+    },
     nameProject: (projectId, name) => {
       registry.addProject(projectId);
       projectNames.set(projectId, name);

@@ -10,12 +10,16 @@ import { randomBytes } from "node:crypto";
 import type { IamState } from "./iam";
 import { sendJson } from "./responses";
 
-export type MetadataCall = "token" | "securitykey";
+export type MetadataCall = "token" | "securitykey" | "pod";
+
+/** Where the emulator serves CCE pod identity: a test sets HC_CONTAINER_CREDENTIALS_FULL_URI to `{url}{POD_IDENTITY_PATH}`. */
+export const POD_IDENTITY_PATH = "/pod-identity/v1/credentials";
 
 export function metadataCall(path: string): MetadataCall | undefined {
   const trimmed = path.replace(/\/+$/, "");
   if (trimmed === "/meta-data/latest/api/token") return "token";
   if (trimmed === "/openstack/latest/securitykey") return "securitykey";
+  if (trimmed === POD_IDENTITY_PATH) return "pod";
   return undefined;
 }
 
@@ -24,6 +28,8 @@ export interface MetadataOptions {
   tokenStep: "required" | "absent";
   /** Life of the instance's temporary keys, in ms. */
   lifetimeMs: number;
+  /** The pod's token the pod identity endpoint accepts in `Authorization`. */
+  podToken: () => string;
 }
 
 export class MetadataState {
@@ -41,6 +47,17 @@ export class MetadataState {
   }
 
   handle(call: MetadataCall, req: IncomingMessage, res: ServerResponse, requestId: string): number {
+    if (call === "pod") {
+      if (req.method !== "POST") return this.text(res, requestId, 405, "Method Not Allowed");
+      if (req.headers.authorization !== this.options.podToken()) return this.text(res, requestId, 401, "Unauthorized");
+      // The `credentials` spelling, the other one the Python SDK accepts.
+      const { credential, expiresAt } = this.iam.issueTemporaryKeys("cce-pod-identity", this.options.lifetimeMs);
+      this.served += 1;
+      sendJson(res, requestId, 200, {
+        credentials: { access: credential.accessKey, secret: credential.secretKey, securitytoken: credential.securityToken, expires_at: expiresAt.toISOString() },
+      });
+      return 200;
+    }
     if (call === "token") {
       if (req.method !== "PUT" || this.options.tokenStep === "absent") return this.text(res, requestId, 404, "Not Found");
       const ttl = Number(req.headers["x-metadata-token-ttl-seconds"]);

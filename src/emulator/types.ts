@@ -91,7 +91,9 @@ export interface EmulatorOptions {
    * "required", the SDKs' token step; "absent", the PUT answers 404 and the GET needs no token. @default "required"
    */
   metadataTokenStep?: "required" | "absent";
-  /** Life of the instance's temporary keys from the metadata service, in ms. @default 86_400_000 */
+  /** The pod token CCE pod identity accepts in `Authorization`. @default a random one */
+  podIdentityToken?: string;
+  /** Life of the temporary keys from the metadata service and pod identity, in ms. @default 86_400_000 */
   instanceKeyLifetimeMs?: number;
   /** Whether the discarded `GET .../clustercert` is served; false answers 404. @default true */
   serveLegacyGet?: boolean;
@@ -204,8 +206,14 @@ export interface Emulator {
   expireTokens(afterUses?: number): void;
   /** Password sign-ins answered with a token so far. */
   signInCount(): number;
-  /** Temporary key pairs the metadata service answered so far. */
+  /** Temporary key pairs the metadata service and pod identity answered so far. */
   instanceKeyCount(): number;
+  /** CCE pod identity on loopback, for HC_CONTAINER_CREDENTIALS_FULL_URI. */
+  podIdentityUri: string;
+  /** The pod token it accepts now: what a test writes to HC_CONTAINER_AUTHORIZATION_TOKEN_FILE. */
+  readonly podIdentityToken: string;
+  /** Replaces the accepted pod token (as the kubelet rotates it) and returns the new one. */
+  rotatePodIdentityToken(): string;
   /** Names a project (IAM's project name) after start, e.g. a second one with the same name. */
   nameProject(projectId: string, name: string): void;
   /** The tokens and temporary keys IAM issued so far, for tests that prove they leak nowhere. */

@@ -14,6 +14,7 @@ import {
   EMPTY_CONFIG,
   resolveAuthSettings,
   resolveMaxRetries,
+  methodName,
   resolveSetting,
   sourcesOf,
   type AuthSettings,
@@ -44,7 +45,7 @@ const KIND_NAMES: Readonly<Record<ClusterKind, string>> = { cce: "a CCE (standar
 /** The warning for more than one complete set of credentials: which one is used, by setting names only. */
 export function conflictWarning(settings: AuthSettings): string | undefined {
   if (settings.ignored.length === 0) return undefined;
-  const used = { token: "an IAM token", aksk: "an access key pair", password: "a password sign-in", ecs: "ECS instance metadata" }[settings.method.kind];
+  const used = methodName(settings.method.kind);
   return (
     `pulumi-cce-kubeconfig: more than one set of CCE credentials is configured; using ${used} (${settings.method.from}) ` +
     `and ignoring ${settings.ignored.join(" and ")}. The order is: ${orderText()} ` +

@@ -586,6 +586,7 @@ export interface SignInFailure {
 
 const PROFILE_DESCRIBE = "hostile and broken files are refused by check, naming the path and profile, echoing no value, minting nothing";
 const ECS_DESCRIBE = "no keys from the metadata service: a CredentialsError listing what was looked for and why, nothing minted";
+const POD_DESCRIBE = "no keys from pod identity: a CredentialsError naming the settings and the reason, nothing minted";
 const LOOKUP_DESCRIBE = "zero or several matches are refused, naming the region, IAM's trace id and the setting to use instead";
 
 export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
@@ -645,6 +646,20 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
     behaviour: "fetched again once from the metadata service, and the call succeeds",
     test: { file: "ecs-metadata.test.ts", title: ["keys CCE refuses as expired are fetched again once, and the call succeeds"] },
   },
+  ...(
+    [
+      ["a wrong token (401)", "CredentialsError naming HC_CONTAINER_CREDENTIALS_FULL_URI + HC_CONTAINER_AUTHORIZATION_TOKEN_FILE and the status, never the token"],
+      ["an empty token file", "the same CredentialsError, naming the file; nothing is sent"],
+      ["an unreadable token file", "the same CredentialsError, naming the file and the error code; nothing is sent"],
+      ["the endpoint answers %i", "(403 and 500) the same CredentialsError, with the status, one attempt"],
+      ["an answer missing fields or expiring in the past", "the same CredentialsError, naming the missing fields or the expiry, never a value"],
+      ["the URI without a token file, or to a remote http: host, is refused before any request", "CredentialsError naming the missing setting, or the allowed URLs"],
+    ] as const
+  ).map(([title, behaviour]): SignInFailure => ({
+    failure: `CCE pod identity: ${title.replace("%i", "an error status").replace(/, is refused before any request$/, "")}`,
+    behaviour: `${behaviour}; nothing minted`,
+    test: { file: "pod-identity.test.ts", title: [POD_DESCRIBE, title] },
+  })),
 ];
 
 /** The "Sign-in failures" table of docs/reliability.md. */

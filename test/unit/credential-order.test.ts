@@ -35,6 +35,8 @@ test("with every source complete, the chain uses them in CREDENTIAL_ORDER and th
     HW_SECRET_KEY: "env-secret",
     HW_USER_PASSWORD: "pw",
     HW_USER_ID: "u1",
+    HC_CONTAINER_CREDENTIALS_FULL_URI: "http://127.0.0.1:1/credentials",
+    HC_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/var/run/token",
   };
   const settings = resolveAuthSettings(stackConfig({}), env);
   const chosen = [settings.method.from, ...settings.ignored];
@@ -43,8 +45,9 @@ test("with every source complete, the chain uses them in CREDENTIAL_ORDER and th
     "an IAM token (HW_AUTH_TOKEN)",
     "an access key pair (HW_ACCESS_KEY + HW_SECRET_KEY)",
     "a password sign-in (HW_USER_PASSWORD + HW_USER_ID)",
+    "CCE pod identity (HC_CONTAINER_CREDENTIALS_FULL_URI + HC_CONTAINER_AUTHORIZATION_TOKEN_FILE)",
   ]);
-  expect(CREDENTIAL_ORDER.map((s) => s.method)).toEqual(["a KooCLI profile you name", "an IAM token", "an access key pair", "a password sign-in", "ECS instance metadata"]);
+  expect(CREDENTIAL_ORDER.map((s) => s.method)).toEqual(["a KooCLI profile you name", "an IAM token", "an access key pair", "a password sign-in", "CCE pod identity", "ECS instance metadata"]);
   expect(conflictWarning(settings)).toContain(`The order is: ${orderText()} (as in the huaweicloud Terraform provider)`);
   // Nothing at all: the last source.
   expect(resolveAuthSettings(stackConfig({}), {}).method.kind).toBe("ecs");
