@@ -1,0 +1,88 @@
+/**
+ * CCE pod identity in the real engine (the CLI built by scripts/install-pulumi.sh), with the
+ * packed package, against the emulator's pod identity endpoint on loopback: a stack whose only
+ * credentials are HC_CONTAINER_CREDENTIALS_FULL_URI and the pod's token file, as inside a CCE pod,
+ * creates a certificate with the pod's temporary keys (after the project lookup); neither the pod
+ * token nor the keys reach state or output. Under CI=true a missing CLI fails these, it never
+ * skips them.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Emulator } from "../../src/emulator";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "../helpers/emulator";
+import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
+import { programDir } from "../helpers/program-dir";
+import { containsValue } from "../helpers/state-scan";
+
+jest.setTimeout(300_000);
+
+let emulator: Emulator;
+let work: string;
+let env: NodeJS.ProcessEnv;
+let base: Omit<StackSpec, "op" | "stack">;
+const outputs: string[] = [];
+
+async function ok(stack: string, op: StackSpec["op"]): Promise<StackResult> {
+  const config: StackSpec["config"] = {
+    "e2e:endpoint": { value: emulator.url },
+    "e2e:clusterId": { value: DEFAULT_CLUSTER_ID },
+    "huaweicloud:authUrl": { value: emulator.authUrl },
+    "huaweicloud:region": { value: DEFAULT_PROJECT_NAME },
+  };
+  const result = await runStack({ ...base, stack, op, config }, env);
+  outputs.push(`${result.output ?? ""}\n${result.message ?? ""}`);
+  if (!result.ok) throw new Error(`pulumi ${op} failed: ${result.message}\n${result.output ?? ""}`);
+  return result;
+}
+
+const log = (from: number) =>
+  emulator.requests.slice(from).map((r) => `${r.method} ${r.path.startsWith("/v3") ? r.path : r.path.split("/")[1]} ${r.status} ${r.auth}`);
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  work = mkdtempSync(join(tmpdir(), "cce-e2e-pod-"));
+  const tokenFile = join(work, "pod-token");
+  writeFileSync(tokenFile, emulator.podIdentityToken);
+  // Only the pod's environment; the metadata service points at a closed loopback port, so a fallback to it would fail.
+  env = {
+    ...Object.fromEntries(Object.entries(engineEnv(join(work, "pulumi-home"))).filter(([key]) => !key.startsWith("HW_") && !key.startsWith("HC_"))),
+    HC_CONTAINER_CREDENTIALS_FULL_URI: emulator.podIdentityUri,
+    HC_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+    HW_ECS_METADATA_URL: "http://127.0.0.1:1",
+  };
+  mkdirSync(join(work, "state"));
+  copyFileSync(join(__dirname, "iam-program.js"), join(programDir(), "e2e-pod-program.js"));
+  base = { programDir: programDir(), programFile: "e2e-pod-program.js", project: "cce-e2e-pod", backendUrl: `file://${join(work, "state")}` };
+});
+afterAll(async () => {
+  await emulator?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test("1. up with only the pod's environment signs with the pod's keys: pod identity, project lookup, one mint", async () => {
+  const up = await ok("pod", "up");
+  expect(up.changes).toEqual({ create: 2 });
+  expect(log(0)).toEqual([
+    "POST pod-identity 200 none",
+    "GET /v3/projects 200 aksk",
+    "POST api 200 aksk",
+  ]);
+  expect(emulator.certificates(DEFAULT_CLUSTER_ID)).toHaveLength(1);
+  expect(emulator.requests.at(-1)!.projectId).toBe(DEFAULT_PROJECT_ID);
+});
+
+test("2. neither the pod token nor the pod's keys are in state or the engine's output (control: the kubeconfig is found with --show-secrets)", async () => {
+  const { credentials } = emulator.issuedCredentials();
+  expect(credentials.length).toBeGreaterThan(0);
+  const plain = (await ok("pod", "export")).state!;
+  const shown = (await ok("pod", "export-secrets")).state!;
+  for (const { accessKey, secretKey, securityToken } of credentials) {
+    for (const value of [accessKey, secretKey, securityToken!, emulator.podIdentityToken]) {
+      expect([containsValue(plain, value), containsValue(shown, value), outputs.some((o) => o.includes(value))]).toEqual([false, false, false]);
+    }
+  }
+  const kubeconfig = (await ok("pod", "outputs")).outputs!["kubeconfig"]!.value as string;
+  expect(containsValue(shown, kubeconfig)).toBe(true);
+  await ok("pod", "destroy");
+});
