@@ -29,7 +29,7 @@ module.exports = {
     "^pulumi-cce-kubeconfig$": "<rootDir>/src/index.ts",
   },
   ...pulumiSdkResolver(),
-  setupFiles: ["<rootDir>/test/setup/capture-console.ts"],
+  setupFiles: ["<rootDir>/test/setup/capture-console.ts", "<rootDir>/test/setup/no-link-local.ts"],
   globalSetup: "<rootDir>/test/global-setup.ts",
   globalTeardown: "<rootDir>/test/global-teardown.ts",
   testTimeout: 60_000,

@@ -6,9 +6,12 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CLOSED_METADATA_URL } from "./helpers/cloud-free-env";
 import { buildPackage, installProgram, KUBERNETES_SDK_VERSION, packPackage } from "./helpers/packed-program";
 
 export default async function globalSetup(): Promise<void> {
+  // Workers inherit it: a test that finds no credentials asks a closed loopback port, never 169.254.169.254.
+  process.env["HW_ECS_METADATA_URL"] ??= CLOSED_METADATA_URL;
   buildPackage();
   const work = mkdtempSync(join(tmpdir(), "cce-kubeconfig-test-"));
   const tarball = packPackage(join(work, "pack"));

@@ -15,6 +15,7 @@ import type { Emulator } from "../src/emulator";
 import { storedKubeconfigEntries } from "../src/kubeconfig/entries";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, OTHER_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
 import { programDir, runNode } from "./helpers/program-dir";
+import { cloudFreeEnv } from "./helpers/cloud-free-env";
 
 const HOST = "node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js";
 const URN = "urn:pulumi:dev::host-test::pulumi-nodejs:dynamic/cce:ClusterCertificate::c";
@@ -65,9 +66,8 @@ let providerText: string;
 
 /** Starts the host in the program folder and resolves with the port it prints first. */
 function startHost(): Promise<number> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_PROJECT: "host-test" };
   // Settings must come from Configure, not from the developer's environment.
-  for (const key of Object.keys(env)) if (key.startsWith("HW_")) delete env[key];
+  const env = cloudFreeEnv(process.env, { PULUMI_PROJECT: "host-test" });
   host = spawn(process.execPath, [join(programDir(), HOST), "127.0.0.1:1"], { cwd: programDir(), env, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the host printed no port within 20 s:\n${hostOutput}`)), 20_000);

@@ -25,6 +25,7 @@ import { isSecret, secret, unwrapSecrets } from "../src/plugin/secrets";
 import { UNKNOWN } from "../src/provider/inputs";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, OTHER_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
 import { findLeaks } from "./helpers/leak-scan";
+import { cloudFreeEnv } from "./helpers/cloud-free-env";
 
 // The gRPC runtime and protobuf of the @pulumi/pulumi whose stubs this file imports: with
 // CCE_TEST_PULUMI_SDK (the Node 22 run) that is another copy than the repository's, and a client
@@ -99,9 +100,9 @@ async function startEngine(): Promise<number> {
 
 /** Starts the unpacked launcher as the engine does and resolves with the port it prints. */
 function startPlugin(engineAddress: string): Promise<number> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
   // Settings must come from Configure, and modules from the bundle alone.
-  for (const key of Object.keys(env)) if (key.startsWith("HW_") || key === "NODE_PATH") delete env[key];
+  const env = cloudFreeEnv(process.env);
+  delete env["NODE_PATH"];
   plugin = spawn(join(pluginDir, NAME), [engineAddress], { cwd: pluginDir, env, stdio: ["pipe", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the plugin printed no port within 20 s:\n${stdout}${stderr}`)), 20_000);

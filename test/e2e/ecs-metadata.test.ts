@@ -13,6 +13,7 @@ import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTest
 import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
 import { programDir } from "../helpers/program-dir";
 import { containsValue } from "../helpers/state-scan";
+import { cloudFreeEnv } from "../helpers/cloud-free-env";
 
 jest.setTimeout(300_000);
 
@@ -42,10 +43,7 @@ beforeAll(async () => {
   emulator = await startTestEmulator();
   work = mkdtempSync(join(tmpdir(), "cce-e2e-ecs-"));
   // No credentials: only where the metadata service answers (loopback, the emulator).
-  env = {
-    ...Object.fromEntries(Object.entries(engineEnv(join(work, "pulumi-home"))).filter(([key]) => !key.startsWith("HW_"))),
-    HW_ECS_METADATA_URL: emulator.url,
-  };
+  env = cloudFreeEnv(engineEnv(join(work, "pulumi-home")), { HW_ECS_METADATA_URL: emulator.url });
   mkdirSync(join(work, "state"));
   copyFileSync(join(__dirname, "iam-program.js"), join(programDir(), "e2e-ecs-program.js"));
   base = { programDir: programDir(), programFile: "e2e-ecs-program.js", project: "cce-e2e-ecs", backendUrl: `file://${join(work, "state")}` };

@@ -22,6 +22,7 @@ import { findLeaks, pemSecrets } from "../helpers/leak-scan";
 import { cceKubeconfigVersion, installPlugins, kubernetesPluginVersion, packagePlugin, runPulumi, type PluginSetup, type PulumiResult } from "../helpers/plugin-install";
 import { containsValue } from "../helpers/state-scan";
 import { requireTool } from "../helpers/tools";
+import { CLOSED_METADATA_URL } from "../helpers/cloud-free-env";
 
 jest.setTimeout(600_000);
 
@@ -164,7 +165,8 @@ test("0. the plugins were installed from tarballs into the test's own PULUMI_HOM
     ]),
   );
   expect(setup.env["PULUMI_IGNORE_AMBIENT_PLUGINS"]).toBe("true");
-  expect(Object.keys(setup.env).filter((k) => k.startsWith("HW_"))).toEqual([]);
+  expect(Object.keys(setup.env).filter((k) => k.startsWith("HW_"))).toEqual(["HW_ECS_METADATA_URL"]);
+  expect(setup.env["HW_ECS_METADATA_URL"]).toBe(CLOSED_METADATA_URL);
 });
 
 test("1. a misspelled input (durtion: 30) fails preview before any request reaches the emulator; the error names durtion and duration", () =>

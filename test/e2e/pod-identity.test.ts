@@ -14,6 +14,7 @@ import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTest
 import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
 import { programDir } from "../helpers/program-dir";
 import { containsValue } from "../helpers/state-scan";
+import { cloudFreeEnv } from "../helpers/cloud-free-env";
 
 jest.setTimeout(300_000);
 
@@ -45,12 +46,10 @@ beforeAll(async () => {
   const tokenFile = join(work, "pod-token");
   writeFileSync(tokenFile, emulator.podIdentityToken);
   // Only the pod's environment; the metadata service points at a closed loopback port, so a fallback to it would fail.
-  env = {
-    ...Object.fromEntries(Object.entries(engineEnv(join(work, "pulumi-home"))).filter(([key]) => !key.startsWith("HW_") && !key.startsWith("HC_"))),
+  env = cloudFreeEnv(engineEnv(join(work, "pulumi-home")), {
     HC_CONTAINER_CREDENTIALS_FULL_URI: emulator.podIdentityUri,
     HC_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
-    HW_ECS_METADATA_URL: "http://127.0.0.1:1",
-  };
+  });
   mkdirSync(join(work, "state"));
   copyFileSync(join(__dirname, "iam-program.js"), join(programDir(), "e2e-pod-program.js"));
   base = { programDir: programDir(), programFile: "e2e-pod-program.js", project: "cce-e2e-pod", backendUrl: `file://${join(work, "state")}` };

@@ -14,6 +14,7 @@ import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTest
 import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
 import { programDir } from "../helpers/program-dir";
 import { containsValue } from "../helpers/state-scan";
+import { cloudFreeEnv } from "../helpers/cloud-free-env";
 
 jest.setTimeout(300_000);
 
@@ -46,11 +47,7 @@ beforeAll(async () => {
   const { accessKey, secretKey } = emulator.credentials[0]!;
   writeFileSync(file, JSON.stringify({ current: "other", profiles: [{ name: "deploy", mode: "AKSK", accessKeyId: accessKey, secretAccessKey: secretKey }] }));
   // Only the profile: no other HW_* setting of the machine running the tests.
-  env = {
-    ...Object.fromEntries(Object.entries(engineEnv(join(work, "pulumi-home"))).filter(([key]) => !key.startsWith("HW_"))),
-    HW_SHARED_CONFIG_FILE: file,
-    HW_PROFILE: "deploy",
-  };
+  env = cloudFreeEnv(engineEnv(join(work, "pulumi-home")), { HW_SHARED_CONFIG_FILE: file, HW_PROFILE: "deploy" });
   mkdirSync(join(work, "state"));
   copyFileSync(join(__dirname, "iam-program.js"), join(programDir(), "e2e-profile-program.js"));
   base = { programDir: programDir(), programFile: "e2e-profile-program.js", project: "cce-e2e-profile", backendUrl: `file://${join(work, "state")}` };

@@ -15,6 +15,7 @@ import { engineEnv, runStack, type StackResult, type StackSpec } from "../helper
 import { findLeaks } from "../helpers/leak-scan";
 import { programDir } from "../helpers/program-dir";
 import { containsValue } from "../helpers/state-scan";
+import { cloudFreeEnv } from "../helpers/cloud-free-env";
 
 jest.setTimeout(300_000);
 
@@ -63,7 +64,7 @@ beforeAll(async () => {
   await emulator.addCluster(DEFAULT_PROJECT_ID, { id: AUTOPILOT_EIP_ID, kind: "autopilot", eip: true });
   work = mkdtempSync(join(tmpdir(), "cce-e2e-sign-in-"));
   // Only what the stack config says: no HW_* setting of the machine running the tests.
-  env = Object.fromEntries(Object.entries(engineEnv(join(work, "pulumi-home"))).filter(([key]) => !key.startsWith("HW_")));
+  env = cloudFreeEnv(engineEnv(join(work, "pulumi-home")));
   mkdirSync(join(work, "state"));
   copyFileSync(join(__dirname, "iam-program.js"), join(programDir(), "e2e-iam-program.js"));
   base = { programDir: programDir(), programFile: "e2e-iam-program.js", project: "cce-e2e-sign-in", backendUrl: `file://${join(work, "state")}` };

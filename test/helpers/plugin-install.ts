@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { REPO_ROOT } from "../../scripts/engine/program";
 import { recordOutput } from "./capture";
 import { requireTool } from "./tools";
+import { cloudFreeEnv } from "./cloud-free-env";
 
 const exec = promisify(execFile);
 
@@ -65,14 +66,15 @@ export function kubernetesPluginVersion(): string {
 
 /**
  * The environment `pulumi` runs with, before the setup adds its own: the caller's, without any
- * HW_* (a developer's cloud credentials must not reach a test), PULUMI_* (their backend, token,
+ * HW_* and HC_CONTAINER_* (a developer's cloud credentials must not reach a test; the ECS metadata
+ * address is pinned to a closed loopback port: cloud-free-env.ts), PULUMI_* (their backend, token,
  * passphrase) or KUBECONFIG, and without PATH folders that hold a provider plugin (so even without
  * PULUMI_IGNORE_AMBIENT_PLUGINS none could be picked up from there); the CLI's folder comes first.
  */
 export function cleanEnvironment(cliDir: string, source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(source)) {
-    if (key.startsWith("HW_") || key.startsWith("PULUMI_") || key === "KUBECONFIG") continue;
+  for (const [key, value] of Object.entries(cloudFreeEnv(source))) {
+    if (key.startsWith("PULUMI_") || key === "KUBECONFIG") continue;
     env[key] = value;
   }
   const path = (source["PATH"] ?? "").split(delimiter).filter((dir) => dir !== "" && dir !== cliDir && !holdsProviderPlugin(dir));
