@@ -35,6 +35,11 @@ export const IAM_RENEW_LEAD_MS = 5 * MINUTE_MS;
  * a leaked key could do, and a longer run gets new keys before these expire.
  */
 export const AGENCY_CREDENTIAL_SECONDS = 3_600;
+/**
+ * Life of the temporary keys an OIDC federated token is exchanged for: an hour, like an agency's;
+ * a longer run exchanges the ID token file's current token again 5 minutes before they expire.
+ */
+export const FEDERATED_CREDENTIAL_SECONDS = 3_600;
 
 /** The API gateway refuses an `X-Sdk-Date` more than 15 minutes from its own clock. */
 export const MAX_CLOCK_SKEW_MS = 15 * MINUTE_MS;

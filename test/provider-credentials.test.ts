@@ -77,7 +77,7 @@ describe("two complete methods", () => {
     expect(emulator.requests.map((r) => `${r.status} ${r.auth}`)).toEqual(["200 token", "200 token"]); // no sign-in
     expect(warnings).toEqual([
       "pulumi-cce-kubeconfig: more than one set of CCE credentials is configured; using an IAM token (huaweicloud:token) and ignoring " +
-        "a password sign-in (huaweicloud:password + huaweicloud:userName). The order is: a KooCLI profile you name, then an IAM token, then an access key pair, " +
+        "a password sign-in (huaweicloud:password + huaweicloud:userName). The order is: a KooCLI profile you name, then OIDC federation, then an IAM token, then an access key pair, " +
         "then a password sign-in, then CCE pod identity, then ECS instance metadata (as in the huaweicloud Terraform provider); unset the ones you do not mean to use.",
     ]);
   });

@@ -53,6 +53,6 @@ test("every setting with a config key is a config variable and a provider input;
   const variables = committed.config.variables;
   for (const name of CONFIG_SETTINGS) expect(variables).toHaveProperty(name);
   expect(committed.provider.inputProperties).toEqual(variables);
-  expect(SECRET_CONFIG.sort()).toEqual(["accessKey", "authToken", "password", "secretKey", "securityToken", "token"]);
-  for (const name of ["region", "projectId", "cloud", "authUrl"]) expect(variables[name]).not.toHaveProperty("secret");
+  expect(SECRET_CONFIG.sort()).toEqual(["accessKey", "assumeRoleIdToken", "authToken", "password", "secretKey", "securityToken", "token"]);
+  for (const name of ["region", "projectId", "cloud", "authUrl", "assumeRoleIdpId", "assumeRoleIdTokenFile"]) expect(variables[name]).not.toHaveProperty("secret");
 });

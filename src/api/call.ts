@@ -30,6 +30,8 @@ export interface CallRequest {
   url: URL;
   body?: string;
   projectId?: string;
+  /** Headers of the call itself (IAM's `X-Idp-Id`). */
+  headers?: Readonly<Record<string, string>>;
   credentials?: CceCredentials;
   /** Secrets of the call beyond its credentials (a password in the body), scrubbed from the API's text. */
   secrets?: readonly string[];
@@ -60,6 +62,7 @@ export async function callWithRetries(req: CallRequest, ctx: CallContext): Promi
         method: req.method,
         url: req.url,
         projectId: req.projectId,
+        ...(req.headers === undefined ? {} : { headers: req.headers }),
         body: req.body,
         credentials: req.credentials,
         timeoutMs: ctx.timeoutMs,

@@ -8,13 +8,14 @@
  * and a changed password signs in afresh. It lives in memory only: never in state, logs or errors.
  */
 import { createHash } from "node:crypto";
-import { AGENCY_CREDENTIAL_SECONDS, IAM_RENEW_LEAD_MS } from "../constants";
+import { AGENCY_CREDENTIAL_SECONDS, FEDERATED_CREDENTIAL_SECONDS, IAM_RENEW_LEAD_MS } from "../constants";
 import type { AuthMethod, AuthSettings, CceCredentials } from "../config/settings";
 import type { CallContext } from "./call";
 import type { CredentialSource } from "./client";
 import { CredentialsError, ProjectLookupError } from "../errors";
 import { fetchInstanceCredential, MetadataUnavailable } from "./ecs-metadata";
 import { fetchPodCredential } from "./pod-identity";
+import { federatedCredential } from "./oidc";
 import { assumeAgency, listProjectsNamed, signInWithPassword, type IssuedCredential, type ProjectScope } from "./iam";
 
 export interface SessionOptions {
@@ -126,6 +127,14 @@ function methodLayer(method: AuthMethod, options: SessionOptions): Layer {
         throw new CredentialsError(`CCE pod identity (${method.from}) gave no keys: ${where}${error.message}`);
       }),
     );
+  }
+  if (method.kind === "oidc") {
+    // Scoped like a password sign-in, so the federated token names the project id a lookup would ask for.
+    const authUrl = options.authUrl();
+    const { idpId, idToken } = method;
+    const source = "value" in idToken ? hash(idToken.value) : idToken.file;
+    const key = hash("oidc", authUrl, options.project, idpId, source);
+    return cachedLayer(key, options.context.clock, () => federatedCredential(authUrl, idpId, idToken, options.project, FEDERATED_CREDENTIAL_SECONDS, options.context));
   }
   if (method.kind !== "password") {
     const { from: _from, ...credentials } = method;

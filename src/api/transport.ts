@@ -47,6 +47,8 @@ export interface AttemptRequest {
   url: URL;
   /** Sent as `X-Project-Id` (CCE calls); IAM calls send none. */
   projectId?: string;
+  /** Headers of the call itself, signed with the rest (IAM's `X-Idp-Id`). */
+  headers?: Readonly<Record<string, string>>;
   body?: string;
   /** Undefined for the one call that carries its proof in the body: the password sign-in. */
   credentials?: CceCredentials;
@@ -86,7 +88,7 @@ class AttemptTimeoutError extends Error {
  * (a network error) or an AttemptTimeoutError when no full answer arrives in time.
  */
 export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
-  const headers: Record<string, string> = { Host: req.url.host, "Content-Type": "application/json" };
+  const headers: Record<string, string> = { ...req.headers, Host: req.url.host, "Content-Type": "application/json" };
   if (req.projectId !== undefined) headers["X-Project-Id"] = req.projectId;
   const sent =
     req.credentials === undefined

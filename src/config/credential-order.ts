@@ -22,6 +22,12 @@ export const CREDENTIAL_ORDER: readonly OrderedSource[] = [
     env: "`HW_PROFILE` and/or `HW_SHARED_CONFIG_FILE`",
     note: "its keys (or `ssoAuth.stsToken`) win over keys set anywhere else, as in the Terraform provider; default file `~/.hcloud/config.json`, profile `current`",
   },
+  {
+    method: "OIDC federation",
+    config: "`assumeRoleIdpId` + `assumeRoleIdTokenFile` (or `assumeRoleIdToken`)",
+    env: "`HW_ASSUME_ROLE_IDP_ID` + `HW_ASSUME_ROLE_ID_TOKEN_FILE` (or `HW_ASSUME_ROLE_ID_TOKEN`)",
+    note: "keyless CI: the ID token (the file read at each exchange) is exchanged at IAM for a federated token scoped to the project, then temporary keys for an hour, exchanged again 5 minutes before they expire",
+  },
   { method: "an IAM token", config: "`token`", env: "`HW_AUTH_TOKEN`", note: "sent as `X-Auth-Token`" },
   {
     method: "an access key pair",

@@ -5,6 +5,7 @@
  */
 import { CredentialsError } from "../errors";
 import { DEFAULT_ECS_METADATA_URL } from "../api/ecs-metadata";
+import type { IdTokenSource } from "../api/oidc";
 import { CURRENT_PROFILE, defaultSharedConfigPath, profileFrom, readProfile, type ProfileSelection, type ProfileSettings } from "./koocli-profile";
 
 /**
@@ -58,6 +59,10 @@ const SETTING_KEYS = {
   // A KooCLI profile: read only when one of these is set, as the Terraform provider reads it.
   sharedConfigFile: { config: "sharedConfigFile", env: "HW_SHARED_CONFIG_FILE" },
   profile: { config: "profile", env: "HW_PROFILE" },
+  // OIDC federation (keyless CI), by the Terraform provider's names: an ID token exchanged at IAM.
+  assumeRoleIdpId: { config: "assumeRoleIdpId", env: "HW_ASSUME_ROLE_IDP_ID" },
+  assumeRoleIdToken: { config: "assumeRoleIdToken", env: "HW_ASSUME_ROLE_ID_TOKEN" },
+  assumeRoleIdTokenFile: { config: "assumeRoleIdTokenFile", env: "HW_ASSUME_ROLE_ID_TOKEN_FILE" },
   // The bridge's `huaweicloud:assumeRole` is one object ({agencyName, domainName, domainId}): see ASSUME_ROLE_CONFIG.
   assumeRoleAgencyName: { env: "HW_ASSUME_ROLE_AGENCY_NAME" },
   assumeRoleDomainName: { env: "HW_ASSUME_ROLE_DOMAIN_NAME" },
@@ -129,6 +134,13 @@ export type AuthMethod =
   | (CceCredentials & { from: string })
   | { kind: "password"; user: IamUser; password: string; from: string }
   | {
+      /** OIDC federation: an ID token exchanged at IAM for a federated token, then temporary keys. */
+      kind: "oidc";
+      idpId: string;
+      idToken: IdTokenSource;
+      from: string;
+    }
+  | {
       /** Inside a CCE pod: temporary keys from the pod identity endpoint, with the pod's token. */
       kind: "pod";
       uri: string;
@@ -186,8 +198,9 @@ export function resolveProfile(config: StackConfig, env: Environment): ProfileSe
 
 /**
  * The credentials chain, in the huaweicloud Terraform provider's order: the keys of a KooCLI
- * profile the user named, then an IAM token, then an access key pair, then a password sign-in. Each method's settings come from stack config, else
- * the environment; a key pair from one source only, so a key from config never signs with a
+ * profile the user named, then OIDC federation, then an IAM token, then an access key pair, then a
+ * password sign-in, then CCE pod identity, then the ECS instance's metadata. Each method's
+ * settings come from stack config, else the environment; a key pair from one source only, so a key from config never signs with a
  * secret from env. When more than one method is complete, the first is used and `ignored` names
  * the others. An agency, when set, is assumed with whichever method is used.
  */
@@ -201,6 +214,8 @@ export function resolveAuthSettings(config: StackConfig, env: Environment): Auth
   const complete: AuthMethod[] = [];
   const profile = resolveProfile(config, env);
   if (profile?.keys !== undefined) complete.push({ kind: "aksk", ...profile.keys, from: profileFrom(profile) });
+  const oidc = oidcMethod(either, where, s);
+  if (oidc !== undefined) complete.push(oidc);
   const token = either("token");
   if (token !== undefined) complete.push({ kind: "token", token, from: where("token") });
   for (const [read, source] of [[fromConfig, "config"], [fromEnv, "env"]] as const) {
@@ -229,6 +244,7 @@ export function resolveAuthSettings(config: StackConfig, env: Environment): Auth
 }
 
 const METHOD_NAMES: Readonly<Record<AuthMethod["kind"], string>> = {
+  oidc: "OIDC federation",
   token: "an IAM token",
   aksk: "an access key pair",
   password: "a password sign-in",
@@ -238,6 +254,26 @@ const METHOD_NAMES: Readonly<Record<AuthMethod["kind"], string>> = {
 /** How the warning names a method: `an IAM token (HW_AUTH_TOKEN)`. */
 export const methodName = (kind: AuthMethod["kind"]): string => METHOD_NAMES[kind];
 const describe = (m: AuthMethod): string => `${METHOD_NAMES[m.kind]} (${m.from})`;
+
+/**
+ * OIDC federation: the identity provider's id with an ID token or the file a CI runner writes it
+ * to (read at each exchange); undefined when none of them is set. The token's value wins over a file.
+ */
+function oidcMethod(either: (n: SettingName) => string | undefined, where: (n: SettingName) => string, s: Sources): AuthMethod | undefined {
+  const idpId = either("assumeRoleIdpId");
+  const value = either("assumeRoleIdToken");
+  const file = either("assumeRoleIdTokenFile");
+  if (idpId === undefined && value === undefined && file === undefined) return undefined;
+  const both = (n: SettingName) => `${configKey(s, n)} / ${s[n].env}`;
+  if (idpId === undefined) {
+    throw new CredentialsError(`an ID token is set (${where(value !== undefined ? "assumeRoleIdToken" : "assumeRoleIdTokenFile")}) but not the identity provider: set ${both("assumeRoleIdpId")} (IAM's identity provider id)`);
+  }
+  if (value === undefined && file === undefined) {
+    throw new CredentialsError(`${where("assumeRoleIdpId")} is set but no ID token: set ${both("assumeRoleIdTokenFile")} (the file the CI writes its OIDC token to) or ${both("assumeRoleIdToken")}`);
+  }
+  const idToken: IdTokenSource = value !== undefined ? { value, from: where("assumeRoleIdToken") } : { file: file!, from: where("assumeRoleIdTokenFile") };
+  return { kind: "oidc", idpId, idToken, from: `${where("assumeRoleIdpId")} + ${idToken.from}` };
+}
 
 /**
  * CCE pod identity: HC_CONTAINER_CREDENTIALS_FULL_URI with HC_CONTAINER_AUTHORIZATION_TOKEN_FILE;
@@ -345,6 +381,7 @@ function noCredentialsMessage(s: Sources): string {
     `${both("accessKey")} + ${both("secretKey")} (with ${both("securityToken")} for temporary keys); ` +
     `${both("password")} + ${both("userName")} + ${both("domainName")} (or ${both("domainId")}), or + ${both("userId")}; ` +
     `or name a KooCLI profile: ${both("profile")} or ${both("sharedConfigFile")}; ` +
+    `or OIDC federation: ${both("assumeRoleIdpId")} + ${both("assumeRoleIdTokenFile")} (or ${both("assumeRoleIdToken")}); ` +
     `then the ECS instance's metadata service (${s.ecsMetadataUrl.env}, default ${DEFAULT_ECS_METADATA_URL})`
   );
 }

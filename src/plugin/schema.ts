@@ -82,7 +82,7 @@ const OUTPUTS: Readonly<Record<string, PropertySpec>> = {
 const ALWAYS_SET = ["clusterId", "projectId", "endpoint", "renewBefore", "context", "useLegacyGet", "clusterKind", ...Object.keys(OUTPUTS)];
 
 /** The provider's settings: every setting with a config key, plus the agency (an object). */
-const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(["accessKey", "secretKey", "securityToken", "token", "password"]);
+const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(["accessKey", "secretKey", "securityToken", "token", "password", "assumeRoleIdToken"]);
 const SETTING_DESCRIPTIONS: Readonly<Record<string, string>> = {
   projectId: "The project id; env HW_PROJECT_ID. Default: looked up at IAM from projectName, else the region.",
   projectName: "The IAM project name whose id is looked up when no projectId is set (a sub-project, {region}_{suffix}); env HW_PROJECT_NAME. Default: the region.",
@@ -100,6 +100,9 @@ const SETTING_DESCRIPTIONS: Readonly<Record<string, string>> = {
   authUrl: "The IAM URL (https://iam.{region}.{cloud}/v3 by default); env HW_AUTH_URL.",
   sharedConfigFile: "A KooCLI config file whose profile supplies the keys; env HW_SHARED_CONFIG_FILE. Default: ~/.hcloud/config.json when profile is set.",
   profile: "The KooCLI profile that supplies the keys, over keys set elsewhere; env HW_PROFILE. Default: the file's current profile when sharedConfigFile is set.",
+  assumeRoleIdpId: "OIDC federation: the IAM identity provider that trusts the CI's ID tokens; env HW_ASSUME_ROLE_IDP_ID.",
+  assumeRoleIdToken: "OIDC federation: the ID token itself; env HW_ASSUME_ROLE_ID_TOKEN. Prefer assumeRoleIdTokenFile.",
+  assumeRoleIdTokenFile: "OIDC federation: the file the CI writes its ID token to, read at each exchange; env HW_ASSUME_ROLE_ID_TOKEN_FILE.",
   maxRetries: "Retries of a throttled or failed call; env HW_MAX_RETRIES. Default: 5.",
 };
 /** The issue named the token setting authToken (after HW_AUTH_TOKEN); both names are accepted. */

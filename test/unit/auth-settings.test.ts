@@ -15,6 +15,7 @@ const TOKEN = "token-value-0000";
 const AK = "AKVALUE000000";
 const SK = "SKvalue-secret-0000";
 const PASSWORD = "password-value-0000";
+const ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvIn0.c2lnbmF0dXJl";
 const USER = { "huaweicloud:userName": "deployer", "huaweicloud:password": PASSWORD, "huaweicloud:domainName": "acme" };
 
 /** A summary of what won and what was ignored, without values. */
@@ -53,6 +54,24 @@ describe("which method is used", () => {
     ["a password from env with the user from config", { "huaweicloud:userName": "deployer", "huaweicloud:domainName": "acme" }, { HW_USER_PASSWORD: PASSWORD }, { method: "password", from: "HW_USER_PASSWORD + huaweicloud:userName", ignored: [] }],
     ["a user id needs no account", {}, { HW_USER_ID: "0123abcd", HW_USER_PASSWORD: PASSWORD }, { method: "password", from: "HW_USER_PASSWORD + HW_USER_ID", ignored: [] }],
     ["a half key pair is no method: the password is used", { ...USER, "huaweicloud:accessKey": AK }, {}, { method: "password", from: "huaweicloud:password + huaweicloud:userName", ignored: [] }],
+    [
+      "OIDC federation by stack config: the identity provider and the ID token file",
+      { "huaweicloud:assumeRoleIdpId": "github", "huaweicloud:assumeRoleIdTokenFile": "/run/id-token" },
+      {},
+      { method: "oidc", from: "huaweicloud:assumeRoleIdpId + huaweicloud:assumeRoleIdTokenFile", ignored: [] },
+    ],
+    [
+      "OIDC federation beats keys left in the environment (the Terraform provider's order)",
+      {},
+      { HW_ASSUME_ROLE_IDP_ID: "github", HW_ASSUME_ROLE_ID_TOKEN: ID_TOKEN, HW_ACCESS_KEY: AK, HW_SECRET_KEY: SK },
+      { method: "oidc", from: "HW_ASSUME_ROLE_IDP_ID + HW_ASSUME_ROLE_ID_TOKEN", ignored: ["an access key pair (HW_ACCESS_KEY + HW_SECRET_KEY)"] },
+    ],
+    [
+      "an ID token value beats an ID token file",
+      {},
+      { HW_ASSUME_ROLE_IDP_ID: "github", HW_ASSUME_ROLE_ID_TOKEN: ID_TOKEN, HW_ASSUME_ROLE_ID_TOKEN_FILE: "/run/id-token" },
+      { method: "oidc", from: "HW_ASSUME_ROLE_IDP_ID + HW_ASSUME_ROLE_ID_TOKEN", ignored: [] },
+    ],
     ["a key pair is taken from one source only: config key + env secret is none", { "huaweicloud:accessKey": AK, "huaweicloud:token": TOKEN }, { HW_SECRET_KEY: SK }, { method: "token", from: "huaweicloud:token", ignored: [] }],
   ])("%s", (_name, config, env, expected) => {
     expect(chosen(config, env)).toEqual(expected);
@@ -104,6 +123,18 @@ describe("incomplete or missing credentials", () => {
     }
   });
 
+  test.each<[string, Record<string, string>, RegExp]>([
+    ["an identity provider without an ID token", { HW_ASSUME_ROLE_IDP_ID: "github" }, /HW_ASSUME_ROLE_IDP_ID is set but no ID token: set huaweicloud:assumeRoleIdTokenFile \/ HW_ASSUME_ROLE_ID_TOKEN_FILE/],
+    ["an ID token without the identity provider", { HW_ASSUME_ROLE_ID_TOKEN: ID_TOKEN, HW_AUTH_TOKEN: TOKEN }, /an ID token is set \(HW_ASSUME_ROLE_ID_TOKEN\) but not the identity provider: set huaweicloud:assumeRoleIdpId/],
+  ])("OIDC: %s fails naming what is missing, never the token, even when another method is complete", (_name, env, message) => {
+    expect(() => resolveAuthSettings(stackConfig({}), env)).toThrow(message);
+    try {
+      resolveAuthSettings(stackConfig({}), env);
+    } catch (e) {
+      expect((e as Error).message).not.toContain(ID_TOKEN);
+    }
+  });
+
   test("control: an incomplete password sign-in does not fail when another method is complete", () => {
     expect(chosen({ "huaweicloud:password": PASSWORD, "huaweicloud:token": TOKEN }).method).toBe("token");
   });
@@ -147,7 +178,7 @@ describe("the conflict warning", () => {
     expect(warning).toBe(
       "pulumi-cce-kubeconfig: more than one set of CCE credentials is configured; using an IAM token (huaweicloud:token) and ignoring " +
         "an access key pair (huaweicloud:accessKey + huaweicloud:secretKey) and a password sign-in (huaweicloud:password + huaweicloud:userName). " +
-        "The order is: a KooCLI profile you name, then an IAM token, then an access key pair, then a password sign-in, then CCE pod identity, then ECS instance metadata (as in the huaweicloud Terraform provider); unset the ones you do not mean to use.",
+        "The order is: a KooCLI profile you name, then OIDC federation, then an IAM token, then an access key pair, then a password sign-in, then CCE pod identity, then ECS instance metadata (as in the huaweicloud Terraform provider); unset the ones you do not mean to use.",
     );
   });
 

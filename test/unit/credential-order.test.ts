@@ -30,6 +30,8 @@ test("with every source complete, the chain uses them in CREDENTIAL_ORDER and th
   const env = {
     HW_SHARED_CONFIG_FILE: join(dir, "config.json"),
     HW_PROFILE: "dev",
+    HW_ASSUME_ROLE_IDP_ID: "github",
+    HW_ASSUME_ROLE_ID_TOKEN_FILE: join(dir, "id-token"),
     HW_AUTH_TOKEN: "a-token",
     HW_ACCESS_KEY: "ENVKEY00000000000001",
     HW_SECRET_KEY: "env-secret",
@@ -42,16 +44,19 @@ test("with every source complete, the chain uses them in CREDENTIAL_ORDER and th
   const chosen = [settings.method.from, ...settings.ignored];
   expect(chosen).toEqual([
     `profile "dev" in ${join(dir, "config.json")}`,
+    "OIDC federation (HW_ASSUME_ROLE_IDP_ID + HW_ASSUME_ROLE_ID_TOKEN_FILE)",
     "an IAM token (HW_AUTH_TOKEN)",
     "an access key pair (HW_ACCESS_KEY + HW_SECRET_KEY)",
     "a password sign-in (HW_USER_PASSWORD + HW_USER_ID)",
     "CCE pod identity (HC_CONTAINER_CREDENTIALS_FULL_URI + HC_CONTAINER_AUTHORIZATION_TOKEN_FILE)",
   ]);
-  expect(CREDENTIAL_ORDER.map((s) => s.method)).toEqual(["a KooCLI profile you name", "an IAM token", "an access key pair", "a password sign-in", "CCE pod identity", "ECS instance metadata"]);
+  expect(CREDENTIAL_ORDER.map((s) => s.method)).toEqual(["a KooCLI profile you name", "OIDC federation", "an IAM token", "an access key pair", "a password sign-in", "CCE pod identity", "ECS instance metadata"]);
   expect(conflictWarning(settings)).toContain(`The order is: ${orderText()} (as in the huaweicloud Terraform provider)`);
   // Nothing at all: the last source.
   expect(resolveAuthSettings(stackConfig({}), {}).method.kind).toBe("ecs");
-  // Control: without the profile, the token is first.
+  // Control: without the profile, OIDC is first; without both, the token.
   const { HW_PROFILE: _p, HW_SHARED_CONFIG_FILE: _f, ...withoutProfile } = env;
-  expect(resolveAuthSettings(stackConfig({}), withoutProfile).method.kind).toBe("token");
+  expect(resolveAuthSettings(stackConfig({}), withoutProfile).method.kind).toBe("oidc");
+  const { HW_ASSUME_ROLE_IDP_ID: _i, HW_ASSUME_ROLE_ID_TOKEN_FILE: _t, ...neither } = withoutProfile;
+  expect(resolveAuthSettings(stackConfig({}), neither).method.kind).toBe("token");
 });

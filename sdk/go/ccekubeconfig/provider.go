@@ -26,6 +26,9 @@ func NewProvider(ctx *pulumi.Context,
 	if args.AccessKey != nil {
 		args.AccessKey = pulumi.ToSecret(args.AccessKey).(pulumi.StringPtrInput)
 	}
+	if args.AssumeRoleIdToken != nil {
+		args.AssumeRoleIdToken = pulumi.ToSecret(args.AssumeRoleIdToken).(pulumi.StringPtrInput)
+	}
 	if args.AuthToken != nil {
 		args.AuthToken = pulumi.ToSecret(args.AuthToken).(pulumi.StringPtrInput)
 	}
@@ -55,6 +58,12 @@ type providerArgs struct {
 	AccessKey *string `pulumi:"accessKey"`
 	// An agency to assume with the credentials; env HW_ASSUME_ROLE_AGENCY_NAME, HW_ASSUME_ROLE_DOMAIN_NAME, HW_ASSUME_ROLE_DOMAIN_ID.
 	AssumeRole *AssumeRole `pulumi:"assumeRole"`
+	// OIDC federation: the ID token itself; env HW_ASSUME_ROLE_ID_TOKEN. Prefer assumeRoleIdTokenFile.
+	AssumeRoleIdToken *string `pulumi:"assumeRoleIdToken"`
+	// OIDC federation: the file the CI writes its ID token to, read at each exchange; env HW_ASSUME_ROLE_ID_TOKEN_FILE.
+	AssumeRoleIdTokenFile *string `pulumi:"assumeRoleIdTokenFile"`
+	// OIDC federation: the IAM identity provider that trusts the CI's ID tokens; env HW_ASSUME_ROLE_IDP_ID.
+	AssumeRoleIdpId *string `pulumi:"assumeRoleIdpId"`
 	// The same as token: an IAM token; env HW_AUTH_TOKEN.
 	AuthToken *string `pulumi:"authToken"`
 	// The IAM URL (https://iam.{region}.{cloud}/v3 by default); env HW_AUTH_URL.
@@ -97,6 +106,12 @@ type ProviderArgs struct {
 	AccessKey pulumi.StringPtrInput
 	// An agency to assume with the credentials; env HW_ASSUME_ROLE_AGENCY_NAME, HW_ASSUME_ROLE_DOMAIN_NAME, HW_ASSUME_ROLE_DOMAIN_ID.
 	AssumeRole AssumeRolePtrInput
+	// OIDC federation: the ID token itself; env HW_ASSUME_ROLE_ID_TOKEN. Prefer assumeRoleIdTokenFile.
+	AssumeRoleIdToken pulumi.StringPtrInput
+	// OIDC federation: the file the CI writes its ID token to, read at each exchange; env HW_ASSUME_ROLE_ID_TOKEN_FILE.
+	AssumeRoleIdTokenFile pulumi.StringPtrInput
+	// OIDC federation: the IAM identity provider that trusts the CI's ID tokens; env HW_ASSUME_ROLE_IDP_ID.
+	AssumeRoleIdpId pulumi.StringPtrInput
 	// The same as token: an IAM token; env HW_AUTH_TOKEN.
 	AuthToken pulumi.StringPtrInput
 	// The IAM URL (https://iam.{region}.{cloud}/v3 by default); env HW_AUTH_URL.

@@ -22,6 +22,9 @@ class ProviderArgs:
     def __init__(__self__, *,
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  assume_role: pulumi.Input[Optional['AssumeRoleArgs']] = None,
+                 assume_role_id_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_id_token_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_idp_id: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_url: pulumi.Input[Optional[_builtins.str]] = None,
                  cloud: pulumi.Input[Optional[_builtins.str]] = None,
@@ -44,6 +47,9 @@ class ProviderArgs:
 
         :param pulumi.Input[_builtins.str] access_key: The access key id; env HW_ACCESS_KEY.
         :param pulumi.Input['AssumeRoleArgs'] assume_role: An agency to assume with the credentials; env HW_ASSUME_ROLE_AGENCY_NAME, HW_ASSUME_ROLE_DOMAIN_NAME, HW_ASSUME_ROLE_DOMAIN_ID.
+        :param pulumi.Input[_builtins.str] assume_role_id_token: OIDC federation: the ID token itself; env HW_ASSUME_ROLE_ID_TOKEN. Prefer assumeRoleIdTokenFile.
+        :param pulumi.Input[_builtins.str] assume_role_id_token_file: OIDC federation: the file the CI writes its ID token to, read at each exchange; env HW_ASSUME_ROLE_ID_TOKEN_FILE.
+        :param pulumi.Input[_builtins.str] assume_role_idp_id: OIDC federation: the IAM identity provider that trusts the CI's ID tokens; env HW_ASSUME_ROLE_IDP_ID.
         :param pulumi.Input[_builtins.str] auth_token: The same as token: an IAM token; env HW_AUTH_TOKEN.
         :param pulumi.Input[_builtins.str] auth_url: The IAM URL (https://iam.{region}.{cloud}/v3 by default); env HW_AUTH_URL.
         :param pulumi.Input[_builtins.str] cloud: The cloud's domain (myhuaweicloud.com, myhuaweicloud.eu, otc.t-systems.com, ...); env HW_CLOUD.
@@ -66,6 +72,12 @@ class ProviderArgs:
             pulumi.set(__self__, "access_key", access_key)
         if assume_role is not None:
             pulumi.set(__self__, "assume_role", assume_role)
+        if assume_role_id_token is not None:
+            pulumi.set(__self__, "assume_role_id_token", assume_role_id_token)
+        if assume_role_id_token_file is not None:
+            pulumi.set(__self__, "assume_role_id_token_file", assume_role_id_token_file)
+        if assume_role_idp_id is not None:
+            pulumi.set(__self__, "assume_role_idp_id", assume_role_idp_id)
         if auth_token is not None:
             pulumi.set(__self__, "auth_token", auth_token)
         if auth_url is not None:
@@ -124,6 +136,42 @@ class ProviderArgs:
     @assume_role.setter
     def assume_role(self, value: pulumi.Input[Optional['AssumeRoleArgs']]):
         pulumi.set(self, "assume_role", value)
+
+    @_builtins.property
+    @pulumi.getter(name="assumeRoleIdToken")
+    def assume_role_id_token(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        OIDC federation: the ID token itself; env HW_ASSUME_ROLE_ID_TOKEN. Prefer assumeRoleIdTokenFile.
+        """
+        return pulumi.get(self, "assume_role_id_token")
+
+    @assume_role_id_token.setter
+    def assume_role_id_token(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "assume_role_id_token", value)
+
+    @_builtins.property
+    @pulumi.getter(name="assumeRoleIdTokenFile")
+    def assume_role_id_token_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        OIDC federation: the file the CI writes its ID token to, read at each exchange; env HW_ASSUME_ROLE_ID_TOKEN_FILE.
+        """
+        return pulumi.get(self, "assume_role_id_token_file")
+
+    @assume_role_id_token_file.setter
+    def assume_role_id_token_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "assume_role_id_token_file", value)
+
+    @_builtins.property
+    @pulumi.getter(name="assumeRoleIdpId")
+    def assume_role_idp_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        OIDC federation: the IAM identity provider that trusts the CI's ID tokens; env HW_ASSUME_ROLE_IDP_ID.
+        """
+        return pulumi.get(self, "assume_role_idp_id")
+
+    @assume_role_idp_id.setter
+    def assume_role_idp_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "assume_role_idp_id", value)
 
     @_builtins.property
     @pulumi.getter(name="authToken")
@@ -338,6 +386,9 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  assume_role: pulumi.Input[Optional[Union['AssumeRoleArgs', 'AssumeRoleArgsDict']]] = None,
+                 assume_role_id_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_id_token_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_idp_id: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_url: pulumi.Input[Optional[_builtins.str]] = None,
                  cloud: pulumi.Input[Optional[_builtins.str]] = None,
@@ -363,6 +414,9 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] access_key: The access key id; env HW_ACCESS_KEY.
         :param pulumi.Input[Union['AssumeRoleArgs', 'AssumeRoleArgsDict']] assume_role: An agency to assume with the credentials; env HW_ASSUME_ROLE_AGENCY_NAME, HW_ASSUME_ROLE_DOMAIN_NAME, HW_ASSUME_ROLE_DOMAIN_ID.
+        :param pulumi.Input[_builtins.str] assume_role_id_token: OIDC federation: the ID token itself; env HW_ASSUME_ROLE_ID_TOKEN. Prefer assumeRoleIdTokenFile.
+        :param pulumi.Input[_builtins.str] assume_role_id_token_file: OIDC federation: the file the CI writes its ID token to, read at each exchange; env HW_ASSUME_ROLE_ID_TOKEN_FILE.
+        :param pulumi.Input[_builtins.str] assume_role_idp_id: OIDC federation: the IAM identity provider that trusts the CI's ID tokens; env HW_ASSUME_ROLE_IDP_ID.
         :param pulumi.Input[_builtins.str] auth_token: The same as token: an IAM token; env HW_AUTH_TOKEN.
         :param pulumi.Input[_builtins.str] auth_url: The IAM URL (https://iam.{region}.{cloud}/v3 by default); env HW_AUTH_URL.
         :param pulumi.Input[_builtins.str] cloud: The cloud's domain (myhuaweicloud.com, myhuaweicloud.eu, otc.t-systems.com, ...); env HW_CLOUD.
@@ -407,6 +461,9 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  assume_role: pulumi.Input[Optional[Union['AssumeRoleArgs', 'AssumeRoleArgsDict']]] = None,
+                 assume_role_id_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_id_token_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 assume_role_idp_id: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_token: pulumi.Input[Optional[_builtins.str]] = None,
                  auth_url: pulumi.Input[Optional[_builtins.str]] = None,
                  cloud: pulumi.Input[Optional[_builtins.str]] = None,
@@ -435,6 +492,9 @@ class Provider(pulumi.ProviderResource):
 
             __props__.__dict__["access_key"] = None if access_key is None else pulumi.Output.secret(access_key)
             __props__.__dict__["assume_role"] = pulumi.Output.from_input(assume_role).apply(pulumi.runtime.to_json) if assume_role is not None else None
+            __props__.__dict__["assume_role_id_token"] = None if assume_role_id_token is None else pulumi.Output.secret(assume_role_id_token)
+            __props__.__dict__["assume_role_id_token_file"] = assume_role_id_token_file
+            __props__.__dict__["assume_role_idp_id"] = assume_role_idp_id
             __props__.__dict__["auth_token"] = None if auth_token is None else pulumi.Output.secret(auth_token)
             __props__.__dict__["auth_url"] = auth_url
             __props__.__dict__["cloud"] = cloud

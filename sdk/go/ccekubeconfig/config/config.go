@@ -21,6 +21,21 @@ func GetAssumeRole(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cce-kubeconfig:assumeRole")
 }
 
+// OIDC federation: the ID token itself; env HW_ASSUME_ROLE_ID_TOKEN. Prefer assumeRoleIdTokenFile.
+func GetAssumeRoleIdToken(ctx *pulumi.Context) string {
+	return config.Get(ctx, "cce-kubeconfig:assumeRoleIdToken")
+}
+
+// OIDC federation: the file the CI writes its ID token to, read at each exchange; env HW_ASSUME_ROLE_ID_TOKEN_FILE.
+func GetAssumeRoleIdTokenFile(ctx *pulumi.Context) string {
+	return config.Get(ctx, "cce-kubeconfig:assumeRoleIdTokenFile")
+}
+
+// OIDC federation: the IAM identity provider that trusts the CI's ID tokens; env HW_ASSUME_ROLE_IDP_ID.
+func GetAssumeRoleIdpId(ctx *pulumi.Context) string {
+	return config.Get(ctx, "cce-kubeconfig:assumeRoleIdpId")
+}
+
 // The same as token: an IAM token; env HW_AUTH_TOKEN.
 func GetAuthToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cce-kubeconfig:authToken")

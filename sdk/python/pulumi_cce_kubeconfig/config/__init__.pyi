@@ -25,6 +25,21 @@ assumeRole: Optional[str]
 An agency to assume with the credentials; env HW_ASSUME_ROLE_AGENCY_NAME, HW_ASSUME_ROLE_DOMAIN_NAME, HW_ASSUME_ROLE_DOMAIN_ID.
 """
 
+assumeRoleIdToken: Optional[str]
+"""
+OIDC federation: the ID token itself; env HW_ASSUME_ROLE_ID_TOKEN. Prefer assumeRoleIdTokenFile.
+"""
+
+assumeRoleIdTokenFile: Optional[str]
+"""
+OIDC federation: the file the CI writes its ID token to, read at each exchange; env HW_ASSUME_ROLE_ID_TOKEN_FILE.
+"""
+
+assumeRoleIdpId: Optional[str]
+"""
+OIDC federation: the IAM identity provider that trusts the CI's ID tokens; env HW_ASSUME_ROLE_IDP_ID.
+"""
+
 authToken: Optional[str]
 """
 The same as token: an IAM token; env HW_AUTH_TOKEN.

@@ -36,6 +36,27 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('assumeRole')
 
     @_builtins.property
+    def assume_role_id_token(self) -> Optional[str]:
+        """
+        OIDC federation: the ID token itself; env HW_ASSUME_ROLE_ID_TOKEN. Prefer assumeRoleIdTokenFile.
+        """
+        return __config__.get('assumeRoleIdToken')
+
+    @_builtins.property
+    def assume_role_id_token_file(self) -> Optional[str]:
+        """
+        OIDC federation: the file the CI writes its ID token to, read at each exchange; env HW_ASSUME_ROLE_ID_TOKEN_FILE.
+        """
+        return __config__.get('assumeRoleIdTokenFile')
+
+    @_builtins.property
+    def assume_role_idp_id(self) -> Optional[str]:
+        """
+        OIDC federation: the IAM identity provider that trusts the CI's ID tokens; env HW_ASSUME_ROLE_IDP_ID.
+        """
+        return __config__.get('assumeRoleIdpId')
+
+    @_builtins.property
     def auth_token(self) -> Optional[str]:
         """
         The same as token: an IAM token; env HW_AUTH_TOKEN.

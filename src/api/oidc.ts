@@ -1,0 +1,132 @@
+/**
+ * OIDC federation, keyless sign-in for CI: an ID token from the CI's identity provider (a GitHub
+ * Actions OIDC token, say) is exchanged at IAM for a federated token
+ * (`POST /v3.0/OS-AUTH/id-token/tokens`, `X-Idp-Id`), and that token for temporary keys
+ * (`POST /v3.0/OS-CREDENTIAL/securitytokens`, method `token`), which sign the CCE calls (or assume
+ * the agency, when one is named). The ID token file is read at each exchange, since CI runners
+ * write a fresh token there; the ID token and the federated token reach no error.
+ */
+import { readFileSync, statSync } from "node:fs";
+import type { ProjectScope, IssuedCredential } from "./iam";
+import { securityTokensUrl } from "./iam";
+import { headerValue } from "../http/headers";
+import { callWithRetries, failFor, type CallContext } from "./call";
+import { parseBody } from "./parse-body";
+import { object, optional, string } from "./shape";
+import type { Hints } from "./error-messages";
+import { CredentialsError } from "../errors";
+
+/** A JWT from a CI runner is 1-4 kB; a file far larger is not one. */
+const MAX_ID_TOKEN_BYTES = 64 * 1024;
+
+/** Where the ID token comes from: a value, or a file read at each exchange. */
+export type IdTokenSource = { value: string; from: string } | { file: string; from: string };
+
+/** The ID token, read now; a CredentialsError names the file or setting and never the token. */
+export function readIdToken(source: IdTokenSource): string {
+  if ("value" in source) return source.value;
+  let text: string;
+  try {
+    if (statSync(source.file).size > MAX_ID_TOKEN_BYTES) throw new CredentialsError(`the ID token file ${source.file} (${source.from}) is larger than ${MAX_ID_TOKEN_BYTES} bytes: it does not hold one ID token`);
+    text = readFileSync(source.file, "utf8").trim();
+  } catch (error) {
+    if (error instanceof CredentialsError) throw error;
+    throw new CredentialsError(`the ID token file ${source.file} (${source.from}) cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}); nothing was exchanged`);
+  }
+  if (text === "") throw new CredentialsError(`the ID token file ${source.file} (${source.from}) is empty: write the CI's OIDC token there before the run; nothing was exchanged`);
+  if (text.split(".").length !== 3) throw new CredentialsError(`the ID token file ${source.file} (${source.from}) does not hold a JWT (three dot-separated parts); nothing was exchanged`);
+  return text;
+}
+
+const hintsFor = (idpId: string): Hints => ({
+  400: "IAM refused the ID token request",
+  401:
+    `IAM refused the ID token: check that it has not expired, that its issuer and audience are those of identity provider ${JSON.stringify(idpId)}'s OpenID Connect configuration, ` +
+    "and that the provider's identity conversion rules map its claims to a user group",
+  403: `the federated user of identity provider ${JSON.stringify(idpId)} may not sign in to this project`,
+  404: `check the identity provider id (${JSON.stringify(idpId)}) and authUrl`,
+});
+
+const TOKEN_HINTS: Hints = {
+  401: "IAM refused the federated token when asked for temporary keys",
+  403: "the federated user may not create temporary keys",
+};
+
+const isoDate = string([(s) => !Number.isNaN(Date.parse(s)), "is not a date"]);
+const nonEmpty = string([(s) => s.length >= 1, "is empty"]);
+const federatedResponse = object({ token: object({ expires_at: isoDate, project: optional(object({ id: nonEmpty })) }) });
+const keysResponse = object({ credential: object({ access: nonEmpty, secret: nonEmpty, securitytoken: nonEmpty, expires_at: isoDate }) });
+
+/** `/v3.0/OS-AUTH/id-token/tokens` on IAM's host. */
+export const idTokenExchangeUrl = (authUrl: string): URL => new URL(`${authUrl}.0/OS-AUTH/id-token/tokens`);
+
+/** `POST /v3.0/OS-AUTH/id-token/tokens`: a federated token scoped to `project`, and its project id when IAM names it. */
+export async function exchangeIdToken(
+  authUrl: string,
+  idpId: string,
+  idToken: string,
+  project: ProjectScope,
+  ctx: CallContext,
+): Promise<{ token: string; expiresAt: Date; projectId?: string }> {
+  const url = idTokenExchangeUrl(authUrl);
+  const request = {
+    service: "IAM" as const,
+    method: "POST",
+    url,
+    body: JSON.stringify({ auth: { id_token: { id: idToken }, scope: { project } } }),
+    headers: { "X-Idp-Id": idpId },
+    secrets: [idToken],
+    hints: hintsFor(idpId),
+  };
+  const { result, attempts } = await callWithRetries(request, ctx);
+  const fail = failFor(request);
+  const body = parseBody(result, federatedResponse, fail, attempts);
+  const token = headerValue(result.headers, "x-subject-token");
+  if (token === undefined || token === "") {
+    throw fail(`returned HTTP ${result.status} without an X-Subject-Token header (request id ${result.requestId ?? "none"})`, {
+      status: result.status,
+      requestId: result.requestId,
+      attempts,
+      issues: [{ path: "X-Subject-Token", message: "is missing" }],
+    });
+  }
+  const projectId = body.token.project?.id ?? ("id" in project ? project.id : undefined);
+  const exchanged = { token, expiresAt: new Date(body.token.expires_at) };
+  return projectId === undefined ? exchanged : { ...exchanged, projectId };
+}
+
+/** `POST /v3.0/OS-CREDENTIAL/securitytokens` with the `token` method: temporary keys of the token's user. */
+export async function temporaryKeysForToken(authUrl: string, token: string, durationSeconds: number, ctx: CallContext): Promise<IssuedCredential> {
+  const request = {
+    service: "IAM" as const,
+    method: "POST",
+    url: securityTokensUrl(authUrl),
+    body: JSON.stringify({ auth: { identity: { methods: ["token"], token: { id: token, duration_seconds: durationSeconds } } } }),
+    credentials: { kind: "token" as const, token },
+    hints: TOKEN_HINTS,
+  };
+  const { result, attempts } = await callWithRetries(request, ctx);
+  const { credential } = parseBody(result, keysResponse, failFor(request), attempts);
+  return {
+    credentials: { kind: "aksk", accessKey: credential.access, secretKey: credential.secret, securityToken: credential.securitytoken },
+    expiresAt: new Date(credential.expires_at),
+  };
+}
+
+/**
+ * The whole federation: the ID token read now, exchanged for a federated token scoped to
+ * `project`, then temporary keys; they expire with the earlier of the two.
+ */
+export async function federatedCredential(
+  authUrl: string,
+  idpId: string,
+  source: IdTokenSource,
+  project: ProjectScope,
+  durationSeconds: number,
+  ctx: CallContext,
+): Promise<IssuedCredential> {
+  const federated = await exchangeIdToken(authUrl, idpId, readIdToken(source), project, ctx);
+  const keys = await temporaryKeysForToken(authUrl, federated.token, durationSeconds, ctx);
+  const expiresAt = new Date(Math.min(keys.expiresAt.getTime(), federated.expiresAt.getTime()));
+  return federated.projectId === undefined ? { ...keys, expiresAt } : { ...keys, expiresAt, projectId: federated.projectId };
+}
