@@ -4,7 +4,8 @@
  *
  * Starts the emulator and prints one JSON line on stdout, `{url, authUrl, projectId, clusterId,
  * accessKey, secretKey, token}`: the emulator's own throwaway credentials, for the user to configure
- * (`authUrl` is its IAM, for the users of a `--config` file). Stops on SIGINT or SIGTERM.
+ * (`authUrl` is its IAM, for the users, agencies and identity providers of a `--config` file).
+ * Stops on SIGINT or SIGTERM.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";

@@ -41,6 +41,18 @@ export const emulatorConfigSchema = z.strictObject({
     )
     .optional(),
   agencies: z.array(z.strictObject({ name: z.string().min(1), domainName: z.string().min(1), domainId: z.string().min(1).optional() })).optional(),
+  identityProviders: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1),
+        issuer: z.string().min(1),
+        audience: z.string().min(1),
+        publicKeyPem: z.string().min(1),
+        subject: z.string().min(1).optional(),
+        userId: z.string().min(1).optional(),
+      }),
+    )
+    .optional(),
   tokenLifetimeMs: z.number().positive().optional(),
   legacyGetValidityDays: z.number().positive().optional(),
   serveLegacyGet: z.boolean().optional(),

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { DAY_MS } from "../constants";
 import { InvalidInputError } from "../errors";
 import { FaultQueue } from "./faults";
+import { IdTokenExchange, trustedProviders } from "./federation";
 import { handOverCluster } from "./handover";
 import { IamState } from "./iam";
 import { listen, type Listening } from "./listen";
@@ -79,6 +80,7 @@ function validate(options: EmulatorOptions): void {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   validate(options);
+  const providers = trustedProviders(options.identityProviders ?? []);
   const host = options.host ?? "127.0.0.1";
   const now = options.now ?? (() => new Date());
   const credentials = (options.credentials ?? [randomCredential()]).map((c) => ({ ...c }));
@@ -93,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     named: (name) => registry.projectIds().filter((id) => projectNames.get(id) === name),
     nameOf: (id) => projectNames.get(id),
   });
+  const federation = new IdTokenExchange(providers, iam, now);
   let podToken = options.podIdentityToken ?? `pod-${randomBytes(32).toString("base64url")}`;
   const metadata = new MetadataState(iam, {
     tokenStep: options.metadataTokenStep ?? "required",
@@ -111,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         faults,
         auth: { credentials, tokens, issued: iam, now },
         iam,
+        federation,
         metadata,
         legacyGetValidityDays: options.legacyGetValidityDays ?? DEFAULT_LEGACY_GET_VALIDITY_DAYS,
         serveLegacyGet: options.serveLegacyGet ?? true,
@@ -178,6 +182,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       iam.expire(afterUses);
     },
     signInCount: () => iam.signInCount(),
+    idTokenExchangeCount: () => federation.count(),
     instanceKeyCount: () => metadata.keyCount(),
     podIdentityUri: `http://${urlHost}:${port}${POD_IDENTITY_PATH}`,
     get podIdentityToken() {

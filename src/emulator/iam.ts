@@ -1,7 +1,8 @@
 /**
  * The emulator's IAM, on the CCE server's own origin (`{url}/v3`): password sign-in for a
- * project-scoped token (`POST /v3/auth/tokens`) and an agency's temporary keys
- * (`POST /v3.0/OS-CREDENTIAL/securitytokens`), in IAM's error shape. What it issues, auth.ts then
+ * project-scoped token (`POST /v3/auth/tokens`), and temporary keys
+ * (`POST /v3.0/OS-CREDENTIAL/securitytokens`) of an agency or of a token's own user, in IAM's
+ * error shape. The ID token exchange (federation.ts) issues its tokens here too. What it issues, auth.ts then
  * accepts on CCE calls until it expires (its `expires_at` on the emulator's clock) or a test
  * revokes it (`expireTokens`). One origin keeps the emulator one server: a user sets
  * `HW_AUTH_URL={url}/v3` beside `HW_CCE_ENDPOINT={url}`.
@@ -10,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHash, randomBytes } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import { DAY_MS, MINUTE_MS } from "../constants";
+import { headerValue } from "../http/headers";
 import { authenticate, secretEquals, type AuthContext } from "./auth";
 import { sendJson } from "./responses";
 import type { EmulatorAgency, EmulatorCredential, EmulatorUser } from "./types";
@@ -56,15 +58,15 @@ export interface IssuedMatch {
 
 export type IssuedLookup<T> = ({ ok: true } & IssuedMatch & T) | { ok: false; reason: string } | undefined;
 
-const stableId = (...parts: string[]) => createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 32);
+export const stableId = (...parts: string[]) => createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 32);
 
 /** IAM's error shape: `{"error": {"code", "message", "title"}}`. */
-function iamError(res: ServerResponse, requestId: string, status: number, message: string): number {
+export function iamError(res: ServerResponse, requestId: string, status: number, message: string): number {
   sendJson(res, requestId, status, { error: { code: status, message, title: STATUS_CODES[status] ?? "Error" } });
   return status;
 }
 
-function parseJson(body: Buffer): Record<string, unknown> | undefined {
+export function parseJson(body: Buffer): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(body.toString("utf8"));
     return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
@@ -73,8 +75,8 @@ function parseJson(body: Buffer): Record<string, unknown> | undefined {
   }
 }
 
-const record = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+export const record = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+export const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 export class IamState {
   private readonly tokens = new Map<string, Issued>();
@@ -150,6 +152,34 @@ export class IamState {
     return { credential, expiresAt };
   }
 
+  /** A token for `userId`, accepted by CCE (and by securitytokens) for the configured token life. */
+  issueToken(userId: string, projectId: string | undefined): { token: string; issuedAt: Date; expiresAt: Date } {
+    const token = `MII${randomBytes(96).toString("base64url")}`;
+    const issuedAt = this.now();
+    const expiresAt = new Date(issuedAt.getTime() + this.tokenLifetimeMs);
+    this.tokens.set(token, projectId === undefined ? { userId, expiresAt } : { userId, projectId, expiresAt });
+    return { token, issuedAt, expiresAt };
+  }
+
+  /**
+   * The project a sign-in's `scope.project` names: its `id` as given, else the one project with
+   * its `name` (more or fewer is refused, as IAM does); undefined when it names neither.
+   */
+  projectOf(scope: Record<string, unknown>): { ok: true; projectId: string | undefined } | { ok: false; message: string } {
+    const name = text(scope["name"]);
+    const byName = name === undefined ? undefined : this.projects.named(name);
+    if (byName !== undefined && byName.length !== 1) return { ok: false, message: `Could not find a single project named ${name}.` };
+    return { ok: true, projectId: text(scope["id"]) ?? byName?.[0] };
+  }
+
+  hasProject(projectId: string): boolean {
+    return this.projects.has(projectId);
+  }
+
+  nameOfProject(projectId: string): string {
+    return this.projects.nameOf(projectId) ?? projectId;
+  }
+
   private userId(user: EmulatorUser): string {
     return user.id ?? stableId("user", user.domainName, user.name);
   }
@@ -165,7 +195,11 @@ export class IamState {
   ): { status: number; auth: "aksk" | "token" | "password" | "none" } {
     if (call === "projects") return this.listProjects(req, res, requestId, body, auth);
     if (req.method !== "POST") return { status: iamError(res, requestId, 404, "The resource could not be found."), auth: "none" };
-    return call === "tokens" ? this.signIn(res, requestId, body) : this.assumeRole(req, res, requestId, body, auth);
+    if (call === "tokens") return this.signIn(res, requestId, body);
+    const methods = record(record(parseJson(body)?.["auth"])["identity"])["methods"];
+    // Only a request naming the token method alone is one: assume_role requests stay as they were.
+    const tokenMethod = Array.isArray(methods) && methods.includes("token") && !methods.includes("assume_role");
+    return tokenMethod ? this.tokenKeys(req, res, requestId, body, auth) : this.assumeRole(req, res, requestId, body, auth);
   }
 
   /**
@@ -201,11 +235,9 @@ export class IamState {
       return { status: iamError(res, requestId, 400, "The request body must name the password method."), auth: "none" };
     }
     const user = record(record(identity["password"])["user"]);
-    const byName = text(scope["name"]) === undefined ? undefined : this.projects.named(text(scope["name"])!);
-    if (byName !== undefined && byName.length !== 1) {
-      return { status: iamError(res, requestId, 401, `Could not find a single project named ${String(scope["name"])}.`), auth: "none" };
-    }
-    const projectId = text(scope["id"]) ?? byName?.[0];
+    const scoped = this.projectOf(scope);
+    if (!scoped.ok) return { status: iamError(res, requestId, 401, scoped.message), auth: "none" };
+    const projectId = scoped.projectId;
     if (projectId === undefined) return { status: iamError(res, requestId, 400, "Only a project-scoped token (scope.project.id or .name) is emulated."), auth: "none" };
 
     const domain = record(user["domain"]);
@@ -222,11 +254,8 @@ export class IamState {
     if (found.locked === true) return { status: iamError(res, requestId, 401, "The account is locked."), auth: "none" };
     if (!this.projects.has(projectId)) return { status: iamError(res, requestId, 404, `Could not find project: ${projectId}.`), auth: "none" };
 
-    const token = `MII${randomBytes(96).toString("base64url")}`;
-    const issuedAt = this.now();
-    const expiresAt = new Date(issuedAt.getTime() + this.tokenLifetimeMs);
     const userId = this.userId(found);
-    this.tokens.set(token, { userId, projectId, expiresAt });
+    const { token, issuedAt, expiresAt } = this.issueToken(userId, projectId);
     this.signIns += 1;
     sendJson(
       res,
@@ -237,7 +266,7 @@ export class IamState {
           methods: ["password"],
           issued_at: issuedAt.toISOString(),
           expires_at: expiresAt.toISOString(),
-          project: { id: projectId, name: this.projects.nameOf(projectId) ?? projectId },
+          project: { id: projectId, name: this.nameOfProject(projectId) },
           user: { id: userId, name: found.name, domain: { id: found.domainId ?? stableId("domain", found.domainName), name: found.domainName } },
         },
       },
@@ -262,10 +291,8 @@ export class IamState {
     if (!Array.isArray(methods) || !methods.includes("assume_role") || text(assume["agency_name"]) === undefined) {
       return { status: iamError(res, requestId, 400, "The request body must name the assume_role method and an agency_name."), auth: caller.kind };
     }
-    const seconds = assume["duration_seconds"] ?? 900;
-    if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < MIN_AGENCY_SECONDS || seconds > MAX_AGENCY_SECONDS) {
-      return { status: iamError(res, requestId, 400, `duration_seconds must be an integer from ${MIN_AGENCY_SECONDS} to ${MAX_AGENCY_SECONDS}.`), auth: caller.kind };
-    }
+    const seconds = durationSeconds(assume);
+    if (seconds === undefined) return { status: durationError(res, requestId), auth: caller.kind };
     const agency = this.agencies.find(
       (a) =>
         a.name === assume["agency_name"] &&
@@ -273,10 +300,56 @@ export class IamState {
     );
     if (agency === undefined) return { status: iamError(res, requestId, 403, "You have no permission to assume this agency, or it does not exist."), auth: caller.kind };
 
-    const { credential, expiresAt } = this.issueTemporaryKeys(stableId("agency", agency.domainName, agency.name), seconds * 1000);
+    this.sendKeys(res, requestId, stableId("agency", agency.domainName, agency.name), seconds);
+    return { status: 201, auth: caller.kind };
+  }
+
+  /**
+   * The `token` method: temporary keys of the token's own user (what a federated CI job does
+   * after the ID token exchange). The token comes in `token.id`, in `X-Auth-Token`, or in both,
+   * which must then agree; any token CCE would accept will do, a password sign-in's included.
+   */
+  private tokenKeys(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    body: Buffer,
+    auth: AuthContext,
+  ): { status: number; auth: "token" | "none" } {
+    const block = record(record(record(parseJson(body)?.["auth"])["identity"])["token"]);
+    const inBody = text(block["id"]);
+    const inHeader = headerValue(req.headers, "x-auth-token");
+    if (inBody !== undefined && inHeader !== undefined && !secretEquals(inBody, inHeader)) {
+      return { status: iamError(res, requestId, 400, "token.id and X-Auth-Token name different tokens."), auth: "none" };
+    }
+    const token = inBody ?? inHeader;
+    const caller = token === undefined ? undefined : authenticate({ method: "POST", rawUrl: req.url ?? "/", headers: { "x-auth-token": token }, body }, auth);
+    if (caller?.ok !== true) {
+      const reason = token === undefined ? "no token in token.id or X-Auth-Token" : "the token is invalid or expired";
+      return { status: iamError(res, requestId, 401, `The request you have made requires authentication: ${reason}.`), auth: "none" };
+    }
+    const seconds = durationSeconds(block);
+    if (seconds === undefined) return { status: durationError(res, requestId), auth: "token" };
+    this.sendKeys(res, requestId, caller.userId, seconds);
+    return { status: 201, auth: "token" };
+  }
+
+  /** Answers 201 with temporary keys of `userId` for `seconds`, in IAM's `credential` shape. */
+  private sendKeys(res: ServerResponse, requestId: string, userId: string, seconds: number): void {
+    const { credential, expiresAt } = this.issueTemporaryKeys(userId, seconds * 1000);
     sendJson(res, requestId, 201, {
       credential: { access: credential.accessKey, secret: credential.secretKey, securitytoken: credential.securityToken, expires_at: expiresAt.toISOString() },
     });
-    return { status: 201, auth: caller.kind };
   }
+}
+
+/** A request block's `duration_seconds` (900 when absent), or undefined when outside IAM's limits. */
+function durationSeconds(block: Record<string, unknown>): number | undefined {
+  const seconds = block["duration_seconds"] ?? MIN_AGENCY_SECONDS;
+  const valid = typeof seconds === "number" && Number.isInteger(seconds) && seconds >= MIN_AGENCY_SECONDS && seconds <= MAX_AGENCY_SECONDS;
+  return valid ? seconds : undefined;
+}
+
+function durationError(res: ServerResponse, requestId: string): number {
+  return iamError(res, requestId, 400, `duration_seconds must be an integer from ${MIN_AGENCY_SECONDS} to ${MAX_AGENCY_SECONDS}.`);
 }

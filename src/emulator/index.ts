@@ -5,6 +5,7 @@ export type {
   EmulatorAgency,
   EmulatorCluster,
   EmulatorCredential,
+  EmulatorIdentityProvider,
   EmulatorOptions,
   EmulatorProject,
   FaultSpec,

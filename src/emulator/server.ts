@@ -1,5 +1,6 @@
 /**
- * The CCE API server's request handling: faults first, then the IAM calls (iam.ts), then
+ * The CCE API server's request handling: faults first, then the IAM calls (iam.ts, and the ID
+ * token exchange of federation.ts), then
  * authentication, then routing to the cluster, clustercert and clustercertrevoke calls of each
  * cluster family (`/api/v3` for CCE, `/autopilot/v3` for Autopilot).
  */
@@ -11,6 +12,7 @@ import type { AuthContext } from "./auth";
 import { buildKubeconfig, parseValidity } from "./clustercert";
 import { applyFault } from "./faults";
 import type { FaultQueue } from "./faults";
+import { isIdTokenCall, type IdTokenExchange } from "./federation";
 import { iamCall, type IamState } from "./iam";
 import { metadataCall, type MetadataState } from "./metadata";
 import type { ClusterRecord, Registry } from "./registry";
@@ -50,6 +52,7 @@ export interface HandlerContext {
   faults: FaultQueue;
   auth: AuthContext;
   iam: IamState;
+  federation: IdTokenExchange;
   metadata: MetadataState;
   legacyGetValidityDays: number;
   serveLegacyGet: boolean;
@@ -214,6 +217,11 @@ export async function handleRequest(context: HandlerContext, req: IncomingMessag
     const metadata = metadataCall(path);
     if (metadata !== undefined) {
       entry.status = context.metadata.handle(metadata, req, res, requestId);
+      return;
+    }
+    if (isIdTokenCall(path)) {
+      // The ID token is the credential: the exchange itself is unauthenticated, so auth stays "none".
+      entry.status = context.federation.handle(req, res, requestId, body);
       return;
     }
     const iam = iamCall(path);

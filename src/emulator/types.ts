@@ -38,6 +38,22 @@ export interface EmulatorAgency {
   domainId?: string;
 }
 
+/** An OIDC identity provider IAM trusts (`POST /v3.0/OS-AUTH/id-token/tokens` with `X-Idp-Id`). */
+export interface EmulatorIdentityProvider {
+  /** The id users name in X-Idp-Id (HW_ASSUME_ROLE_IDP_ID). */
+  id: string;
+  /** The `iss` an ID token must carry, e.g. "https://token.actions.githubusercontent.com". */
+  issuer: string;
+  /** A value the token's `aud` (string or array) must hold. */
+  audience: string;
+  /** PEM public key (SPKI) whose signature the token must carry: RSA (RS256) or EC P-256 (ES256). */
+  publicKeyPem: string;
+  /** When set, the token's `sub` must equal it (IAM's identity conversion rules, reduced to one). */
+  subject?: string;
+  /** The user the federated token acts as. @default a stable id derived from the provider id */
+  userId?: string;
+}
+
 export interface EmulatorProject {
   /** The project id; Huawei Cloud uses 32 hex characters. */
   id: string;
@@ -73,7 +89,12 @@ export interface EmulatorOptions {
   users?: EmulatorUser[];
   /** Agencies any authenticated caller may assume. @default none */
   agencies?: EmulatorAgency[];
-  /** Life of a token from a password sign-in, in ms. @default 86_400_000 (24 hours, as IAM's) */
+  /**
+   * OIDC identity providers whose ID tokens IAM exchanges for a token (keyless CI sign-in), on the
+   * emulator's own origin. @default none
+   */
+  identityProviders?: EmulatorIdentityProvider[];
+  /** Life of a token from a password sign-in or an ID token exchange, in ms. @default 86_400_000 (24 hours, as IAM's) */
   tokenLifetimeMs?: number;
   /** The server's clock, for X-Sdk-Date checks and certificate validity. @default () => new Date() */
   now?: () => Date;
@@ -206,6 +227,8 @@ export interface Emulator {
   expireTokens(afterUses?: number): void;
   /** Password sign-ins answered with a token so far. */
   signInCount(): number;
+  /** ID tokens exchanged for an IAM token (`POST /v3.0/OS-AUTH/id-token/tokens` answered 201) so far. */
+  idTokenExchangeCount(): number;
   /** Temporary key pairs the metadata service and pod identity answered so far. */
   instanceKeyCount(): number;
   /** CCE pod identity on loopback, for HC_CONTAINER_CREDENTIALS_FULL_URI. */
