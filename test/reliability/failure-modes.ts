@@ -587,6 +587,7 @@ export interface SignInFailure {
 const PROFILE_DESCRIBE = "hostile and broken files are refused by check, naming the path and profile, echoing no value, minting nothing";
 const ECS_DESCRIBE = "no keys from the metadata service: a CredentialsError listing what was looked for and why, nothing minted";
 const POD_DESCRIBE = "no keys from pod identity: a CredentialsError naming the settings and the reason, nothing minted";
+const OIDC_DESCRIBE = "refusals name the cause, never a token, and mint nothing";
 const LOOKUP_DESCRIBE = "zero or several matches are refused, naming the region, IAM's trace id and the setting to use instead";
 
 export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
@@ -659,6 +660,54 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
     failure: `CCE pod identity: ${title.replace("%i", "an error status").replace(/, is refused before any request$/, "")}`,
     behaviour: `${behaviour}; nothing minted`,
     test: { file: "pod-identity.test.ts", title: [POD_DESCRIBE, title] },
+  })),
+  ...(
+    [
+      ["an empty file", "CredentialsError CCE_NO_CREDENTIALS naming the file and HW_ASSUME_ROLE_ID_TOKEN_FILE, telling to write the CI's token there; nothing is sent"],
+      ["a missing file", "the same CredentialsError, with ENOENT; nothing is sent"],
+      ["an unreadable file", "the same CredentialsError, with the error code; nothing is sent"],
+      ["a huge file", "the same CredentialsError after a stat: larger than 64 KiB, never read"],
+      ["a file that holds no JWT", "the same CredentialsError: not three dot-separated parts; nothing is sent"],
+    ] as const
+  ).map(([title, behaviour]): SignInFailure => ({
+    failure: `OIDC: ${title.startsWith("a file") ? title.replace("a file", "an ID token file") : title.replace("file", "ID token file")}`,
+    behaviour: `${behaviour}; nothing minted`,
+    test: { file: "oidc.test.ts", title: [OIDC_DESCRIBE, title] },
+  })),
+  {
+    failure: "OIDC: IAM refuses the ID token (401: another audience, an expired token)",
+    behaviour: "CceApiError naming IAM POST /v3.0/OS-AUTH/id-token/tokens, IAM's reason and what to check (expiry, issuer, audience, conversion rules of the provider); not retried; nothing minted",
+    test: { file: "oidc.test.ts", title: [OIDC_DESCRIBE, "a token for another audience: IAM's 401, with what to check, and the exchange not retried"] },
+  },
+  {
+    failure: "OIDC: an identity provider IAM does not know (404)",
+    behaviour: "CceApiError naming the provider id to check; nothing minted",
+    test: { file: "oidc.test.ts", title: [OIDC_DESCRIBE, "an identity provider IAM does not know: 404, naming the provider id to check"] },
+  },
+  {
+    failure: "OIDC: the runner's token expired by the time the keys are renewed",
+    behaviour: "IAM's 401 as above; the file is read again at each exchange, so the token the runner wrote last is used",
+    test: { file: "oidc.test.ts", title: ["the file is read again at each exchange: once the keys expire, the runner's new token is exchanged (control: the old token, expired by then, is refused)"] },
+  },
+  {
+    failure: "OIDC: 500 from IAM's exchange",
+    behaviour: "retried like any IAM call, then the create proceeds",
+    test: { file: "oidc.test.ts", title: ["IAM answering 500 to the exchange is retried, and the run goes on"] },
+  },
+  {
+    failure: "OIDC: the temporary keys are revoked or expired",
+    behaviour: "CCE's 401 drops them; the token is exchanged again once and the call succeeds",
+    test: { file: "oidc.test.ts", title: ["keys IAM revoked between two creates are exchanged again once, and the second create mints one certificate"] },
+  },
+  ...(
+    [
+      ["an identity provider without an ID token", "CredentialsError naming HW_ASSUME_ROLE_IDP_ID and the two token settings; even with other credentials set, nothing signs as someone else"],
+      ["an ID token without the identity provider", "CredentialsError naming the token's setting and huaweicloud:assumeRoleIdpId / HW_ASSUME_ROLE_IDP_ID, never the token"],
+    ] as const
+  ).map(([title, behaviour]): SignInFailure => ({
+    failure: `OIDC: ${title}`,
+    behaviour: `${behaviour}; nothing minted`,
+    test: { file: "unit/auth-settings.test.ts", title: ["which method is used", title] },
   })),
 ];
 

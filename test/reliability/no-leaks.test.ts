@@ -24,6 +24,7 @@ import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } f
 import { findLeaks, pemSecrets, type Leak } from "../helpers/leak-scan";
 import { stackConfig } from "../helpers/stack-config";
 import { cceResponse, pemBlock } from "./failure-modes";
+import { testIdentityProvider } from "../helpers/id-token";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const randomText = (length: number, alphabet = ALNUM) => [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join("");
@@ -34,6 +35,8 @@ const SK = randomText(40);
 const WRONG_SK = randomText(40);
 const TEMP_AK = randomText(20, ALNUM.slice(0, 26) + ALNUM.slice(52));
 const TEMP_SK = randomText(40);
+const IDP = testIdentityProvider();
+const ID_TOKENS = [IDP.idToken(), IDP.idToken()];
 const SECURITY_TOKEN = `ggpjbi1ub3J0aC00${randomBytes(300).toString("base64url")}`;
 const IAM_TOKEN = `MIIS${randomBytes(900).toString("base64")}`;
 /** A real private key, planted in response bodies; its PEM header comes from Node, not from this file. */
@@ -244,6 +247,34 @@ async function runBattery(): Promise<void> {
     await providerFault(label, { path: "/openstack/latest/securitykey", ...fault }, () => instance.create(instanceChecked.inputs as CheckedInputs));
   }
 
+  // ---- OIDC federation (issue 14): a success, then answers and files holding tokens that must not reach an error ----
+  const oidcDir = mkdtempSync(join(tmpdir(), "leaks-oidc-"));
+  const idTokenFile = join(oidcDir, "id-token");
+  try {
+    const federated = createOperations({
+      env: { HW_ECS_METADATA_URL: "http://127.0.0.1:9", HW_AUTH_URL: emulator.authUrl, HW_ASSUME_ROLE_IDP_ID: IDP.provider.id, HW_ASSUME_ROLE_ID_TOKEN_FILE: idTokenFile, HW_MAX_RETRIES: "0" },
+    });
+    await federated.configure({ config: EMPTY_CONFIG });
+    const federatedChecked = await federated.check({}, { endpoint: emulator.url, clusterId: DEFAULT_CLUSTER_ID, projectId: DEFAULT_PROJECT_ID });
+    const federatedCreate = () => federated.create(federatedChecked.inputs as CheckedInputs);
+    writeFileSync(idTokenFile, ID_TOKENS[0]!);
+    produced.push({ label: "OIDC: create", text: JSON.stringify({ ...(await federatedCreate()).outs, kubeconfig: undefined }) });
+    for (const [label, fault] of [
+      ["OIDC: the exchange answers 401 echoing the ID token", { path: "/OS-AUTH/id-token/tokens", status: 401, body: { error: { code: 401, message: `bad token ${ID_TOKENS[0]!}` } } }],
+      ["OIDC: securitytokens answers 403 echoing the ID token", { path: "/OS-CREDENTIAL/securitytokens", status: 403, body: { error: { code: 403, message: `token ${ID_TOKENS[0]!} ${SK}` } } }],
+    ] as const) {
+      forgetIssuedCredentials();
+      await providerFault(label, fault, federatedCreate);
+    }
+    forgetIssuedCredentials();
+    writeFileSync(idTokenFile, `${SK} is not a JWT`);
+    await failing("OIDC: a token file holding no JWT but a secret", federatedCreate);
+    writeFileSync(idTokenFile, ID_TOKENS[1]!.split(".").slice(0, 2).join(".") + ".forged");
+    await failing("OIDC: a token whose signature does not verify", federatedCreate);
+  } finally {
+    rmSync(oidcDir, { recursive: true, force: true });
+  }
+
   // One signature computed with signRequest, as the client signed its last fixed-clock call.
   const path = `/api/v3/projects/${DEFAULT_PROJECT_ID}/clusters/${DEFAULT_CLUSTER_ID}`;
   const url = new URL(`${emulator.url}${path}`);
@@ -267,6 +298,7 @@ beforeAll(async () => {
       { accessKey: TEMP_AK, secretKey: TEMP_SK, securityToken: SECURITY_TOKEN },
     ],
     tokens: [IAM_TOKEN],
+    identityProviders: [IDP.provider],
   });
   const spies = CONSOLE_METHODS.map((method) =>
     jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
@@ -291,6 +323,9 @@ beforeAll(async () => {
     TEMP_SK,
     SECURITY_TOKEN,
     IAM_TOKEN,
+    ...ID_TOKENS,
+    // The federated tokens and password sign-in tokens IAM issued.
+    ...emulator.issuedCredentials().tokens,
     // Every key pair the emulator's IAM and metadata service issued (the instance's included).
     ...emulator.issuedCredentials().credentials.flatMap((c) => [c.accessKey, c.secretKey, c.securityToken ?? ""]).filter((v) => v !== ""),
     ...sentSignatures,
