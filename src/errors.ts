@@ -163,3 +163,33 @@ export class SharedConfigError extends CceKubeconfigError {
     super(message);
   }
 }
+
+/**
+ * The `cce-kubeconfig` command was called wrongly: an unknown subcommand or flag, a missing or bad
+ * value. `flag` names it (`--cluster-id`); the command exits with status 2, as getopt tools do.
+ */
+export class UsageError extends CceKubeconfigError {
+  override name = "UsageError";
+  override readonly code = "CCE_USAGE";
+  constructor(
+    readonly flag: string | undefined,
+    message: string,
+  ) {
+    super(flag === undefined ? message : `${flag}: ${message}`);
+  }
+}
+
+/**
+ * The certificate cache of `cce-kubeconfig credential` cannot be used safely: its folder belongs to
+ * another user or cannot be created. The message names the path, never an entry's contents.
+ */
+export class CredentialCacheError extends CceKubeconfigError {
+  override name = "CredentialCacheError";
+  override readonly code = "CCE_CACHE_UNUSABLE";
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}

@@ -36,3 +36,5 @@ export type {
 // The emulator's default ids are at "pulumi-cce-kubeconfig/emulator", beside the rest of its surface.
 // The provider's operations (provider/operations) are not exported: only the serialized shim
 // reaches them, by module path, and their signatures follow Pulumi's host, not this package.
+// The cce-kubeconfig command (src/exec, docs/exec-kubeconfig.md) is a bin, not an API: its modules
+// and the errors only it throws (UsageError, CredentialCacheError) are not exported.

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { CCE_ID_PATTERN, CLIENT_MAX_DURATION_DAYS as MAX_DURATION_DAYS, CLUSTER_KINDS } from "../constants";
-import { CONTEXT_CHOICES } from "../kubeconfig/render";
+import { CONTEXT_CHOICES } from "../kubeconfig/context";
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
