@@ -6,6 +6,18 @@
  */
 import { createHash } from "node:crypto";
 import type { AuthMethod, AuthSettings } from "../config/settings";
+import { readIdToken, type IdTokenSource } from "../api/oidc";
+
+/** The `sub` claim of the ID token (not verified: IAM verifies it), else the whole token, hashed by the caller. */
+function idTokenSubject(source: IdTokenSource): string {
+  const token = readIdToken(source);
+  try {
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { sub?: unknown };
+    return typeof claims.sub === "string" && claims.sub !== "" ? `sub:${claims.sub}` : `token:${token}`;
+  } catch {
+    return `token:${token}`;
+  }
+}
 
 const sha256 = (value: unknown): string => createHash("sha256").update(JSON.stringify(value)).digest("hex");
 
@@ -26,6 +38,10 @@ function methodIdentity(method: AuthMethod): unknown {
       return { kind: method.kind, uri: method.uri, tokenFile: method.tokenFile };
     case "ecs":
       return { kind: method.kind, metadataUrl: method.metadataUrl };
+    case "oidc":
+      // Who the federated user is: the identity provider and the ID token's subject. A CI runner
+      // writes a new token for each job; the same repository and branch keep the same subject.
+      return { kind: method.kind, idpId: method.idpId, subject: sha256(idTokenSubject(method.idToken)) };
     default: {
       // A method added to the chain later (an OIDC token file, say): every field it carries, hashed,
       // so distinct identities never share an entry; a stricter case above can follow.

@@ -138,9 +138,13 @@ describe("cache file names", () => {
     expect(credentialIdentity(token(secret))).not.toContain(secret);
   });
 
-  test("a method the chain gains later is named by a hash of all its fields", () => {
-    const future = (file: string) => ({ method: { kind: "oidc", tokenFile: file, from: "X" }, ignored: [] }) as unknown as AuthSettings;
-    expect(credentialIdentity(future("/a"))).not.toBe(credentialIdentity(future("/b")));
+  test("an OIDC identity is the identity provider and the ID token's subject: a new token of the same job's subject shares the entry, another subject does not", () => {
+    const claims = (sub: string, jti: string) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ sub, jti })).toString("base64url")}.c2ln`;
+    const oidc = (token: string, idpId = "github"): AuthSettings => ({ method: { kind: "oidc", idpId, idToken: { value: token, from: "HW_ASSUME_ROLE_ID_TOKEN" }, from: "X" }, ignored: [] });
+    expect(credentialIdentity(oidc(claims("repo:a", "1")))).toBe(credentialIdentity(oidc(claims("repo:a", "2"))));
+    expect(credentialIdentity(oidc(claims("repo:a", "1")))).not.toBe(credentialIdentity(oidc(claims("repo:b", "1"))));
+    expect(credentialIdentity(oidc(claims("repo:a", "1")))).not.toBe(credentialIdentity(oidc(claims("repo:a", "1"), "gitlab")));
+    expect(credentialIdentity(oidc(claims("repo:a", "1")))).not.toContain("repo:a");
   });
 });
 
