@@ -288,6 +288,7 @@ function fragment(/** @type {any} */ results, chartDir = ".") {
     parts.push("## Scale in the real engine", "", `![seconds per resource](${chartDir}/engine-seconds-per-resource.svg)`, "", `![marginal cost per resource](${chartDir}/engine-marginal.svg)`, "", engineTables(results.engine));
   }
   if (results.plugin) parts.push(require("./plugin").pluginFragment(results.plugin));
+  if (results.exec) parts.push("## The exec credential command", "", require("./exec").execFragment(results.exec), "");
   if (results.micro) parts.push("## Micro benchmarks (ratios against same-run baselines)", "", microTable(results.micro), "");
   return parts.join("\n");
 }

@@ -2,7 +2,8 @@
 // @ts-check
 /**
  * `npm run bench` (builds dist/ first): the micro benchmarks, the contenders of issue 9, the
- * engine scale and the provider plugin (issue 13), in one run. BENCH_ONLY=micro|contenders|engine|plugin (comma-separated) runs some parts.
+ * engine scale, the provider plugin (issue 13) and the exec credential command (issue 15), in one run.
+ * BENCH_ONLY=micro|contenders|engine|plugin|exec (comma-separated) runs some parts.
  * Writes bench/out/results.json, the tables (bench/out/benchmarks-fragment.md) and the SVG charts;
  * BENCH_DOCS=1 also writes docs/benchmarks.md from this run (all three parts required).
  * Not a test: nothing here asserts a time. Other parts' env settings: see each part's header.
@@ -13,7 +14,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { writeReport, fragment } = require("./report");
 
-const PARTS = ["micro", "contenders", "engine", "plugin"];
+const PARTS = ["micro", "contenders", "engine", "plugin", "exec"];
 
 function meta() {
   const git = (/** @type {string[]} */ args) => execFileSync("git", args, { cwd: path.resolve(__dirname, ".."), encoding: "utf8" }).trim();
@@ -57,6 +58,12 @@ async function main() {
     const { runPlugin, writePluginSection } = require("./plugin");
     results["plugin"] = await runPlugin();
     if (process.env["BENCH_DOCS"] === "1") writePluginSection(results["plugin"], results["meta"]);
+    save();
+  }
+  if (only.includes("exec")) {
+    const { runExec, execFragment } = require("./exec");
+    results["exec"] = await runExec();
+    process.stdout.write(`\n${execFragment(results["exec"])}\n`);
     save();
   }
   results["meta"].loadEnd = os.loadavg()[0];

@@ -7,7 +7,8 @@
  */
 import type { Agency, CceCredentials, IamUser } from "../config/settings";
 import { headerValue } from "../http/headers";
-import { callWithRetries, failFor, type CallContext } from "./call";
+import { callWithRetries, failFor, type CallContext, type Fail } from "./call";
+import type { AttemptResult } from "./transport";
 import { parseBody } from "./parse-body";
 import { array, object, optional, string } from "./shape";
 import type { Hints } from "./error-messages";
@@ -80,15 +81,7 @@ export async function signInWithPassword(
   const { result, attempts } = await callWithRetries(request, ctx);
   const fail = failFor(request);
   const body = parseBody(result, tokenResponse, fail, attempts);
-  const token = headerValue(result.headers, "x-subject-token");
-  if (token === undefined || token === "") {
-    throw fail(`returned HTTP ${result.status} without an X-Subject-Token header (request id ${result.requestId ?? "none"})`, {
-      status: result.status,
-      requestId: result.requestId,
-      attempts,
-      issues: [{ path: "X-Subject-Token", message: "is missing" }],
-    });
-  }
+  const token = subjectToken(result, fail, attempts);
   const projectId = body.token.project?.id ?? ("id" in project ? project.id : undefined);
   if (projectId === undefined) {
     throw fail(`returned a token without token.project.id for project ${JSON.stringify("name" in project ? project.name : "")} (request id ${result.requestId ?? "none"})`, {
@@ -99,6 +92,20 @@ export async function signInWithPassword(
     });
   }
   return { credentials: { kind: "token", token }, expiresAt: new Date(body.token.expires_at), projectId };
+}
+
+/** The token IAM issued, from the `X-Subject-Token` header of a sign-in's answer (password or ID token). */
+export function subjectToken(result: AttemptResult, fail: Fail, attempts: number): string {
+  const token = headerValue(result.headers, "x-subject-token");
+  if (token === undefined || token === "") {
+    throw fail(`returned HTTP ${result.status} without an X-Subject-Token header (request id ${result.requestId ?? "none"})`, {
+      status: result.status,
+      requestId: result.requestId,
+      attempts,
+      issues: [{ path: "X-Subject-Token", message: "is missing" }],
+    });
+  }
+  return token;
 }
 
 const PROJECTS_HINTS: Hints = {

@@ -7,9 +7,7 @@
  * write a fresh token there; the ID token and the federated token reach no error.
  */
 import { readFileSync, statSync } from "node:fs";
-import type { ProjectScope, IssuedCredential } from "./iam";
-import { securityTokensUrl } from "./iam";
-import { headerValue } from "../http/headers";
+import { securityTokensUrl, subjectToken, type IssuedCredential, type ProjectScope } from "./iam";
 import { callWithRetries, failFor, type CallContext } from "./call";
 import { parseBody } from "./parse-body";
 import { object, optional, string } from "./shape";
@@ -81,15 +79,7 @@ export async function exchangeIdToken(
   const { result, attempts } = await callWithRetries(request, ctx);
   const fail = failFor(request);
   const body = parseBody(result, federatedResponse, fail, attempts);
-  const token = headerValue(result.headers, "x-subject-token");
-  if (token === undefined || token === "") {
-    throw fail(`returned HTTP ${result.status} without an X-Subject-Token header (request id ${result.requestId ?? "none"})`, {
-      status: result.status,
-      requestId: result.requestId,
-      attempts,
-      issues: [{ path: "X-Subject-Token", message: "is missing" }],
-    });
-  }
+  const token = subjectToken(result, fail, attempts);
   const projectId = body.token.project?.id ?? ("id" in project ? project.id : undefined);
   const exchanged = { token, expiresAt: new Date(body.token.expires_at) };
   return projectId === undefined ? exchanged : { ...exchanged, projectId };
