@@ -205,8 +205,12 @@ describe("diff, update, read, delete", () => {
 
   const diffOf = async (news: Record<string, unknown>) => ops.diff("id", outs, await checked(ops, { clusterId: EIP_CLUSTER_ID, endpoint: emulator.url, ...news }));
 
-  test("the same inputs: no changes", async () => {
+  test("the same inputs: no changes, whatever the order of the stored flags' keys", async () => {
     expect(await diffOf({})).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    const reordered = { ...outs, selection: Object.fromEntries(Object.entries(outs.selection).reverse()) as typeof outs.selection };
+    const news = await checked(ops, { clusterId: EIP_CLUSTER_ID, endpoint: emulator.url });
+    expect(Object.keys(reordered.selection)).not.toEqual(Object.keys(news.selection));
+    expect(await ops.diff("id", reordered, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
   test.each<[string, () => Record<string, unknown>]>([

@@ -86,6 +86,10 @@ export function noCredentialsOutsideStack(chainMessage: string, config: StackCon
   );
 }
 
+/** JSON with sorted keys: the engine hands back stored objects with their keys in its own order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+
 /** The outputs of `inputs` pointing at `endpoint`. */
 function outputsOf(inputs: ExecKnownInputs, endpoint: ClusterEndpoint): ExecKubeconfigOutputs {
   const entry = {
@@ -138,7 +142,7 @@ export function createExecOperations(options: ExecOperationsOptions = {}): ExecO
     },
 
     async diff(_id, olds, news) {
-      const differs = (key: keyof ExecCheckedInputs) => JSON.stringify(news[key]) !== JSON.stringify(olds[key]);
+      const differs = (key: keyof ExecCheckedInputs) => canonical(news[key]) !== canonical(olds[key]);
       const replaces: string[] = EXEC_REPLACE_ON_CHANGE.filter(differs);
       const updates: string[] = EXEC_UPDATE_IN_PLACE.filter(differs);
       return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
