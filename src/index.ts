@@ -4,6 +4,13 @@ export type { ClusterCertificateArgs, KubernetesProviderArgs } from "./provider/
 export * as clusterCertificateProvider from "./provider/shim";
 export type { CertificateOutputs, KubeconfigCluster, KubeconfigContext } from "./provider/outputs";
 
+export { ExecKubeconfig } from "./provider/exec-resource";
+export type { ExecKubeconfigArgs } from "./provider/exec-resource";
+// The same pattern as clusterCertificateProvider: serialization stores a `require` of exec-shim.
+export * as execKubeconfigProvider from "./provider/exec-shim";
+export type { ExecKubeconfigOutputs } from "./provider/exec-operations";
+export { execCommandPath } from "./provider/exec-command";
+
 export { CceClient, formatExpireAt } from "./api/client";
 export type { CceClientOptions, CertificateRequest, ClusterKind, CredentialSource, HttpDispatcher, IssuedClusterCertificate } from "./api/client";
 export type { RetryOptions } from "./api/retry";
@@ -37,4 +44,5 @@ export type {
 // The provider's operations (provider/operations) are not exported: only the serialized shim
 // reaches them, by module path, and their signatures follow Pulumi's host, not this package.
 // The cce-kubeconfig command (src/exec, docs/exec-kubeconfig.md) is a bin, not an API: its modules
-// and the errors only it throws (UsageError, CredentialCacheError) are not exported.
+// and the errors only it throws (UsageError, CredentialCacheError) are not exported; programs reach
+// it through ExecKubeconfig and execCommandPath().

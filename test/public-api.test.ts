@@ -11,6 +11,9 @@ test("src/index.ts exports exactly the public names", () => {
       "ClusterCertificate",
       "CredentialsError",
       "EmulatorError",
+      "ExecKubeconfig",
+      "execCommandPath",
+      "execKubeconfigProvider",
       "InvalidInputError",
       "isCceApiError",
       "KubeconfigError",
@@ -23,10 +26,17 @@ test("src/index.ts exports exactly the public names", () => {
   );
 });
 
-test("the provider implements every operation the host calls", () => {
+test("the providers implement every operation the host calls", () => {
   for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"] as const) {
     expect(typeof api.clusterCertificateProvider[method]).toBe("function");
+    expect(typeof api.execKubeconfigProvider[method]).toBe("function");
   }
+});
+
+test("execCommandPath names the package's built command, dist/exec/cli.js", () => {
+  const { join, resolve } = require("node:path") as typeof import("node:path");
+  // From the sources it resolves beside src/; built, beside dist/provider (checked installed in the engine test).
+  expect(api.execCommandPath()).toBe(join(resolve(__dirname, "../src"), "exec", "cli.js"));
 });
 
 test("every error is a CceKubeconfigError with a stable code", () => {
@@ -57,6 +67,14 @@ assertType<Equals<api.ClusterCertificateArgs["context"], pulumi.Input<api.Contex
 assertType<Equals<ReturnType<api.ClusterCertificate["kubernetesProviderArgs"]>, api.KubernetesProviderArgs>>();
 assertType<Equals<api.KubernetesProviderArgs, { kubeconfig: pulumi.Output<string>; clusterIdentifier: pulumi.Output<string> }>>();
 assertType<Equals<api.ContextChoice, "auto" | "internal" | "external" | "externalTLSVerify">>();
+assertType<Equals<api.ExecKubeconfig["kubeconfig"], pulumi.Output<string>>>();
+assertType<Equals<api.ExecKubeconfig["server"], pulumi.Output<string>>>();
+assertType<Equals<api.ExecKubeconfig["certificateAuthorityData"], pulumi.Output<string>>>();
+assertType<Equals<ReturnType<api.ExecKubeconfig["kubernetesProviderArgs"]>, api.KubernetesProviderArgs>>();
+assertType<Equals<api.ExecKubeconfigArgs["command"], pulumi.Input<string> | undefined>>();
+assertType<Equals<ReturnType<typeof api.execCommandPath>, string>>();
+// No client credential in the exec resource's outputs, by type.
+assertType<Equals<Extract<keyof api.ExecKubeconfigOutputs, "clientCertificateData" | "clientKeyData">, never>>();
 
 test("importing the package installs no global Reflect polyfill until the emulator mints", async () => {
   const { execFile } = await import("node:child_process");

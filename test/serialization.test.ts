@@ -14,13 +14,14 @@ const PLANTED = {
 
 const SERIALIZE = `
 const pulumi = require("@pulumi/pulumi");
-const { clusterCertificateProvider } = require("pulumi-cce-kubeconfig");
-pulumi.runtime.serializeFunction(() => clusterCertificateProvider, { allowSecrets: true })
-  .then((sf) => process.stdout.write(JSON.stringify({ text: sf.text, containsSecrets: sf.containsSecrets })));
+const { clusterCertificateProvider, execKubeconfigProvider } = require("pulumi-cce-kubeconfig");
+const serialize = (provider) => pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true }).then((sf) => ({ text: sf.text, containsSecrets: sf.containsSecrets }));
+Promise.all([serialize(clusterCertificateProvider), serialize(execKubeconfigProvider)])
+  .then(([certificate, exec]) => process.stdout.write(JSON.stringify({ ...certificate, exec })));
 `;
 
 let emulator: Emulator;
-let serialized: { text: string; containsSecrets: boolean };
+let serialized: { text: string; containsSecrets: boolean; exec: { text: string; containsSecrets: boolean } };
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
@@ -38,6 +39,14 @@ test("the serialized provider is a require of the shim module, nothing captured 
 
 test("the serialized provider contains no credential from the environment", () => {
   for (const value of Object.values(PLANTED)) expect(serialized.text).not.toContain(value);
+});
+
+test("the ExecKubeconfig's serialized provider is a require of its own shim, nothing captured, no credential of the environment", () => {
+  expect(serialized.exec.text.length).toBeLessThan(400);
+  expect(serialized.exec.text).toContain('require("pulumi-cce-kubeconfig/provider/exec-shim")');
+  expect(serialized.exec.containsSecrets).toBe(false);
+  for (const heavy of ["zod", "undici", "x509", "createHmac", "yaml"]) expect(serialized.exec.text).not.toContain(heavy);
+  for (const value of Object.values(PLANTED)) expect(serialized.exec.text).not.toContain(value);
 });
 
 test("a fresh process revives it and it creates, reads and diffs against the emulator", async () => {

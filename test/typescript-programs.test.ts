@@ -24,7 +24,7 @@ const VARIANTS: Record<string, { compilerOptions: object; packageType?: "module"
   "nodenext, an ES module package": { compilerOptions: NODENEXT_TSCONFIG, packageType: "module" },
 };
 
-/** Every examples/<name>/index.ts, and each ```ts block of the README as a program of its own. */
+/** Every examples/<name>/index.ts, and each ```ts block of the README and of docs/exec-kubeconfig.md as a program of its own. */
 function programs(): Array<{ name: string; source: string }> {
   const examples = readdirSync(join(REPO, "examples"))
     .filter((name) => existsSync(join(REPO, "examples", name, "index.ts")))
@@ -33,7 +33,12 @@ function programs(): Array<{ name: string; source: string }> {
     name: `readme-${i + 1}`,
     source: m[1]!,
   }));
-  return [...examples, ...readme];
+  const execDoc = [...readFileSync(join(REPO, "docs", "exec-kubeconfig.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m, i) => ({
+    name: `exec-kubeconfig-doc-${i + 1}`,
+    source: m[1]!,
+  }));
+  expect(execDoc.length).toBeGreaterThan(0);
+  return [...examples, ...readme, ...execDoc];
 }
 
 /** Writes the programs and a tsconfig into a fresh folder under the program folder, and runs tsc. */

@@ -21,6 +21,10 @@ export interface ClusterSelection {
   /** Unset: the project id of the settings, else looked up at IAM by the region, as the resource does. */
   projectId?: string;
   region?: string;
+  /** The cloud domain (`myhuaweicloud.com`); unset: HW_CLOUD, else the region's default. */
+  cloud?: string;
+  /** The full CCE base URL, overriding region and cloud; unset: HW_CCE_ENDPOINT. */
+  endpoint?: string;
   /** @default "cce" */
   clusterKind?: ClusterKind;
   /** Which of CCE's contexts gives the server (render.ts `chooseContext`). @default "auto" */
@@ -54,8 +58,8 @@ export interface HelpCommand {
 export type ExecCommand = CredentialCommand | KubeconfigCommand | HelpCommand;
 
 export const USAGE = [
-  "usage: cce-kubeconfig credential --cluster-id ID [--project-id ID] [--region REGION] [--cluster-kind cce|autopilot]",
-  "                                 [--context auto|internal|external|externalTLSVerify] [--duration DAYS]",
+  "usage: cce-kubeconfig credential --cluster-id ID [--project-id ID] [--region REGION] [--cloud DOMAIN] [--endpoint URL]",
+  "                                 [--cluster-kind cce|autopilot] [--context auto|internal|external|externalTLSVerify] [--duration DAYS]",
   "       cce-kubeconfig kubeconfig --cluster-id ID [--kubeconfig FILE] [--context-name NAME] [--exec-command PATH]",
   "                                 [--set-current] [the credential flags]",
   "",
@@ -68,6 +72,8 @@ const SELECTION_OPTIONS = {
   "cluster-id": { type: "string" },
   "project-id": { type: "string" },
   region: { type: "string" },
+  cloud: { type: "string" },
+  endpoint: { type: "string" },
   "cluster-kind": { type: "string" },
   context: { type: "string" },
   duration: { type: "string" },
@@ -124,11 +130,15 @@ function selection(values: Values): ClusterSelection {
   const cluster: ClusterSelection = { clusterId };
   const projectId = text(values, "project-id");
   const region = text(values, "region");
+  const cloud = text(values, "cloud");
+  const endpoint = text(values, "endpoint");
   const clusterKind = oneOf(values, "cluster-kind", CLUSTER_KINDS);
   const context = oneOf(values, "context", CONTEXT_CHOICES);
   const duration = durationDays(values);
   if (projectId !== undefined) cluster.projectId = projectId;
   if (region !== undefined) cluster.region = region;
+  if (cloud !== undefined) cluster.cloud = cloud;
+  if (endpoint !== undefined) cluster.endpoint = endpoint;
   if (clusterKind !== undefined) cluster.clusterKind = clusterKind;
   if (context !== undefined) cluster.context = context;
   if (duration !== undefined) cluster.duration = duration;
@@ -167,6 +177,8 @@ export function credentialArguments(cluster: ClusterSelection): string[] {
   const args = ["credential", "--cluster-id", cluster.clusterId];
   if (cluster.projectId !== undefined) args.push("--project-id", cluster.projectId);
   if (cluster.region !== undefined) args.push("--region", cluster.region);
+  if (cluster.cloud !== undefined) args.push("--cloud", cluster.cloud);
+  if (cluster.endpoint !== undefined) args.push("--endpoint", cluster.endpoint);
   if (cluster.clusterKind !== undefined) args.push("--cluster-kind", cluster.clusterKind);
   if (cluster.context !== undefined) args.push("--context", cluster.context);
   if (cluster.duration !== undefined) args.push("--duration", String(cluster.duration));

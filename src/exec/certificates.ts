@@ -59,6 +59,8 @@ const FLAGS: Readonly<Record<string, string>> = {
   clusterId: "--cluster-id",
   projectId: "--project-id",
   region: "--region",
+  cloud: "--cloud",
+  endpoint: "--endpoint",
   clusterKind: "--cluster-kind",
   context: "--context",
   duration: "--duration",
@@ -77,6 +79,8 @@ function resourceInputs(cluster: ClusterSelection): Record<string, unknown> {
   const inputs: Record<string, unknown> = { clusterId: cluster.clusterId, duration: cluster.duration ?? DEFAULT_EXEC_DURATION_DAYS };
   if (cluster.projectId !== undefined) inputs["projectId"] = cluster.projectId;
   if (cluster.region !== undefined) inputs["region"] = cluster.region;
+  if (cluster.cloud !== undefined) inputs["cloud"] = cluster.cloud;
+  if (cluster.endpoint !== undefined) inputs["endpoint"] = cluster.endpoint;
   if (cluster.clusterKind !== undefined) inputs["clusterKind"] = cluster.clusterKind;
   if (cluster.context !== undefined) inputs["context"] = cluster.context;
   return inputs;

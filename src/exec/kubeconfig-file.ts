@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
-import { isMap, isSeq, parseDocument, type Document } from "yaml";
+import { isMap, isSeq, parseDocument, stringify, type Document } from "yaml";
 import type { Environment } from "../config/settings";
 import { KubeconfigError } from "../errors";
 import { writeFileAtomically } from "./atomic-file";
@@ -55,6 +55,16 @@ export function execEntries(entry: ExecKubeconfigEntry) {
     },
     context: { name: entry.name, context: { cluster: entry.name, user: entry.name } },
   };
+}
+
+/**
+ * A kubeconfig of `entry` alone, its context current: what the ExecKubeconfig resource outputs.
+ * Typed values serialized once, here, in kubectl's layout.
+ */
+export function execKubeconfigYaml(entry: ExecKubeconfigEntry): string {
+  const { cluster, user, context } = execEntries(entry);
+  const doc = { apiVersion: "v1", kind: "Config", clusters: [cluster], users: [user], contexts: [context], "current-context": entry.name, preferences: {} };
+  return stringify(doc, { lineWidth: 0, indentSeq: false });
 }
 
 /** Replaces the item named `name` in the sequence at `key`, or appends it (creating the sequence). */

@@ -16,7 +16,7 @@ function usageError(argv: string[]): UsageError {
   throw new Error(`${argv.join(" ")} was accepted`);
 }
 
-test("credential takes the cluster, project, region, kind, context and duration flags", () => {
+test("credential takes the cluster, project, region, cloud, endpoint, kind, context and duration flags", () => {
   expect(
     parseCommandLine([
       "credential",
@@ -26,6 +26,10 @@ test("credential takes the cluster, project, region, kind, context and duration 
       "0e6f4c2a9b8d4c71a3e5f7b9d1c3e5a7",
       "--region",
       "ap-southeast-1",
+      "--cloud",
+      "myhuaweicloud.com",
+      "--endpoint",
+      "https://cce.ap-southeast-1.myhuaweicloud.com",
       "--cluster-kind",
       "autopilot",
       "--context",
@@ -35,7 +39,16 @@ test("credential takes the cluster, project, region, kind, context and duration 
     ]),
   ).toEqual({
     command: "credential",
-    cluster: { clusterId: CLUSTER, projectId: "0e6f4c2a9b8d4c71a3e5f7b9d1c3e5a7", region: "ap-southeast-1", clusterKind: "autopilot", context: "internal", duration: 7 },
+    cluster: {
+      clusterId: CLUSTER,
+      projectId: "0e6f4c2a9b8d4c71a3e5f7b9d1c3e5a7",
+      region: "ap-southeast-1",
+      cloud: "myhuaweicloud.com",
+      endpoint: "https://cce.ap-southeast-1.myhuaweicloud.com",
+      clusterKind: "autopilot",
+      context: "internal",
+      duration: 7,
+    },
   });
 });
 
@@ -61,6 +74,8 @@ test.each<[string[], string | undefined, RegExp]>([
   [["credential", "--cluster-id", CLUSTER, "extra"], undefined, /Unexpected argument 'extra'/],
   [["credential", "--cluster-id", CLUSTER, "--cluster-kind", "turbo"], "--cluster-kind", /must be one of cce, autopilot; got "turbo"/],
   [["credential", "--cluster-id", CLUSTER, "--context", "public"], "--context", /must be one of auto, internal, external, externalTLSVerify/],
+  [["credential", "--cluster-id", CLUSTER, "--endpoint", ""], "--endpoint", /must not be empty/],
+  [["credential", "--cluster-id", CLUSTER, "--cloud"], "--cloud", /argument missing/],
   [["credential", "--cluster-id", CLUSTER, "--duration", "0"], "--duration", /from 1 to 10950, or -1/],
   [["credential", "--cluster-id", CLUSTER, "--duration", "1.5"], "--duration", /whole number/],
   [["credential", "--cluster-id", CLUSTER, "--duration", "1d"], "--duration", /got "1d"/],
@@ -79,6 +94,10 @@ test("the exec entry's arguments are the credential flags that were given, and p
   expect(args).toEqual(["credential", "--cluster-id", CLUSTER, "--region", "cn-north-4", "--cluster-kind", "cce", "--duration", "2"]);
   expect(parseCommandLine(args)).toEqual({ command: "credential", cluster });
   expect(credentialArguments({ clusterId: CLUSTER })).toEqual(["credential", "--cluster-id", CLUSTER]);
+  // The exec resource writes the endpoint and cloud it was given, so kubectl needs no HW_CCE_ENDPOINT.
+  const located = { clusterId: CLUSTER, cloud: "example.com", endpoint: "http://127.0.0.1:8080" };
+  expect(credentialArguments(located)).toEqual(["credential", "--cluster-id", CLUSTER, "--cloud", "example.com", "--endpoint", "http://127.0.0.1:8080"]);
+  expect(parseCommandLine(credentialArguments(located))).toEqual({ command: "credential", cluster: located });
 });
 
 test("the default validity is CCE's shortest, one day", () => {
