@@ -6,35 +6,13 @@
  * the agency, when one is named). The ID token file is read at each exchange, since CI runners
  * write a fresh token there; the ID token and the federated token reach no error.
  */
-import { readFileSync, statSync } from "node:fs";
+export type { IdTokenSource } from "../config/id-token-file";
 import { securityTokensUrl, subjectToken, type IssuedCredential, type ProjectScope } from "./iam";
 import { callWithRetries, failFor, type CallContext } from "./call";
 import { parseBody } from "./parse-body";
 import { object, optional, string } from "./shape";
 import type { Hints } from "./error-messages";
-import { CredentialsError } from "../errors";
-
-/** A JWT from a CI runner is 1-4 kB; a file far larger is not one. */
-const MAX_ID_TOKEN_BYTES = 64 * 1024;
-
-/** Where the ID token comes from: a value, or a file read at each exchange. */
-export type IdTokenSource = { value: string; from: string } | { file: string; from: string };
-
-/** The ID token, read now; a CredentialsError names the file or setting and never the token. */
-export function readIdToken(source: IdTokenSource): string {
-  if ("value" in source) return source.value;
-  let text: string;
-  try {
-    if (statSync(source.file).size > MAX_ID_TOKEN_BYTES) throw new CredentialsError(`the ID token file ${source.file} (${source.from}) is larger than ${MAX_ID_TOKEN_BYTES} bytes: it does not hold one ID token`);
-    text = readFileSync(source.file, "utf8").trim();
-  } catch (error) {
-    if (error instanceof CredentialsError) throw error;
-    throw new CredentialsError(`the ID token file ${source.file} (${source.from}) cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}); nothing was exchanged`);
-  }
-  if (text === "") throw new CredentialsError(`the ID token file ${source.file} (${source.from}) is empty: write the CI's OIDC token there before the run; nothing was exchanged`);
-  if (text.split(".").length !== 3) throw new CredentialsError(`the ID token file ${source.file} (${source.from}) does not hold a JWT (three dot-separated parts); nothing was exchanged`);
-  return text;
-}
+import { readIdToken, type IdTokenSource } from "../config/id-token-file";
 
 const hintsFor = (idpId: string): Hints => ({
   400: "IAM refused the ID token request",

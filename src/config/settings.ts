@@ -5,7 +5,7 @@
  */
 import { CredentialsError } from "../errors";
 import { DEFAULT_ECS_METADATA_URL } from "../api/ecs-metadata";
-import type { IdTokenSource } from "../api/oidc";
+import type { IdTokenSource } from "./id-token-file";
 import { CURRENT_PROFILE, defaultSharedConfigPath, profileFrom, readProfile, type ProfileSelection, type ProfileSettings } from "./koocli-profile";
 
 /**

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { AuthMethod, AuthSettings } from "../config/settings";
-import { readIdToken, type IdTokenSource } from "../api/oidc";
+import { readIdToken, type IdTokenSource } from "../config/id-token-file";
 
 /** The `sub` claim of the ID token (not verified: IAM verifies it), else the whole token, hashed by the caller. */
 function idTokenSubject(source: IdTokenSource): string {
