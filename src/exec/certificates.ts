@@ -89,7 +89,7 @@ function resourceInputs(cluster: ClusterSelection): Record<string, unknown> {
 /**
  * Mints through the resource's `create` (the project lookup, the credential chain, the wrong-kind
  * hint, the context check). Loaded only here: the HTTP client and the YAML parser take most of a
- * cached call's start-up time otherwise (measured: 640 ms for a cached call with them, see the docs).
+ * cached call's start-up time otherwise (measured: 640 ms for a cached call with them; bench/exec.js, docs/exec-kubeconfig.md).
  */
 async function mint(inputs: CheckedInputs, options: CertificateOptions, clock: () => Date): Promise<CachedCertificate> {
   const [{ createOperations }, { kubeconfigEntries, parseKubeconfig }] = await Promise.all([import("../provider/operations"), import("../kubeconfig/entries")]);
