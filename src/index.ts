@@ -17,7 +17,17 @@ export type { RetryOptions } from "./api/retry";
 export type { ClusterCertResponse, ClusterShowResponse } from "./api/types";
 export type { CceCredentials, StackConfig } from "./config/settings";
 
-export { CceApiError, CceKubeconfigError, CredentialsError, EmulatorError, InvalidInputError, isCceApiError, KubeconfigError } from "./errors";
+export {
+  CceApiError,
+  CceKubeconfigError,
+  CredentialsError,
+  EmulatorError,
+  InvalidInputError,
+  isCceApiError,
+  KubeconfigError,
+  ProjectLookupError,
+  SharedConfigError,
+} from "./errors";
 export type { CceApiErrorDetails, ResponseIssue } from "./errors";
 
 export { signRequest } from "./signing";
@@ -39,6 +49,7 @@ export type {
   IssuedCertificate,
   RecordedRequest,
   EmulatorUser,
+  EmulatorIdentityProvider,
 } from "./emulator";
 // The emulator's default ids are at "pulumi-cce-kubeconfig/emulator", beside the rest of its surface.
 // The provider's operations (provider/operations) are not exported: only the serialized shim

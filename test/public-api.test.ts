@@ -17,6 +17,8 @@ test("src/index.ts exports exactly the public names", () => {
       "InvalidInputError",
       "isCceApiError",
       "KubeconfigError",
+      "ProjectLookupError",
+      "SharedConfigError",
       "clusterCertificateProvider",
       "formatExpireAt",
       "renderKubeconfig",
@@ -46,6 +48,9 @@ test("every error is a CceKubeconfigError with a stable code", () => {
     new api.InvalidInputError("clusterId", "m"),
     new api.KubeconfigError("m"),
     new api.EmulatorError("m"),
+    new api.ProjectLookupError("m", "cn-north-4", [], "trace"),
+    new api.ProjectLookupError("m", "cn-north-4", ["a", "b"], "trace"),
+    new api.SharedConfigError("m", "/home/u/.hcloud/config.json", "current"),
   ];
   expect(errors.map((e) => [e instanceof api.CceKubeconfigError, e.name, e.code])).toEqual([
     [true, "CceApiError", "CCE_API_ERROR"],
@@ -53,6 +58,9 @@ test("every error is a CceKubeconfigError with a stable code", () => {
     [true, "InvalidInputError", "CCE_INVALID_INPUT"],
     [true, "KubeconfigError", "CCE_KUBECONFIG_INVALID"],
     [true, "EmulatorError", "CCE_EMULATOR_ERROR"],
+    [true, "ProjectLookupError", "CCE_PROJECT_NOT_FOUND"],
+    [true, "ProjectLookupError", "CCE_PROJECT_AMBIGUOUS"],
+    [true, "SharedConfigError", "CCE_SHARED_CONFIG_INVALID"],
   ]);
 });
 
