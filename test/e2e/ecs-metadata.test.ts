@@ -5,52 +5,29 @@
  * the instance's temporary keys (token step, securitykey, project lookup, mint); the keys reach
  * neither state nor output. Under CI=true a missing CLI fails these, it never skips them.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Emulator } from "../../src/emulator";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "../helpers/emulator";
-import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
-import { programDir } from "../helpers/program-dir";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import type { StackSpec } from "../helpers/engine";
 import { containsValue } from "../helpers/state-scan";
-import { cloudFreeEnv } from "../helpers/cloud-free-env";
+import { SignInStacks } from "../helpers/sign-in-stacks";
 
 jest.setTimeout(300_000);
 
 let emulator: Emulator;
-let work: string;
+let stacks: SignInStacks;
 let env: NodeJS.ProcessEnv;
-let base: Omit<StackSpec, "op" | "stack">;
-const outputs: string[] = [];
-
-async function ok(stack: string, op: StackSpec["op"]): Promise<StackResult> {
-  const config: StackSpec["config"] = {
-    "e2e:endpoint": { value: emulator.url },
-    "e2e:clusterId": { value: DEFAULT_CLUSTER_ID },
-    "huaweicloud:authUrl": { value: emulator.authUrl },
-    "huaweicloud:region": { value: DEFAULT_PROJECT_NAME },
-  };
-  const result = await runStack({ ...base, stack, op, config }, env);
-  outputs.push(`${result.output ?? ""}\n${result.message ?? ""}`);
-  if (!result.ok) throw new Error(`pulumi ${op} failed: ${result.message}\n${result.output ?? ""}`);
-  return result;
-}
-
-const log = (from: number) =>
-  emulator.requests.slice(from).map((r) => `${r.method} ${r.path.startsWith("/v3") ? r.path : r.path.split("/")[1]} ${r.status} ${r.auth}`);
+const ok = (stack: string, op: StackSpec["op"]) => stacks.ok(stack, op, env);
+const log = (from: number) => stacks.log(from);
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  work = mkdtempSync(join(tmpdir(), "cce-e2e-ecs-"));
+  stacks = new SignInStacks(emulator, "ecs");
   // No credentials: only where the metadata service answers (loopback, the emulator).
-  env = cloudFreeEnv(engineEnv(join(work, "pulumi-home")), { HW_ECS_METADATA_URL: emulator.url });
-  mkdirSync(join(work, "state"));
-  copyFileSync(join(__dirname, "iam-program.js"), join(programDir(), "e2e-ecs-program.js"));
-  base = { programDir: programDir(), programFile: "e2e-ecs-program.js", project: "cce-e2e-ecs", backendUrl: `file://${join(work, "state")}` };
+  env = stacks.env({ HW_ECS_METADATA_URL: emulator.url });
 });
 afterAll(async () => {
   await emulator?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  stacks?.remove();
 });
 
 test("1. up with no credentials at all signs with the instance's keys: token step, securitykey, project lookup, one mint", async () => {
@@ -73,7 +50,7 @@ test("2. the instance's keys are in neither state nor the engine's output (contr
   const shown = (await ok("ecs", "export-secrets")).state!;
   for (const { accessKey, secretKey, securityToken } of credentials) {
     for (const value of [accessKey, secretKey, securityToken!]) {
-      expect([containsValue(plain, value), containsValue(shown, value), outputs.some((o) => o.includes(value))]).toEqual([false, false, false]);
+      expect([containsValue(plain, value), containsValue(shown, value), stacks.outputs.some((o) => o.includes(value))]).toEqual([false, false, false]);
     }
   }
   const kubeconfig = (await ok("ecs", "outputs")).outputs!["kubeconfig"]!.value as string;

@@ -6,55 +6,35 @@
  * config with the ID token as a secret. No ID token, federated token or key reaches state or the
  * engine's output. Under CI=true a missing CLI fails these, it never skips them.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Emulator } from "../../src/emulator";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "../helpers/emulator";
-import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
-import { programDir } from "../helpers/program-dir";
+import { DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import type { StackSpec } from "../helpers/engine";
 import { containsValue } from "../helpers/state-scan";
-import { cloudFreeEnv } from "../helpers/cloud-free-env";
+import { SignInStacks } from "../helpers/sign-in-stacks";
 import { testIdentityProvider } from "../helpers/id-token";
 
 jest.setTimeout(300_000);
 
 const idp = testIdentityProvider();
 let emulator: Emulator;
-let work: string;
+let stacks: SignInStacks;
 let tokenFile: string;
-let base: Omit<StackSpec, "op" | "stack">;
-const outputs: string[] = [];
 const idTokens: string[] = [];
-
-async function ok(stack: string, op: StackSpec["op"], env: NodeJS.ProcessEnv, extra: StackSpec["config"] = {}): Promise<StackResult> {
-  const config: StackSpec["config"] = {
-    "e2e:endpoint": { value: emulator.url },
-    "e2e:clusterId": { value: DEFAULT_CLUSTER_ID },
-    "huaweicloud:authUrl": { value: emulator.authUrl },
-    "huaweicloud:region": { value: DEFAULT_PROJECT_NAME },
-    ...extra,
-  };
-  const result = await runStack({ ...base, stack, op, config }, env);
-  outputs.push(`${result.output ?? ""}\n${result.message ?? ""}`);
-  if (!result.ok) throw new Error(`pulumi ${op} failed: ${result.message}\n${result.output ?? ""}`);
-  return result;
-}
-
-const log = (from: number) => emulator.requests.slice(from).map((r) => `${r.method} ${r.path.startsWith("/v3") ? r.path : r.path.split("/")[1]} ${r.status}`);
-const engine = () => cloudFreeEnv(engineEnv(join(work, "pulumi-home")));
+const ok = (stack: string, op: StackSpec["op"], env: NodeJS.ProcessEnv, config: StackSpec["config"] = {}) => stacks.ok(stack, op, env, config);
+// Without the auth column: the exchange authenticates with the ID token in its body.
+const log = (from: number) => stacks.log(from).map((line) => line.replace(/ \S+$/, ""));
+const engine = () => stacks.env();
 
 beforeAll(async () => {
   emulator = await startTestEmulator({ identityProviders: [idp.provider] });
-  work = mkdtempSync(join(tmpdir(), "cce-e2e-oidc-"));
-  tokenFile = join(work, "id-token");
-  mkdirSync(join(work, "state"));
-  copyFileSync(join(__dirname, "iam-program.js"), join(programDir(), "e2e-oidc-program.js"));
-  base = { programDir: programDir(), programFile: "e2e-oidc-program.js", project: "cce-e2e-oidc", backendUrl: `file://${join(work, "state")}` };
+  stacks = new SignInStacks(emulator, "oidc");
+  tokenFile = join(stacks.work, "id-token");
 });
 afterAll(async () => {
   await emulator?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  stacks?.remove();
 });
 
 test("1. up with only HW_ASSUME_ROLE_IDP_ID and the runner's ID token file: one exchange, temporary keys, one mint in the region's project", async () => {
@@ -84,7 +64,7 @@ test("3. no ID token, federated token or key is in state or the engine's output 
   const issued = emulator.issuedCredentials();
   const secrets = [...idTokens, ...issued.tokens, ...issued.credentials.flatMap((c) => [c.accessKey, c.secretKey, c.securityToken!])];
   expect(secrets.length).toBeGreaterThanOrEqual(8);
-  for (const value of secrets) expect([containsValue(plain, value), outputs.some((o) => o.includes(value))]).toEqual([false, false]);
+  for (const value of secrets) expect([containsValue(plain, value), stacks.outputs.some((o) => o.includes(value))]).toEqual([false, false]);
   // The secret config value is in the stack's settings, encrypted: only the ID token of stack 2 may show with --show-secrets.
   for (const value of [...issued.tokens, ...issued.credentials.flatMap((c) => [c.secretKey, c.securityToken!])]) expect(containsValue(shown, value)).toBe(false);
   const kubeconfig = (await ok("ci-config", "outputs", env)).outputs!["kubeconfig"]!.value as string;

@@ -6,55 +6,34 @@
  * nothing (diff keeps the stored project); the profile's secret key reaches neither state nor
  * output. Under CI=true a missing CLI fails these, it never skips them.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Emulator } from "../../src/emulator";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "../helpers/emulator";
-import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
-import { programDir } from "../helpers/program-dir";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import type { StackSpec } from "../helpers/engine";
 import { containsValue } from "../helpers/state-scan";
-import { cloudFreeEnv } from "../helpers/cloud-free-env";
+import { SignInStacks } from "../helpers/sign-in-stacks";
 
 jest.setTimeout(300_000);
 
 let emulator: Emulator;
-let work: string;
+let stacks: SignInStacks;
 let env: NodeJS.ProcessEnv;
-let base: Omit<StackSpec, "op" | "stack">;
-const outputs: string[] = [];
-
-async function ok(stack: string, op: StackSpec["op"]): Promise<StackResult> {
-  const config: StackSpec["config"] = {
-    "e2e:endpoint": { value: emulator.url },
-    "e2e:clusterId": { value: DEFAULT_CLUSTER_ID },
-    "huaweicloud:authUrl": { value: emulator.authUrl },
-    "huaweicloud:region": { value: DEFAULT_PROJECT_NAME },
-  };
-  const result = await runStack({ ...base, stack, op, config }, env);
-  outputs.push(`${result.output ?? ""}\n${result.message ?? ""}`);
-  if (!result.ok) throw new Error(`pulumi ${op} failed: ${result.message}\n${result.output ?? ""}`);
-  return result;
-}
-
-const log = (from: number) =>
-  emulator.requests.slice(from).map((r) => `${r.method} ${r.path.startsWith("/v3") ? r.path : r.path.split("/")[1]} ${r.status} ${r.auth}`);
+const ok = (stack: string, op: StackSpec["op"]) => stacks.ok(stack, op, env);
+const log = (from: number) => stacks.log(from);
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  work = mkdtempSync(join(tmpdir(), "cce-e2e-profile-"));
-  const file = join(work, "hcloud-config.json");
+  stacks = new SignInStacks(emulator, "profile");
+  const file = join(stacks.work, "hcloud-config.json");
   const { accessKey, secretKey } = emulator.credentials[0]!;
   writeFileSync(file, JSON.stringify({ current: "other", profiles: [{ name: "deploy", mode: "AKSK", accessKeyId: accessKey, secretAccessKey: secretKey }] }));
   // Only the profile: no other HW_* setting of the machine running the tests.
-  env = cloudFreeEnv(engineEnv(join(work, "pulumi-home")), { HW_SHARED_CONFIG_FILE: file, HW_PROFILE: "deploy" });
-  mkdirSync(join(work, "state"));
-  copyFileSync(join(__dirname, "iam-program.js"), join(programDir(), "e2e-profile-program.js"));
-  base = { programDir: programDir(), programFile: "e2e-profile-program.js", project: "cce-e2e-profile", backendUrl: `file://${join(work, "state")}` };
+  env = stacks.env({ HW_SHARED_CONFIG_FILE: file, HW_PROFILE: "deploy" });
 });
 afterAll(async () => {
   await emulator?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  stacks?.remove();
 });
 
 test("1. up with a named profile and no project id looks the project up once, then mints one certificate with the profile's keys", async () => {
@@ -76,7 +55,7 @@ test("3. the profile's secret key is in neither state nor the engine's output (c
   const { secretKey } = emulator.credentials[0]!;
   const plain = (await ok("profile", "export")).state!;
   const shown = (await ok("profile", "export-secrets")).state!;
-  expect([containsValue(plain, secretKey), containsValue(shown, secretKey), outputs.some((o) => o.includes(secretKey))]).toEqual([false, false, false]);
+  expect([containsValue(plain, secretKey), containsValue(shown, secretKey), stacks.outputs.some((o) => o.includes(secretKey))]).toEqual([false, false, false]);
   const kubeconfig = (await ok("profile", "outputs")).outputs!["kubeconfig"]!.value as string;
   expect(containsValue(shown, kubeconfig)).toBe(true);
   await ok("profile", "destroy");
