@@ -4,24 +4,14 @@
  * `$HC_CONTAINER_AUTHORIZATION_TOKEN_FILE`, answered with temporary keys. The token file is read
  * at each fetch, since the kubelet rotates it. One short attempt, like the metadata service.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readTokenFile } from "../config/token-file";
 import { ECS_METADATA_TIMEOUT_MS, MetadataUnavailable, parseTemporaryCredential, send } from "./ecs-metadata";
 import type { IssuedCredential } from "./iam";
 
-/** A projected service-account token is about 1 kB; a file far larger is not one. */
-const MAX_TOKEN_FILE_BYTES = 64 * 1024;
-
 function readToken(tokenFile: string): string {
-  let token: string;
-  try {
-    if (statSync(tokenFile).size > MAX_TOKEN_FILE_BYTES) throw new MetadataUnavailable(`the token file ${tokenFile} is larger than ${MAX_TOKEN_FILE_BYTES} bytes`);
-    token = readFileSync(tokenFile, "utf8").trim();
-  } catch (error) {
-    if (error instanceof MetadataUnavailable) throw error;
-    throw new MetadataUnavailable(`the token file ${tokenFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-  }
-  if (token === "") throw new MetadataUnavailable(`the token file ${tokenFile} is empty`);
-  return token;
+  const read = readTokenFile(tokenFile);
+  if (!read.ok) throw new MetadataUnavailable(`the token file ${tokenFile} ${read.reason}`);
+  return read.token;
 }
 
 /** The pod's temporary keys and their expiry; throws MetadataUnavailable with the reason. */
