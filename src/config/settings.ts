@@ -6,6 +6,7 @@
 import { CredentialsError } from "../errors";
 import { DEFAULT_ECS_METADATA_URL } from "../api/ecs-metadata";
 import type { IdTokenSource } from "./id-token-file";
+import { isLoopbackOrLinkLocalIp } from "./local-address";
 import { CURRENT_PROFILE, defaultSharedConfigPath, profileFrom, readProfile, type ProfileSelection, type ProfileSettings } from "./koocli-profile";
 
 /**
@@ -277,7 +278,7 @@ function oidcMethod(either: (n: SettingName) => string | undefined, where: (n: S
 
 /**
  * CCE pod identity: HC_CONTAINER_CREDENTIALS_FULL_URI with HC_CONTAINER_AUTHORIZATION_TOKEN_FILE;
- * undefined when the URI is not set. An `http:` URI must be loopback or link-local (the node's agent).
+ * undefined when the URI is not set. An `http:` URI must be a loopback or link-local IP literal (the node's agent).
  */
 function podMethod(env: Environment, s: Sources): AuthMethod | undefined {
   const uri = nonEmpty(env[s.podCredentialsUri.env]);
@@ -290,10 +291,10 @@ function podMethod(env: Environment, s: Sources): AuthMethod | undefined {
   } catch {
     url = undefined;
   }
-  const host = url?.hostname.replace(/^\[|\]$/g, "") ?? "";
-  const local = host === "127.0.0.1" || host === "::1" || host === "localhost" || host.startsWith("169.254.");
+  // Plain HTTP carries the pod's token in clear: only to an IP literal of this host or link, never to a name.
+  const local = url !== undefined && isLoopbackOrLinkLocalIp(url.hostname);
   if (url === undefined || url.username !== "" || url.password !== "" || !(url.protocol === "https:" || (url.protocol === "http:" && local))) {
-    throw new CredentialsError(`${s.podCredentialsUri.env} must be an https:// URL, or http:// to a loopback or link-local address; nothing was fetched`);
+    throw new CredentialsError(`${s.podCredentialsUri.env} must be an https:// URL, or http:// to a loopback or link-local IP address (such as 169.254.170.2; not a name); nothing was fetched`);
   }
   return { kind: "pod", uri: url.href, tokenFile, from: `${s.podCredentialsUri.env} + ${s.podTokenFile.env}` };
 }

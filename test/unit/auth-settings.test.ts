@@ -215,3 +215,33 @@ describe("IAM's error body", () => {
     expect(parseErrorBody('{"error":"boom","error_code":"IAM.0101","error_msg":"bad"}', undefined)).toMatchObject({ apiCode: "IAM.0101", apiMessage: "bad" });
   });
 });
+
+// Issue 21, item 2: on the old main a host that merely began with "169.254." passed, so the pod's
+// token went in clear to whatever such a name resolved to.
+describe("CCE pod identity over plain HTTP goes only to a loopback or link-local IP literal", () => {
+  const pod = (uri: string) => ({ HC_CONTAINER_CREDENTIALS_FULL_URI: uri, HC_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/var/run/token" });
+
+  test.each([
+    "http://169.254.0.1.attacker.example/credentials",
+    "http://169.254.170.2.nip.io/credentials",
+    "http://localhost:8080/credentials",
+    "http://127.0.0.1.example.com/credentials",
+    "http://10.1.2.3/credentials",
+    "http://[fd00::1]/credentials",
+    "http://[::ffff:a01:203]/credentials",
+  ])("%s is refused, naming the rule and fetching nothing", (uri) => {
+    expect(() => resolveAuthSettings(stackConfig({}), pod(uri))).toThrow("http:// to a loopback or link-local IP address");
+  });
+
+  test.each([
+    "http://169.254.170.2/credentials",
+    "http://127.0.0.1:8080/credentials",
+    "http://127.10.0.1/credentials",
+    "http://[::1]:8080/credentials",
+    "http://[fe80::1]/credentials",
+    "http://[::ffff:169.254.170.2]/credentials",
+    "https://pod-identity.example.com/credentials",
+  ])("%s is accepted (the control: the same check passes IP literals and https)", (uri) => {
+    expect(resolveAuthSettings(stackConfig({}), pod(uri)).method).toMatchObject({ kind: "pod" });
+  });
+});
