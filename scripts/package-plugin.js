@@ -48,7 +48,7 @@ function bundle(outfile) {
     legalComments: "eof",
     tsconfig: path.join(root, "tsconfig.build.json"),
     // Resolved only where the plugin runs from the npm package (modules.ts) or outside a plugin
-    // (provider/user-warning.ts, whose fallback the plugin replaces): never in the bundle.
+    // (protocol/user-warning.ts, whose fallback the plugin replaces): never in the bundle.
     external: [SDK_MANIFEST],
     metafile: true,
     logLevel: "warning",

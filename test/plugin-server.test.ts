@@ -22,7 +22,7 @@ import { storedKubeconfigEntries } from "../src/kubeconfig/entries";
 import { packageSchema } from "../src/plugin/schema";
 import { SECRET_OUTPUTS } from "../src/plugin/properties";
 import { isSecret, secret, unwrapSecrets } from "../src/plugin/secrets";
-import { UNKNOWN } from "../src/provider/inputs";
+import { UNKNOWN } from "../src/protocol";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, OTHER_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
 import { findLeaks } from "./helpers/leak-scan";
 import { cloudFreeEnv } from "./helpers/cloud-free-env";

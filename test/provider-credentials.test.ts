@@ -9,7 +9,7 @@ import { createOperations } from "../src/provider/operations";
 import type { CheckedInputs } from "../src/provider/inputs";
 import { forgetIssuedCredentials } from "../src/api/iam-session";
 import { resolveAuthUrl } from "../src/config/endpoint";
-import { warnUser } from "../src/provider/user-warning";
+import { warnUser } from "../src/protocol";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
 import { stackConfig } from "./helpers/stack-config";
 

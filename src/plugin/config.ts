@@ -12,8 +12,7 @@
 import type { CheckFailure } from "../config/checked";
 import { PLUGIN_CONFIG_NAMESPACE as NAMESPACE, type StackConfig } from "../config/settings";
 import { show } from "../provider/input-schema";
-import { isUnknown } from "../provider/inputs";
-import { closestName } from "../provider/unknown-inputs";
+import { closestName, isUnknown } from "../protocol";
 import { configVariables, SECRET_CONFIG, TOKEN_ALIAS } from "./schema";
 import { unwrapSecrets, wrapKeys } from "./secrets";
 

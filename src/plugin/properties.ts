@@ -7,7 +7,7 @@
  */
 import { storedKubeconfigEntries } from "../kubeconfig/entries";
 import { INPUT_NAMES } from "../provider/input-schema";
-import { isUnknown, UNKNOWN } from "../provider/inputs";
+import { isUnknown, UNKNOWN } from "../protocol";
 import type { CertificateOutputs } from "../provider/outputs";
 import { UPDATE_IN_PLACE } from "../provider/operations";
 import { CLUSTER_CERTIFICATE_TYPE, packageSchema } from "./schema";

@@ -17,9 +17,9 @@ import type { CheckFailure } from "../config/checked";
 import { resolveSetting, type Environment, type StackConfig } from "../config/settings";
 import { DEFAULT_EXEC_DURATION_DAYS, type ClusterSelection } from "../exec/arguments";
 import { InvalidInputError } from "../errors";
-import { checkInputs, isUnknown, type CheckedInputs, type Unknowable } from "./inputs";
+import { isUnknown, unknownInputFailures, type Unknowable } from "../protocol";
+import { checkInputs, type CheckedInputs } from "./inputs";
 import { show } from "./input-schema";
-import { unknownInputFailures } from "./unknown-inputs";
 
 /** The command's name, found on PATH of whatever runs the kubeconfig (kubectl, the Kubernetes provider). */
 export const DEFAULT_EXEC_COMMAND = "cce-kubeconfig";

@@ -16,7 +16,7 @@ import { credentialArguments, type ClusterSelection } from "../exec/arguments";
 import type { CertificateOptions } from "../exec/certificates";
 import { execKubeconfigYaml } from "../exec/kubeconfig-file";
 import { checkExecInputs, knownExecInputs, type ExecCheckedInputs, type ExecKnownInputs } from "./exec-inputs";
-import { warnUser } from "./user-warning";
+import { warnUser } from "../protocol";
 
 export interface ExecOperationsOptions {
   /** Where the credential chain and `HW_*` settings are read at create, and the cache folder. @default process.env */

@@ -12,16 +12,9 @@ import { InvalidInputError, SharedConfigError } from "../errors";
 import type { ProfileSettings } from "../config/koocli-profile";
 import type { ContextChoice } from "../kubeconfig/render";
 import { INPUT_NAMES, inputFields, type InputField, type ParsedInputs } from "./input-schema";
-import { unknownInputFailures } from "./unknown-inputs";
+import { isUnknown, UNKNOWN, unknownInputFailures, type Unknowable } from "../protocol";
 
 export type { CheckFailure } from "../config/checked";
-
-/** The engine's placeholder for a value not known until apply (preview of a new dependency). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-export type Unknown = typeof UNKNOWN;
-/** A value, or the placeholder of one that is known only at apply. */
-export type Unknowable<T> = T | Unknown;
-export const isUnknown = (value: unknown): value is Unknown => value === UNKNOWN;
 
 /** Validity when neither `duration` nor `expireAt` is set. @default 365 (days) */
 export const DEFAULT_DURATION_DAYS = 365;

@@ -21,10 +21,10 @@ import {
   type Environment,
   type StackConfig,
 } from "../config/settings";
-import { checkInputs, isUnknown, knownInputs, type CheckedInputs, type KnownInputs } from "./inputs";
+import { isUnknown, warnUser } from "../protocol";
+import { checkInputs, knownInputs, type CheckedInputs, type KnownInputs } from "./inputs";
 import { parseKubeconfig } from "../kubeconfig/entries";
 import { buildOutputs, type CertificateOutputs } from "./outputs";
-import { warnUser } from "./user-warning";
 
 export interface OperationsOptions {
   /** Where `HW_*` settings and credentials are read, at each call. @default process.env */

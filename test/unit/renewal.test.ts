@@ -2,7 +2,7 @@
 import { DAY_MS } from "../../src/constants";
 import { createOperations, renewalDue } from "../../src/provider/operations";
 import type { CheckedInputs } from "../../src/provider/inputs";
-import { UNKNOWN } from "../../src/provider/inputs";
+import { UNKNOWN } from "../../src/protocol";
 import type { CertificateOutputs } from "../../src/provider/outputs";
 
 const NOW = Date.parse("2026-11-30T00:00:00Z");

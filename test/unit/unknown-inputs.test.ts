@@ -4,7 +4,7 @@
  */
 import { checkInputs } from "../../src/provider/inputs";
 import { INPUT_NAMES } from "../../src/provider/input-schema";
-import { closestName, editDistance } from "../../src/provider/unknown-inputs";
+import { closestName, editDistance } from "../../src/protocol";
 import { stackConfig } from "../helpers/stack-config";
 
 const base = { clusterId: "5c3d7e1a-9b2f-4c6e-8a1d-3f5b7c9e0a12", projectId: "0e6f4c2a9b8d4c71a3e5f7b9d1c3e5a7", region: "ap-southeast-1" };
