@@ -64,174 +64,181 @@ export interface Operations {
   deleteCertificate(id: string, props: object): Promise<void>;
 }
 
-/** Operations with their own stack config, environment and clock. The module's exports use the real ones. */
-export function createOperations(options: OperationsOptions = {}): Operations {
-  const env = () => options.env ?? process.env;
-  const clock = options.clock ?? (() => new Date());
-  /** The stack config from `configure`; credentials are read from it only when a call is made. */
-  let stackConfig: StackConfig = EMPTY_CONFIG;
+/**
+ * What every operation of one provider instance shares: where settings come from, the clock, and
+ * the stack config of `configure` (credentials are read from it only when a call is made).
+ */
+interface Context {
+  options: OperationsOptions;
+  env(): Environment;
+  clock(): Date;
+  stackConfig: StackConfig;
   /** Warnings already shown by this process: one per distinct conflict, not one per call. */
-  const warned = new Set<string>();
+  warned: Set<string>;
+}
 
-  /** The auth settings of this call; a conflict between methods is shown once. */
-  function authSettings(): AuthSettings {
-    const settings = resolveAuthSettings(stackConfig, env());
-    const warning = conflictWarning(settings);
-    if (warning !== undefined && !warned.has(warning)) {
-      warned.add(warning);
-      void Promise.resolve((options.warn ?? warnUser)(warning)).catch(() => undefined);
-    }
-    return settings;
+/** The auth settings of this call; a conflict between methods is shown once. */
+function authSettings(ctx: Context): AuthSettings {
+  const settings = resolveAuthSettings(ctx.stackConfig, ctx.env());
+  const warning = conflictWarning(settings);
+  if (warning !== undefined && !ctx.warned.has(warning)) {
+    ctx.warned.add(warning);
+    void Promise.resolve((ctx.options.warn ?? warnUser)(warning)).catch(() => undefined);
   }
+  return settings;
+}
 
-  /**
-   * The IAM URL, needed by a password sign-in or an agency only: huaweicloud:authUrl / HW_AUTH_URL,
-   * else from the resource's region and cloud (or the configured ones, when the endpoint is explicit).
-   */
-  function authUrlFor(inputs: Pick<CheckedInputs, "region" | "cloud">): string {
-    const setting = (name: "authUrl" | "region" | "cloud") => resolveSetting(name, undefined, stackConfig, env());
-    const explicit = setting("authUrl");
-    const region = inputs.region ?? setting("region");
-    const settings = explicit !== undefined ? { explicit } : region === undefined ? {} : { region, cloud: inputs.cloud ?? setting("cloud") };
-    const s = sourcesOf(stackConfig);
-    const url = resolveAuthUrl(settings, { authUrl: `${s.authUrl.config} / ${s.authUrl.env}`, region: `${s.region.config} / ${s.region.env}` });
-    if (!url.ok) throw new InvalidInputError(url.failures[0]!.property, url.failures[0]!.reason);
-    return url.value;
-  }
+/**
+ * The IAM URL, needed by a password sign-in or an agency only: huaweicloud:authUrl / HW_AUTH_URL,
+ * else from the resource's region and cloud (or the configured ones, when the endpoint is explicit).
+ */
+function authUrlFor(ctx: Context, inputs: Pick<CheckedInputs, "region" | "cloud">): string {
+  const setting = (name: "authUrl" | "region" | "cloud") => resolveSetting(name, undefined, ctx.stackConfig, ctx.env());
+  const explicit = setting("authUrl");
+  const region = inputs.region ?? setting("region");
+  const settings = explicit !== undefined ? { explicit } : region === undefined ? {} : { region, cloud: inputs.cloud ?? setting("cloud") };
+  const s = sourcesOf(ctx.stackConfig);
+  const url = resolveAuthUrl(settings, { authUrl: `${s.authUrl.config} / ${s.authUrl.env}`, region: `${s.region.config} / ${s.region.env}` });
+  if (!url.ok) throw new InvalidInputError(url.failures[0]!.property, url.failures[0]!.reason);
+  return url.value;
+}
 
-  /** IAM calls share the CCE calls' retries, timeouts and connection pool. */
-  const callOptions = () => ({ ...options.client, retry: { maxRetries: resolveMaxRetries(stackConfig, env()) }, clock });
+/** IAM calls share the CCE calls' retries, timeouts and connection pool. */
+const callOptions = (ctx: Context) => ({ ...ctx.options.client, retry: { maxRetries: resolveMaxRetries(ctx.stackConfig, ctx.env()) }, clock: ctx.clock });
 
-  type Located = Pick<CheckedInputs, "endpoint" | "region" | "cloud" | "projectName"> & { projectId: string; clusterKind?: unknown };
+type Located = Pick<CheckedInputs, "endpoint" | "region" | "cloud" | "projectName"> & { projectId: string; clusterKind?: unknown };
 
-  /**
-   * A client for the project `inputs` name. A password sign-in is scoped as the project was found:
-   * by name when it was looked up, so the lookup's sign-in serves the CCE calls too.
-   */
-  const clientFor = (inputs: Located): CceClient => {
-    const shared = callOptions();
-    const project = inputs.projectName !== undefined ? { name: inputs.projectName } : { id: inputs.projectId };
-    const credentials = credentialSource(authSettings, { project, authUrl: () => authUrlFor(inputs), context: callContext(shared) });
-    return new CceClient({ ...shared, endpoint: inputs.endpoint, projectId: inputs.projectId, clusterKind: kindOf(inputs), credentials });
-  };
+/**
+ * A client for the project `inputs` name. A password sign-in is scoped as the project was found:
+ * by name when it was looked up, so the lookup's sign-in serves the CCE calls too.
+ */
+function clientFor(ctx: Context, inputs: Located): CceClient {
+  const shared = callOptions(ctx);
+  const project = inputs.projectName !== undefined ? { name: inputs.projectName } : { id: inputs.projectId };
+  const credentials = credentialSource(() => authSettings(ctx), { project, authUrl: () => authUrlFor(ctx, inputs), context: callContext(shared) });
+  return new CceClient({ ...shared, endpoint: inputs.endpoint, projectId: inputs.projectId, clusterKind: kindOf(inputs), credentials });
+}
 
-  /** The set project id, else the id IAM lists under `projectName` (once per process per credentials and name). */
-  async function locate<T extends KnownInputs>(inputs: T): Promise<T & { projectId: string }> {
-    if (inputs.projectId !== undefined) return inputs as T & { projectId: string };
-    if (inputs.projectName === undefined) throw new InvalidInputError("projectId", "is not set, and there is no region or project name to look it up by");
-    const s = sourcesOf(stackConfig);
-    const projectId = await projectIdFor(
-      authSettings(),
-      inputs.projectName,
-      { authUrl: () => authUrlFor(inputs), context: callContext(callOptions()) },
-      { projectId: `${s.projectId.config} / ${s.projectId.env}`, projectName: `${s.projectName.config} / ${s.projectName.env}` },
+/** The set project id, else the id IAM lists under `projectName` (once per process per credentials and name). */
+async function locate<T extends KnownInputs>(ctx: Context, inputs: T): Promise<T & { projectId: string }> {
+  if (inputs.projectId !== undefined) return inputs as T & { projectId: string };
+  if (inputs.projectName === undefined) throw new InvalidInputError("projectId", "is not set, and there is no region or project name to look it up by");
+  const s = sourcesOf(ctx.stackConfig);
+  const projectId = await projectIdFor(
+    authSettings(ctx),
+    inputs.projectName,
+    { authUrl: () => authUrlFor(ctx, inputs), context: callContext(callOptions(ctx)) },
+    { projectId: `${s.projectId.config} / ${s.projectId.env}`, projectName: `${s.projectName.config} / ${s.projectName.env}` },
+  );
+  return { ...inputs, projectId };
+}
+
+/**
+ * CCE answered that the cluster does not exist: when the other family has it, the user picked
+ * the wrong clusterKind. One GET of the other family, which mints nothing, tells; only on this
+ * path, so a correct kind costs no request.
+ */
+async function wrongKindHint(client: CceClient, inputs: Pick<KnownInputs, "clusterId" | "clusterKind">, error: unknown): Promise<never> {
+  if (isCceApiError(error) && error.isClusterGone) {
+    const other: ClusterKind = inputs.clusterKind === "cce" ? "autopilot" : "cce";
+    const found = await client.getCluster(inputs.clusterId, other).then(
+      () => true,
+      () => false,
     );
-    return { ...inputs, projectId };
-  }
-
-  /**
-   * CCE answered that the cluster does not exist: when the other family has it, the user picked
-   * the wrong clusterKind. One GET of the other family, which mints nothing, tells; only on this
-   * path, so a correct kind costs no request.
-   */
-  async function wrongKindHint(client: CceClient, inputs: Pick<KnownInputs, "clusterId" | "clusterKind">, error: unknown): Promise<never> {
-    if (isCceApiError(error) && error.isClusterGone) {
-      const other: ClusterKind = inputs.clusterKind === "cce" ? "autopilot" : "cce";
-      const found = await client.getCluster(inputs.clusterId, other).then(
-        () => true,
-        () => false,
+    if (found) {
+      throw new InvalidInputError(
+        "clusterKind",
+        `cluster ${inputs.clusterId} is ${KIND_NAMES[other]} cluster, not ${KIND_NAMES[inputs.clusterKind]} one: set clusterKind: "${other}" (nothing was minted)`,
       );
-      if (found) {
-        throw new InvalidInputError(
-          "clusterKind",
-          `cluster ${inputs.clusterId} is ${KIND_NAMES[other]} cluster, not ${KIND_NAMES[inputs.clusterKind]} one: set clusterKind: "${other}" (nothing was minted)`,
-        );
-      }
     }
+  }
+  throw error;
+}
+
+/**
+ * An external context exists only on a cluster with an EIP. Asking first costs one read and
+ * saves a certificate that would be minted, then refused, and never revocable on its own.
+ */
+async function assertContextAvailable(client: CceClient, inputs: Pick<KnownInputs, "clusterId" | "context">): Promise<void> {
+  if (inputs.context !== "external" && inputs.context !== "externalTLSVerify") return;
+  const endpoints = (await client.getCluster(inputs.clusterId)).status?.endpoints;
+  if (endpoints && endpoints.length > 0 && !endpoints.some((e) => /external/i.test(e.type ?? ""))) {
+    throw new InvalidInputError(
+      "context",
+      `${JSON.stringify(inputs.context)} needs an EIP bound to cluster ${inputs.clusterId}, which lists only internal endpoints; ` +
+        "bind an EIP or use context auto or internal (nothing was minted)",
+    );
+  }
+}
+
+/** Mints one certificate: `POST` with `duration` or `expire_at`, or the discarded `GET`. */
+async function mint(ctx: Context, checked: CheckedInputs): Promise<{ id: string; outs: CertificateOutputs }> {
+  const inputs = await locate(ctx, knownInputs(checked));
+  const client = clientFor(ctx, inputs);
+  const issued = await (async () => {
+    await assertContextAvailable(client, inputs);
+    return inputs.useLegacyGet
+      ? await client.getClusterCertificateLegacy(inputs.clusterId)
+      : await client.createClusterCertificate(inputs.clusterId, {
+          duration: inputs.duration,
+          expireAt: inputs.expireAt === undefined ? undefined : new Date(inputs.expireAt),
+        });
+  })().catch((error: unknown) => wrongKindHint(client, inputs, error));
+  return buildOutputs(inputs, issued.config);
+}
+
+/** Which inputs replace the certificate, which update it in place; renewal due replaces on expiresAt. */
+function diffCertificate(ctx: Context, olds: Partial<CertificateOutputs>, news: CheckedInputs): dynamic.DiffResult {
+  const old = (key: keyof CheckedInputs) => (key === "clusterKind" ? kindOf(olds) : olds[key]);
+  const differs = (key: keyof CheckedInputs) => isUnknown(news[key]) || news[key] !== old(key);
+  const replaces: string[] = REPLACE_ON_CHANGE.filter((key) => (isProjectKey(key) ? projectDiffers(key, olds, news) : differs(key)));
+  const updates: string[] = UPDATE_IN_PLACE.filter(differs);
+  if (replaces.length === 0 && renewalDue(olds, news, ctx.clock().getTime())) replaces.push("expiresAt");
+  return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+/**
+ * Refresh. Every clustercert call mints a new credential, so read never calls it for a stored
+ * certificate (peers that do flap forever): it shows the cluster, and reports the resource gone
+ * when CCE says the cluster does not exist.
+ *
+ * Props without a stored certificate come from a resource declared with the `id` option, which
+ * the engine reads on every preview and up with the program's inputs (its ReadStep): minting
+ * there would issue a new certificate each time (measured: 4 operations, 4 certificates), and
+ * CCE has no call that reads an issued certificate back. So that is refused, minting nothing.
+ */
+async function readCertificate(ctx: Context, id: string, props: Record<string, unknown>): Promise<dynamic.ReadResult> {
+  if (typeof props["kubeconfig"] !== "string") throw new InvalidInputError("id", cannotReadById(id));
+  const stored = props as unknown as CertificateOutputs;
+  try {
+    await clientFor(ctx, stored).getCluster(stored.clusterId);
+  } catch (error) {
+    if (isCceApiError(error) && error.isClusterGone) return { id: "", props: {} };
     throw error;
   }
+  return { id, props };
+}
 
-  /**
-   * An external context exists only on a cluster with an EIP. Asking first costs one read and
-   * saves a certificate that would be minted, then refused, and never revocable on its own.
-   */
-  async function assertContextAvailable(client: CceClient, inputs: Pick<KnownInputs, "clusterId" | "context">): Promise<void> {
-    if (inputs.context !== "external" && inputs.context !== "externalTLSVerify") return;
-    const endpoints = (await client.getCluster(inputs.clusterId)).status?.endpoints;
-    if (endpoints && endpoints.length > 0 && !endpoints.some((e) => /external/i.test(e.type ?? ""))) {
-      throw new InvalidInputError(
-        "context",
-        `${JSON.stringify(inputs.context)} needs an EIP bound to cluster ${inputs.clusterId}, which lists only internal endpoints; ` +
-          "bind an EIP or use context auto or internal (nothing was minted)",
-      );
-    }
-  }
+/** `context` or `renewBefore` changed: re-render from the stored certificate, minting nothing. */
+function updateCertificate(olds: CertificateOutputs, news: CheckedInputs): dynamic.UpdateResult {
+  // The stored certificate keeps the project it was minted in (a looked-up id included).
+  const located = { ...knownInputs(news), projectId: news.projectId ?? olds.projectId };
+  return { outs: buildOutputs(located, parseKubeconfig(olds.kubeconfig)).outs };
+}
 
-  /** Mints one certificate: `POST` with `duration` or `expire_at`, or the discarded `GET`. */
-  async function mint(checked: CheckedInputs): Promise<{ id: string; outs: CertificateOutputs }> {
-    const inputs = await locate(knownInputs(checked));
-    const client = clientFor(inputs);
-    const issued = await (async () => {
-      await assertContextAvailable(client, inputs);
-      return inputs.useLegacyGet
-        ? await client.getClusterCertificateLegacy(inputs.clusterId)
-        : await client.createClusterCertificate(inputs.clusterId, {
-            duration: inputs.duration,
-            expireAt: inputs.expireAt === undefined ? undefined : new Date(inputs.expireAt),
-          });
-    })().catch((error: unknown) => wrongKindHint(client, inputs, error));
-    return buildOutputs(inputs, issued.config);
-  }
-
+/** Operations with their own stack config, environment and clock. The module's exports use the real ones. */
+export function createOperations(options: OperationsOptions = {}): Operations {
+  const clock = options.clock ?? (() => new Date());
+  const ctx: Context = { options, env: () => options.env ?? process.env, clock, stackConfig: EMPTY_CONFIG, warned: new Set() };
   return {
     async configure(req) {
-      stackConfig = req.config;
+      ctx.stackConfig = req.config;
     },
-
-    async check(olds, news) {
-      return checkInputs(olds, news, stackConfig, env(), clock());
-    },
-
-    async diff(_id, olds, news) {
-      const old = (key: keyof CheckedInputs) => (key === "clusterKind" ? kindOf(olds) : olds[key]);
-      const differs = (key: keyof CheckedInputs) => isUnknown(news[key]) || news[key] !== old(key);
-      const replaces: string[] = REPLACE_ON_CHANGE.filter((key) => (isProjectKey(key) ? projectDiffers(key, olds, news) : differs(key)));
-      const updates: string[] = UPDATE_IN_PLACE.filter(differs);
-      if (replaces.length === 0 && renewalDue(olds, news, clock().getTime())) replaces.push("expiresAt");
-      return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
-    },
-
-    create: mint,
-
-    /**
-     * Refresh. Every clustercert call mints a new credential, so read never calls it for a stored
-     * certificate (peers that do flap forever): it shows the cluster, and reports the resource gone
-     * when CCE says the cluster does not exist.
-     *
-     * Props without a stored certificate come from a resource declared with the `id` option, which
-     * the engine reads on every preview and up with the program's inputs (its ReadStep): minting
-     * there would issue a new certificate each time (measured: 4 operations, 4 certificates), and
-     * CCE has no call that reads an issued certificate back. So that is refused, minting nothing.
-     */
-    async read(id, props) {
-      if (typeof props["kubeconfig"] !== "string") throw new InvalidInputError("id", cannotReadById(id));
-      const stored = props as unknown as CertificateOutputs;
-      try {
-        await clientFor(stored).getCluster(stored.clusterId);
-      } catch (error) {
-        if (isCceApiError(error) && error.isClusterGone) return { id: "", props: {} };
-        throw error;
-      }
-      return { id, props };
-    },
-
-    /** `context` or `renewBefore` changed: re-render from the stored certificate, minting nothing. */
-    async update(_id, olds, news) {
-      // The stored certificate keeps the project it was minted in (a looked-up id included).
-      const located = { ...knownInputs(news), projectId: news.projectId ?? olds.projectId };
-      return { outs: buildOutputs(located, parseKubeconfig(olds.kubeconfig)).outs };
-    },
-
+    check: async (olds, news) => checkInputs(olds, news, ctx.stackConfig, ctx.env(), clock()),
+    diff: async (_id, olds, news) => diffCertificate(ctx, olds, news),
+    create: (inputs) => mint(ctx, inputs),
+    read: (id, props) => readCertificate(ctx, id, props),
+    update: async (_id, olds, news) => updateCertificate(olds, news),
     /**
      * Mints nothing and revokes nothing: CCE can only revoke every certificate of an IAM user, which
      * would cut off other holders. The certificate stays valid until it expires.
