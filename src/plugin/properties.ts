@@ -1,26 +1,18 @@
 /**
- * What the plugin returns as a ClusterCertificate's properties. The dynamic resource derives
- * `server`, `clientKeyData` and the others from the stored kubeconfig in the program
- * (provider/resource.ts); the plugin's SDKs are generated and cannot, so the plugin returns them,
- * and wraps every output the schema marks secret itself (an import or a raw registration applies
- * no additionalSecretOutputs).
+ * What the plugin returns as a resource's properties: the stored outputs, plus what the resource
+ * derives from them (a ClusterCertificate's `server`, `clientKeyData` and the others, which the
+ * dynamic resource derives in the program and the generated SDKs cannot), with every output its
+ * schema marks secret wrapped by the plugin itself (an import or a raw registration applies no
+ * additionalSecretOutputs).
  */
-import { storedKubeconfigEntries } from "../kubeconfig/entries";
-import { INPUT_NAMES } from "../provider/input-schema";
 import { isUnknown, UNKNOWN } from "../protocol";
-import type { CertificateOutputs } from "../provider/outputs";
-import { UPDATE_IN_PLACE } from "../provider/operations";
-import { CLUSTER_CERTIFICATE_TYPE, packageSchema } from "./schema";
+import { clusterCertificate, type ResourceEntry } from "../resources";
 import { wrapKeys } from "./secrets";
-import { VERSION } from "./version";
 
 type Props = Record<string, unknown>;
 
-const PROPERTIES: Readonly<Record<string, { secret?: boolean }>> = packageSchema(VERSION).resources[CLUSTER_CERTIFICATE_TYPE]!.properties;
-/** Outputs the schema marks secret. */
-export const SECRET_OUTPUTS = Object.keys(PROPERTIES).filter((name) => PROPERTIES[name]!.secret === true);
-/** The schema's outputs that are not inputs: unknown at the preview of a create. */
-const OUTPUT_ONLY = Object.keys(PROPERTIES).filter((name) => !(INPUT_NAMES as readonly string[]).includes(name));
+/** ClusterCertificate's outputs the schema marks secret. */
+export const SECRET_OUTPUTS: string[] = [...clusterCertificate.secretOutputs];
 
 /** `value` without undefined anywhere: a protobuf Struct refuses it ("Unexpected struct type"). */
 function plain(value: unknown): unknown {
@@ -29,26 +21,26 @@ function plain(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : [[k, plain(v)]])));
 }
 
-/** The stored outputs plus what the dynamic resource derives from the kubeconfig, secrets wrapped. */
-export function outputsToReturn(outs: CertificateOutputs, secretInputs: readonly string[] = []): Props {
-  const { server, certificateAuthorityData, clientCertificateData, clientKeyData, contexts, clusters } = storedKubeconfigEntries(outs.kubeconfig);
-  const props = plain({ ...outs, server, certificateAuthorityData, clientCertificateData, clientKeyData, contexts, clusters }) as Props;
-  return wrapKeys(props, [...SECRET_OUTPUTS, ...secretInputs]);
+/** The stored outputs plus what the resource derives from them, secrets wrapped. */
+export function outputsToReturn(resource: ResourceEntry, outs: Props, secretInputs: readonly string[] = []): Props {
+  const props = plain({ ...outs, ...resource.derivedOutputs?.(outs) }) as Props;
+  return wrapKeys(props, [...resource.secretOutputs, ...secretInputs]);
 }
 
 /** At preview: the inputs, and every output not known yet as unknown (secret ones wrapped, so the program sees them secret). */
-export function previewOutputs(inputs: Props, secretInputs: readonly string[] = []): Props {
+export function previewOutputs(resource: ResourceEntry, inputs: Props, secretInputs: readonly string[] = []): Props {
   const props: Props = { ...inputs };
-  for (const name of OUTPUT_ONLY) if (props[name] === undefined) props[name] = UNKNOWN;
-  return wrapKeys(plain(props) as Props, [...SECRET_OUTPUTS, ...secretInputs]);
+  for (const name of Object.keys(resource.schema.properties)) {
+    if (!resource.inputNames.includes(name) && props[name] === undefined) props[name] = UNKNOWN;
+  }
+  return wrapKeys(plain(props) as Props, [...resource.secretOutputs, ...secretInputs]);
 }
 
 export const hasUnknowns = (props: Props): boolean => Object.values(props).some(isUnknown);
 
 /** The inputs among stored properties (what Read returns as the resource's inputs). */
-export function inputsOf(stored: object): Props {
-  const props = stored as Props;
-  return Object.fromEntries(INPUT_NAMES.flatMap((name) => (props[name] === undefined ? [] : [[name, props[name]]])));
+export function inputsOf(resource: ResourceEntry, stored: Props): Props {
+  return Object.fromEntries(resource.inputNames.flatMap((name) => (stored[name] === undefined ? [] : [[name, stored[name]]])));
 }
 
 /** The engine's kinds of a property's change (pulumirpc.PropertyDiff.Kind). */
@@ -57,16 +49,25 @@ export type PropertyDiffKind = "ADD" | "ADD_REPLACE" | "DELETE" | "DELETE_REPLAC
 export const diffKind = (before: unknown, after: unknown, replace: boolean): PropertyDiffKind =>
   `${before === undefined || before === null ? "ADD" : after === undefined || after === null ? "DELETE" : "UPDATE"}${replace ? "_REPLACE" : ""}` as PropertyDiffKind;
 
+/** JSON with sorted keys: the engine hands back stored objects with their keys in its own order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+
 /**
- * The detailed diff of a ClusterCertificate: each replacing key of the operations' diff, and each
- * in-place input that changed, compared as the operations compare them (unknown counts as changed).
+ * The detailed diff: each replacing key of the operations' diff, and each in-place input that
+ * changed, compared as the operations compare them (unknown counts as changed).
  */
-export function certificateDiff(olds: Props, news: Props, replaces: readonly string[]): Record<string, { kind: PropertyDiffKind; inputDiff: boolean }> {
-  const isInput = (key: string) => (INPUT_NAMES as readonly string[]).includes(key);
+export function detailedDiff(
+  resource: ResourceEntry,
+  olds: Props,
+  news: Props,
+  replaces: readonly string[],
+): Record<string, { kind: PropertyDiffKind; inputDiff: boolean }> {
+  const isInput = (key: string) => resource.inputNames.includes(key);
   // An output (expiresAt, when renewal is due) changes value; an input may also appear or go away.
   const entry = (key: string, replace: boolean) =>
-    isInput(key) ? { kind: diffKind(olds[key], news[key], replace), inputDiff: true } : { kind: replace ? "UPDATE_REPLACE" : "UPDATE", inputDiff: false } as const;
-  const updates = UPDATE_IN_PLACE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
+    isInput(key) ? { kind: diffKind(olds[key], news[key], replace), inputDiff: true } : ({ kind: replace ? "UPDATE_REPLACE" : "UPDATE", inputDiff: false } as const);
+  const updates = resource.updateInPlace.filter((key) => isUnknown(news[key]) || canonical(news[key]) !== canonical(olds[key]));
   const detailed: Record<string, { kind: PropertyDiffKind; inputDiff: boolean }> = {};
   for (const key of replaces) detailed[key] = entry(key, true);
   for (const key of updates) detailed[key] ??= entry(key, false);

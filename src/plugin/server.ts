@@ -1,17 +1,17 @@
 /**
- * The provider plugin's `pulumirpc.ResourceProvider` service: a thin layer over the same
- * operations the dynamic provider runs (provider/operations.ts). Served here rather than by
- * `@pulumi/pulumi/provider`'s `main`, which has no Configure hook, answers CheckConfig and
- * DiffConfig UNIMPLEMENTED, drops the detailed diff, never declares preview support and fails on
- * a read without properties (pulumi/pulumi #10915).
+ * The provider plugin's `pulumirpc.ResourceProvider` service: a thin layer that dispatches each
+ * resource request by its type token to the registry's operations (src/resources/), the same the
+ * dynamic provider runs. Served here rather than by `@pulumi/pulumi/provider`'s `main`, which has
+ * no Configure hook, answers CheckConfig and DiffConfig UNIMPLEMENTED, drops the detailed diff,
+ * never declares preview support and fails on a read without properties (pulumi/pulumi #10915).
  *
- * The operations, the schema and their dependencies load at the first call that needs them, so
+ * The registry, the schema and their dependencies load at the first call that needs them, so
  * the engine gets the port after loading gRPC and the messages only.
  */
 import type { IResourceProviderServer } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
-import type * as Operations from "../provider/operations";
-import type { CertificateOutputs } from "../provider/outputs";
+import type * as Resources from "../resources";
+import type { ResourceOptions } from "../resources";
 import type { CheckFailure } from "../config/checked";
 import type * as Config from "./config";
 import type * as Properties from "./properties";
@@ -19,6 +19,7 @@ import type * as Schema from "./schema";
 import { engineLog } from "./engine-log";
 import { InvalidInputError } from "../errors";
 import { emptyPb, grpcJs, pluginPb, providerGrpc, providerPb } from "./modules";
+import { resourceHost, type ResourceHost } from "./resource-host";
 import { currentUrn, toProps, toStruct, unary, unimplemented, unimplementedStream, type Props } from "./rpc";
 import { secretKeys, unwrapSecrets, wrapKeys } from "./secrets";
 import { VERSION } from "./version";
@@ -30,42 +31,46 @@ const once = <T>(load: () => T): (() => T) => {
 const config = once(() => require("./config") as typeof Config);
 const properties = once(() => require("./properties") as typeof Properties);
 const schema = once(() => require("./schema") as typeof Schema);
+const registry = once(() => require("../resources") as typeof Resources);
 
 export interface ServiceOptions {
   /** The engine's address (the plugin's first argument), for warnings; Handshake and Attach may change it. */
   engineAddress?: string;
   /** Settings environment, clock and client options of the operations. @default process.env, the real clock */
-  operations?: Omit<Operations.OperationsOptions, "warn">;
+  operations?: Omit<ResourceOptions, "warn">;
 }
 
-export function providerService(options: ServiceOptions = {}): { implementation: IResourceProviderServer; close(): void } {
-  const pb = providerPb();
-  const Empty = emptyPb().Empty;
-  let engineAddress = options.engineAddress;
-  const log = engineLog(() => engineAddress);
-  const operations = once(() =>
-    (require("../provider/operations") as typeof Operations).createOperations({ ...options.operations, warn: (message) => log.warn(message, currentUrn()) }),
-  );
-  /** Unwrapped values, and the top-level keys that were secret (they stay secret in what is returned). */
-  const read = (struct: Parameters<typeof toProps>[0]) => {
-    const raw = toProps(struct);
-    return { props: unwrapSecrets(raw) as Props, secrets: secretKeys(raw) };
-  };
-  const checkResponse = (inputs: Props, failures: readonly CheckFailure[] = []) =>
-    new pb.CheckResponse()
-      .setInputs(toStruct(inputs))
-      .setFailuresList(failures.map((f) => new pb.CheckFailure().setProperty(f.property).setReason(f.reason)));
-  const diffResponse = (changed: boolean | undefined, detailed: Record<string, { kind: Properties.PropertyDiffKind; inputDiff: boolean }>) => {
-    const { DIFF_NONE, DIFF_SOME, DIFF_UNKNOWN } = pb.DiffResponse.DiffChanges;
-    const response = new pb.DiffResponse().setChanges(changed === undefined ? DIFF_UNKNOWN : changed ? DIFF_SOME : DIFF_NONE);
-    const keys = Object.keys(detailed);
-    response.setDiffsList(keys).setReplacesList(keys.filter((k) => detailed[k]!.kind.endsWith("_REPLACE")));
-    for (const key of keys) response.getDetaileddiffMap().set(key, new pb.PropertyDiff().setKind(pb.PropertyDiff.Kind[detailed[key]!.kind]).setInputdiff(detailed[key]!.inputDiff));
-    // A detailed diff must list every change; an empty one with changes would hide them.
-    return response.setHasdetaileddiff(changed === false || keys.length > 0);
-  };
+type Implementation = IResourceProviderServer;
+type DetailedDiff = Record<string, { kind: Properties.PropertyDiffKind; inputDiff: boolean }>;
 
-  const implementation: IResourceProviderServer = {
+/** Unwrapped values, and the top-level keys that were secret (they stay secret in what is returned). */
+function readProps(struct: Parameters<typeof toProps>[0]): { props: Props; secrets: string[] } {
+  const raw = toProps(struct);
+  return { props: unwrapSecrets(raw) as Props, secrets: secretKeys(raw) };
+}
+
+function checkResponse(inputs: Props, failures: readonly CheckFailure[] = []): ProviderPb.CheckResponse {
+  const pb = providerPb();
+  return new pb.CheckResponse()
+    .setInputs(toStruct(inputs))
+    .setFailuresList(failures.map((f) => new pb.CheckFailure().setProperty(f.property).setReason(f.reason)));
+}
+
+function diffResponse(changed: boolean | undefined, detailed: DetailedDiff): ProviderPb.DiffResponse {
+  const pb = providerPb();
+  const { DIFF_NONE, DIFF_SOME, DIFF_UNKNOWN } = pb.DiffResponse.DiffChanges;
+  const response = new pb.DiffResponse().setChanges(changed === undefined ? DIFF_UNKNOWN : changed ? DIFF_SOME : DIFF_NONE);
+  const keys = Object.keys(detailed);
+  response.setDiffsList(keys).setReplacesList(keys.filter((k) => detailed[k]!.kind.endsWith("_REPLACE")));
+  for (const key of keys) response.getDetaileddiffMap().set(key, new pb.PropertyDiff().setKind(pb.PropertyDiff.Kind[detailed[key]!.kind]).setInputdiff(detailed[key]!.inputDiff));
+  // A detailed diff must list every change; an empty one with changes would hide them.
+  return response.setHasdetaileddiff(changed === false || keys.length > 0);
+}
+
+/** The engine's connection, the schema and the plugin's identity. */
+function engineMethods(engine: { setAddress(address: string): void }) {
+  const pb = providerPb();
+  return {
     getPluginInfo: unary(() => new (pluginPb().PluginInfo)().setVersion(VERSION)),
     getSchema: unary((request: ProviderPb.GetSchemaRequest) => {
       if (request.getSubpackageName() !== "") throw new InvalidInputError("subpackageName", "cce-kubeconfig has no subpackages");
@@ -73,15 +78,21 @@ export function providerService(options: ServiceOptions = {}): { implementation:
     }),
     // The engine takes the protocol from Handshake when it answers, and ignores Configure's then.
     handshake: unary((request: ProviderPb.ProviderHandshakeRequest) => {
-      engineAddress = request.getEngineAddress() || engineAddress;
+      engine.setAddress(request.getEngineAddress());
       return new pb.ProviderHandshakeResponse().setAcceptSecrets(true).setAcceptResources(false).setAcceptOutputs(false);
     }),
     attach: unary((request: { getAddress(): string }) => {
-      engineAddress = request.getAddress() || engineAddress;
-      return new Empty();
+      engine.setAddress(request.getAddress());
+      return new (emptyPb().Empty)();
     }),
-    cancel: unary(() => new Empty()),
+    cancel: unary(() => new (emptyPb().Empty)()),
+  } satisfies Partial<Implementation>;
+}
 
+/** The provider's own configuration: CheckConfig, DiffConfig, Configure. */
+function configMethods(host: ResourceHost) {
+  const pb = providerPb();
+  return {
     checkConfig: unary((request: ProviderPb.CheckRequest) => {
       const { inputs, failures } = config().checkConfig(toProps(request.getNews()));
       return checkResponse(inputs, failures);
@@ -92,59 +103,102 @@ export function providerService(options: ServiceOptions = {}): { implementation:
       return diffResponse(changed.length > 0, Object.fromEntries(changed.map((k) => [k, { kind: kind(k), inputDiff: true }])));
     }),
     configure: unary(async (request: ProviderPb.ConfigureRequest) => {
-      await operations().configure({ config: config().stackConfigOf(toProps(request.getArgs()), request.getVariablesMap().toArray()) });
+      await host.configure(config().stackConfigOf(toProps(request.getArgs()), request.getVariablesMap().toArray()));
       return new pb.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true).setAcceptresources(false).setAcceptoutputs(false);
     }),
+  } satisfies Partial<Implementation>;
+}
 
+/** Check and Diff of a resource, dispatched by its type. */
+function planMethods(host: ResourceHost) {
+  return {
     check: unary(async (request: ProviderPb.CheckRequest) => {
-      const news = read(request.getNews());
-      const result = await operations().check(read(request.getOlds()).props, news.props);
-      return checkResponse(wrapKeys(result.inputs as Props, news.secrets), result.failures);
+      const { operations } = await host.forRequest(request);
+      const news = readProps(request.getNews());
+      const result = await operations.check(readProps(request.getOlds()).props, news.props);
+      return checkResponse(wrapKeys(result.inputs, news.secrets), result.failures);
     }),
     diff: unary(async (request: ProviderPb.DiffRequest) => {
-      const olds = read(request.getOlds()).props;
-      const news = read(request.getNews()).props;
-      const result = await operations().diff(request.getId(), olds, news as never);
-      const detailed = result.changes === true ? properties().certificateDiff(olds, news, result.replaces ?? []) : {};
+      const { resource, operations } = await host.forRequest(request);
+      const olds = readProps(request.getOlds()).props;
+      const news = readProps(request.getNews()).props;
+      const result = await operations.diff(request.getId(), olds, news);
+      const detailed = result.changes === true ? properties().detailedDiff(resource, olds, news, result.replaces ?? []) : {};
       return diffResponse(result.changes, detailed).setDeletebeforereplace(result.deleteBeforeReplace === true);
     }),
+  } satisfies Partial<Implementation>;
+}
+
+/** Create and Update of a resource, dispatched by its type; a preview mints nothing. */
+function writeMethods(host: ResourceHost) {
+  const pb = providerPb();
+  return {
     create: unary(async (request: ProviderPb.CreateRequest) => {
-      const { props, secrets } = read(request.getProperties());
-      if (request.getPreview()) return new pb.CreateResponse().setProperties(toStruct(properties().previewOutputs(props, secrets)));
-      const { id, outs } = await operations().create(props as never);
-      return new pb.CreateResponse().setId(id).setProperties(toStruct(properties().outputsToReturn(outs as CertificateOutputs, secrets)));
-    }),
-    // `pulumi import` and `get` send no properties: the operations refuse that, minting nothing.
-    read: unary(async (request: ProviderPb.ReadRequest) => {
-      const { props, secrets } = read(request.getProperties());
-      const result = await operations().read(request.getId(), props);
-      if (result.id === undefined || result.id === "") return new pb.ReadResponse();
-      const stored = result.props as CertificateOutputs;
-      const inputs = properties().inputsOf(stored);
-      return new pb.ReadResponse()
-        .setId(result.id)
-        .setProperties(toStruct(properties().outputsToReturn(stored, secrets)))
-        .setInputs(toStruct(wrapKeys(inputs, secrets)));
+      const { resource, operations } = await host.forRequest(request);
+      const { props, secrets } = readProps(request.getProperties());
+      if (request.getPreview()) return new pb.CreateResponse().setProperties(toStruct(properties().previewOutputs(resource, props, secrets)));
+      const { id, outs } = await operations.create(props);
+      return new pb.CreateResponse().setId(id).setProperties(toStruct(properties().outputsToReturn(resource, outs ?? {}, secrets)));
     }),
     update: unary(async (request: ProviderPb.UpdateRequest) => {
-      const { props: news, secrets } = read(request.getNews());
-      if (request.getPreview() && properties().hasUnknowns(news)) return new pb.UpdateResponse().setProperties(toStruct(properties().previewOutputs(news, secrets)));
-      // Re-rendering the stored certificate mints nothing, so a preview shows the real outputs.
-      const { outs } = await operations().update(request.getId(), read(request.getOlds()).props as never, news as never);
-      return new pb.UpdateResponse().setProperties(toStruct(properties().outputsToReturn(outs as CertificateOutputs, secrets)));
+      const { resource, operations } = await host.forRequest(request);
+      const { props: news, secrets } = readProps(request.getNews());
+      const olds = readProps(request.getOlds()).props;
+      // Re-rendering from the stored outputs mints nothing, so a preview shows the real outputs.
+      const mintsNothing = !properties().hasUnknowns(news) && (resource.updateMintsNothing?.(olds, news) ?? true);
+      if (request.getPreview() && !mintsNothing) return new pb.UpdateResponse().setProperties(toStruct(properties().previewOutputs(resource, news, secrets)));
+      const { outs } = await operations.update(request.getId(), olds, news);
+      return new pb.UpdateResponse().setProperties(toStruct(properties().outputsToReturn(resource, outs ?? {}, secrets)));
+    }),
+  } satisfies Partial<Implementation>;
+}
+
+/** Read and Delete of a resource, dispatched by its type. */
+function stateMethods(host: ResourceHost) {
+  const pb = providerPb();
+  return {
+    // `pulumi import` and `get` send no properties: the operations refuse that, minting nothing.
+    read: unary(async (request: ProviderPb.ReadRequest) => {
+      const { resource, operations } = await host.forRequest(request);
+      const { props, secrets } = readProps(request.getProperties());
+      const result = await operations.read(request.getId(), props);
+      if (result.id === undefined || result.id === "") return new pb.ReadResponse();
+      const stored = result.props ?? {};
+      return new pb.ReadResponse()
+        .setId(result.id)
+        .setProperties(toStruct(properties().outputsToReturn(resource, stored, secrets)))
+        .setInputs(toStruct(wrapKeys(properties().inputsOf(resource, stored), secrets)));
     }),
     delete: unary(async (request: ProviderPb.DeleteRequest) => {
-      await operations().deleteCertificate(request.getId(), read(request.getProperties()).props);
-      return new Empty();
+      const { operations } = await host.forRequest(request);
+      await operations.delete(request.getId(), readProps(request.getProperties()).props);
+      return new (emptyPb().Empty)();
     }),
+  } satisfies Partial<Implementation>;
+}
 
-    parameterize: unimplemented("Parameterize", "it is not a parameterized provider"),
-    getMapping: unimplemented("GetMapping", "it has no mapping from another provider's resources"),
-    getMappings: unimplemented("GetMappings", "it has no mapping from another provider's resources"),
-    construct: unimplemented("Construct", "it has no component resources"),
-    call: unimplemented("Call", "it has no methods"),
-    invoke: unimplemented("Invoke", "it has no functions"),
-    list: unimplementedStream("List", "certificates cannot be listed"),
+const UNIMPLEMENTED = {
+  parameterize: unimplemented("Parameterize", "it is not a parameterized provider"),
+  getMapping: unimplemented("GetMapping", "it has no mapping from another provider's resources"),
+  getMappings: unimplemented("GetMappings", "it has no mapping from another provider's resources"),
+  construct: unimplemented("Construct", "it has no component resources"),
+  call: unimplemented("Call", "it has no methods"),
+  invoke: unimplemented("Invoke", "it has no functions"),
+  list: unimplementedStream("List", "certificates cannot be listed"),
+} satisfies Partial<Implementation>;
+
+export function providerService(options: ServiceOptions = {}): { implementation: IResourceProviderServer; close(): void } {
+  let engineAddress = options.engineAddress;
+  const log = engineLog(() => engineAddress);
+  const setAddress = (address: string) => (engineAddress = address || engineAddress);
+  const host = resourceHost(registry, { ...options.operations, warn: (message) => log.warn(message, currentUrn()) });
+  const implementation: IResourceProviderServer = {
+    ...engineMethods({ setAddress }),
+    ...configMethods(host),
+    ...planMethods(host),
+    ...writeMethods(host),
+    ...stateMethods(host),
+    ...UNIMPLEMENTED,
   };
   return { implementation, close: () => log.close() };
 }
