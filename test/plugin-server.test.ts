@@ -18,12 +18,13 @@ import * as pb from "@pulumi/pulumi/proto/provider_pb";
 import type * as EmptyPb from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
 import type { Emulator } from "../src/emulator";
+import { parse } from "yaml";
 import { storedKubeconfigEntries } from "../src/kubeconfig/entries";
 import { packageSchema } from "../src/plugin/schema";
 import { SECRET_OUTPUTS } from "../src/plugin/properties";
 import { isSecret, secret, unwrapSecrets } from "../src/plugin/secrets";
 import { UNKNOWN } from "../src/protocol";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, OTHER_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, OTHER_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
 import { findLeaks } from "./helpers/leak-scan";
 import { cloudFreeEnv } from "./helpers/cloud-free-env";
 
@@ -38,6 +39,7 @@ const { Struct } = fromSdk("google-protobuf/google/protobuf/struct_pb") as typeo
 const ROOT = join(__dirname, "..");
 const NAME = "pulumi-resource-cce-kubeconfig";
 const URN = "urn:pulumi:dev::plugin-test::cce-kubeconfig:index:ClusterCertificate::c";
+const EXEC_URN = "urn:pulumi:dev::plugin-test::cce-kubeconfig:index:ExecKubeconfig::e";
 const CALL_TIMEOUT_MS = 20_000;
 const { version: VERSION } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
 
@@ -51,8 +53,8 @@ type Unary<Req, Res> = (
 
 let emulator: Emulator;
 let plugin: ChildProcess;
-let stdout = "";
-let stderr = "";
+/** The shared plugin's output. */
+let shared = { stdout: "", stderr: "" };
 let port: number;
 let client: ResourceProviderClient;
 let engine: Grpc.Server;
@@ -98,28 +100,53 @@ async function startEngine(): Promise<number> {
   );
 }
 
-/** Starts the unpacked launcher as the engine does and resolves with the port it prints. */
-function startPlugin(engineAddress: string): Promise<number> {
-  // Settings must come from Configure, and modules from the bundle alone.
-  const env = cloudFreeEnv(process.env);
+/** The unpacked launcher started as the engine starts it, with its output so far. */
+interface Launched {
+  child: ChildProcess;
+  port: Promise<number>;
+  output: { stdout: string; stderr: string };
+}
+
+/** Starts the unpacked launcher with `env`; `port` resolves with the port it prints. */
+function launch(engineAddress: string, env: NodeJS.ProcessEnv): Launched {
+  // Modules come from the bundle alone.
   delete env["NODE_PATH"];
-  plugin = spawn(join(pluginDir, NAME), [engineAddress], { cwd: pluginDir, env, stdio: ["pipe", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the plugin printed no port within 20 s:\n${stdout}${stderr}`)), 20_000);
-    plugin.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    plugin.stdout!.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = /^(\d+)\n/.exec(stdout);
+  const child = spawn(join(pluginDir, NAME), [engineAddress], { cwd: pluginDir, env, stdio: ["pipe", "pipe", "pipe"] });
+  const output = { stdout: "", stderr: "" };
+  const port = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the plugin printed no port within 20 s:\n${output.stdout}${output.stderr}`)), 20_000);
+    child.stderr!.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output.stdout += chunk.toString();
+      const line = /^(\d+)\n/.exec(output.stdout);
       if (line) {
         clearTimeout(timer);
         resolve(Number(line[1]));
       }
     });
-    plugin.on("exit", (code) => {
+    child.on("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`the plugin exited with ${code}:\n${stdout}${stderr}`));
+      reject(new Error(`the plugin exited with ${code}:\n${output.stdout}${output.stderr}`));
     });
   });
+  return { child, port, output };
+}
+
+/** Starts the plugin the tests share: settings must come from Configure. */
+function startPlugin(engineAddress: string): Promise<number> {
+  const launched = launch(engineAddress, cloudFreeEnv(process.env));
+  plugin = launched.child;
+  shared = launched.output;
+  return launched.port;
+}
+
+/** Stops a launched plugin and waits for it to exit. */
+async function kill(child: ChildProcess | undefined): Promise<void> {
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  }
 }
 
 function rpc<Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> {
@@ -144,21 +171,31 @@ const keys = () => ({ accessKey: emulator.credentials[0]!.accessKey, secretKey: 
 async function checkConfig(news: Props) {
   return rpc(client.checkConfig.bind(client), new pb.CheckRequest().setUrn("urn:pulumi:dev::plugin-test::pulumi:providers:cce-kubeconfig::default").setOlds(struct({})).setNews(struct(news)));
 }
-async function check(news: Props, olds: Props = {}) {
-  const response = await rpc(client.check.bind(client), new pb.CheckRequest().setUrn(URN).setOlds(struct(olds)).setNews(struct(news)));
+/** Which plugin and resource a call goes to: by default the shared plugin and a ClusterCertificate. */
+interface Target {
+  client?: ResourceProviderClient;
+  urn?: string;
+}
+const on = (target: Target) => ({ c: target.client ?? client, urn: target.urn ?? URN });
+
+async function check(news: Props, olds: Props = {}, target: Target = {}) {
+  const { c, urn } = on(target);
+  const response = await rpc(c.check.bind(c), new pb.CheckRequest().setUrn(urn).setOlds(struct(olds)).setNews(struct(news)));
   return { inputs: js(response.getInputs()), failures: failuresOf(response) };
 }
-async function checked(news: Props, olds: Props = {}): Promise<Props> {
-  const { inputs, failures } = await check(news, olds);
+async function checked(news: Props, olds: Props = {}, target: Target = {}): Promise<Props> {
+  const { inputs, failures } = await check(news, olds, target);
   expect(failures).toEqual([]);
   return inputs;
 }
-async function create(inputs: Props, preview = false) {
-  const response = await rpc(client.create.bind(client), new pb.CreateRequest().setUrn(URN).setProperties(struct(inputs)).setPreview(preview));
+async function create(inputs: Props, preview = false, target: Target = {}) {
+  const { c, urn } = on(target);
+  const response = await rpc(c.create.bind(c), new pb.CreateRequest().setUrn(urn).setProperties(struct(inputs)).setPreview(preview));
   return { id: response.getId(), outs: js(response.getProperties()) };
 }
-async function diff(id: string, olds: Props, news: Props) {
-  const response = await rpc(client.diff.bind(client), new pb.DiffRequest().setId(id).setUrn(URN).setOlds(struct(olds)).setNews(struct(news)));
+async function diff(id: string, olds: Props, news: Props, target: Target = {}) {
+  const { c, urn } = on(target);
+  const response = await rpc(c.diff.bind(c), new pb.DiffRequest().setId(id).setUrn(urn).setOlds(struct(olds)).setNews(struct(news)));
   const detailed: Record<string, [string, boolean]> = {};
   const kinds = Object.fromEntries(Object.entries(pb.PropertyDiff.Kind).map(([k, v]) => [v, k]));
   response.getDetaileddiffMap().forEach((d, key) => (detailed[key] = [kinds[d.getKind()] as string, d.getInputdiff()]));
@@ -170,15 +207,21 @@ async function diff(id: string, olds: Props, news: Props) {
     detailed,
   };
 }
-async function read(id: string, props?: Props) {
-  const request = new pb.ReadRequest().setId(id).setUrn(URN);
+async function read(id: string, props?: Props, target: Target = {}) {
+  const { c, urn } = on(target);
+  const request = new pb.ReadRequest().setId(id).setUrn(urn);
   if (props !== undefined) request.setProperties(struct(props));
-  const response = await rpc(client.read.bind(client), request);
+  const response = await rpc(c.read.bind(c), request);
   return { id: response.getId(), props: js(response.getProperties()), inputs: js(response.getInputs()), hasProperties: response.hasProperties() };
 }
-async function update(id: string, olds: Props, news: Props, preview = false) {
-  const request = new pb.UpdateRequest().setId(id).setUrn(URN).setOlds(struct(olds)).setNews(struct(news)).setPreview(preview);
-  return js((await rpc(client.update.bind(client), request)).getProperties());
+async function update(id: string, olds: Props, news: Props, preview = false, target: Target = {}) {
+  const { c, urn } = on(target);
+  const request = new pb.UpdateRequest().setId(id).setUrn(urn).setOlds(struct(olds)).setNews(struct(news)).setPreview(preview);
+  return js((await rpc(c.update.bind(c), request)).getProperties());
+}
+async function remove(id: string, props: Props, target: Target = {}) {
+  const { c, urn } = on(target);
+  await rpc(c.delete.bind(c), new pb.DeleteRequest().setId(id).setUrn(urn).setProperties(struct(props)));
 }
 const pluginInfo = async () => (await rpc(client.getPluginInfo.bind(client), new Empty())).getVersion();
 
@@ -193,13 +236,9 @@ beforeAll(async () => {
 }, 150_000);
 
 afterAll(async () => {
-  recordOutput("provider plugin", stdout + stderr);
+  recordOutput("provider plugin", shared.stdout + shared.stderr);
   client?.close();
-  if (plugin && plugin.exitCode === null && plugin.signalCode === null) {
-    const exited = new Promise((resolve) => plugin.once("exit", resolve));
-    plugin.kill("SIGKILL");
-    await exited;
-  }
+  await kill(plugin);
   engine?.forceShutdown();
   await emulator?.stop();
   if (pluginDir) rmSync(pluginDir, { recursive: true, force: true });
@@ -440,11 +479,61 @@ describe("the provider plugin, bundled, over gRPC", () => {
     await configure(keys());
   });
 
+  test("Check is dispatched by the URN's type: an ExecKubeconfig gets its own defaults and refuses ClusterCertificate's renewBefore", async () => {
+    await configure(keys());
+    const base = { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url };
+    const exec = await checked(base, {}, { urn: EXEC_URN });
+    expect(exec).toMatchObject({ command: "cce-kubeconfig", contextName: `cce-${DEFAULT_CLUSTER_ID}`, duration: 1, clusterId: DEFAULT_CLUSTER_ID });
+    expect(exec).not.toHaveProperty("renewBefore");
+    expect((await check({ ...base, renewBefore: 3 }, {}, { urn: EXEC_URN })).failures).toEqual([
+      { property: "renewBefore", reason: expect.stringContaining("is not an input of ExecKubeconfig") },
+    ]);
+    // Control: the same inputs as a ClusterCertificate (a type nested under a component's counts as its own).
+    const certificate = await checked(base, {}, { urn: "urn:pulumi:dev::plugin-test::my:index:Component$cce-kubeconfig:index:ClusterCertificate::c" });
+    expect(certificate).toMatchObject({ duration: 365, renewBefore: 30 });
+    expect(certificate).not.toHaveProperty("command");
+  });
+
+  test("a type the plugin does not serve is refused by every resource method, naming the types it serves, and nothing reaches CCE", async () => {
+    const target = { urn: "urn:pulumi:dev::plugin-test::cce-kubeconfig:index:Nope::n" };
+    const refusal = {
+      code: grpc.status.INVALID_ARGUMENT,
+      details: 'type: "cce-kubeconfig:index:Nope" is not a resource of the cce-kubeconfig provider, which serves cce-kubeconfig:index:ClusterCertificate, cce-kubeconfig:index:ExecKubeconfig',
+    };
+    emulator.clearRequests();
+    const props = { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url };
+    await expect(check(props, {}, target)).rejects.toMatchObject(refusal);
+    await expect(diff("x", props, props, target)).rejects.toMatchObject(refusal);
+    await expect(create(props, false, target)).rejects.toMatchObject(refusal);
+    await expect(read("x", props, target)).rejects.toMatchObject(refusal);
+    await expect(update("x", props, props, false, target)).rejects.toMatchObject(refusal);
+    await expect(remove("x", props, target)).rejects.toMatchObject(refusal);
+    expect(emulator.requests).toEqual([]);
+    // Control: the plugin serves on.
+    expect(await pluginInfo()).toBe(VERSION);
+  });
+
+  test("Create of an ExecKubeconfig with credentials only in the provider's configuration fails with the documented message, minting nothing", async () => {
+    await configure(keys());
+    const inputs = await checked({ clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url }, {}, { urn: EXEC_URN });
+    const before = emulator.mintCount();
+    const error = (await create(inputs, false, { urn: EXEC_URN }).catch((e: unknown) => e)) as Grpc.ServiceError;
+    expect(error.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(error.details).toContain("ExecKubeconfig: no CCE credentials outside the stack.");
+    expect(error.details).toContain("The stack config's credentials (cce-kubeconfig:accessKey + cce-kubeconfig:secretKey) are not used: the command cannot read the stack.");
+    expect(emulator.mintCount()).toBe(before);
+    expect(findLeaks([error.details], [emulator.credentials[0]!.secretKey])).toEqual([]);
+    // Control: the same configuration mints a ClusterCertificate.
+    const certificate = await create(await checked({ clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url }));
+    clientKeys.push(storedKubeconfigEntries(plainOf(certificate.outs)["kubeconfig"] as string).clientKeyData);
+    expect(emulator.mintCount()).toBe(before + 1);
+  });
+
   test("the plugin's stdout is the port alone, and its output holds neither a secret key nor a client key", () => {
-    expect(stdout).toBe(`${port}\n`);
+    expect(shared.stdout).toBe(`${port}\n`);
     const secrets = [emulator.credentials[0]!.secretKey, emulator.tokens[0]!, ...clientKeys];
     expect(clientKeys.length).toBeGreaterThanOrEqual(5);
-    expect(findLeaks([stdout, stderr, ...logs.map((l) => l.message)], secrets)).toEqual([]);
+    expect(findLeaks([shared.stdout, shared.stderr, ...logs.map((l) => l.message)], secrets)).toEqual([]);
     // Control: the scan finds a client key where one is.
     expect(findLeaks([JSON.stringify(plainOf(outs))], clientKeys).length).toBeGreaterThan(0);
   });
@@ -453,5 +542,97 @@ describe("the provider plugin, bundled, over gRPC", () => {
     const exited = new Promise<number | null>((resolve) => plugin.once("exit", resolve));
     plugin.kill("SIGINT");
     expect(await exited).toBe(0);
+  });
+});
+
+describe("ExecKubeconfig in the plugin, with the credentials of the plugin's environment", () => {
+  let execPlugin: Launched;
+  let execClient: ResourceProviderClient;
+  let cache: string;
+  let target: Target;
+  let inputs: Props;
+  let id: string;
+  let outs: Props;
+  const plainOf = (props: Props) => unwrapSecrets(props) as Props;
+  const execOf = (kubeconfig: unknown) => (parse(kubeconfig as string) as { users: Array<{ user: { exec: { command: string; args: string[] } } }> }).users[0]!.user.exec;
+
+  beforeAll(async () => {
+    cache = mkdtempSync(join(tmpdir(), "cce-kubeconfig-plugin-exec-cache-"));
+    const { accessKey, secretKey } = emulator.credentials[0]!;
+    const env = cloudFreeEnv(process.env, { HW_ACCESS_KEY: accessKey, HW_SECRET_KEY: secretKey, HW_PROJECT_ID: DEFAULT_PROJECT_ID, CCE_KUBECONFIG_CACHE_DIR: cache });
+    execPlugin = launch(engineAddress, env);
+    execClient = new ResourceProviderClient(`127.0.0.1:${await execPlugin.port}`, grpc.credentials.createInsecure());
+    target = { client: execClient, urn: EXEC_URN };
+  }, 30_000);
+
+  afterAll(async () => {
+    recordOutput("provider plugin (exec)", execPlugin.output.stdout + execPlugin.output.stderr);
+    execClient?.close();
+    await kill(execPlugin?.child);
+    rmSync(cache, { recursive: true, force: true });
+  });
+
+  test("Create at preview returns unknown secret outputs and mints nothing", async () => {
+    inputs = await checked({ clusterId: EIP_CLUSTER_ID, endpoint: emulator.url }, {}, target);
+    const before = emulator.mintCount();
+    const preview = await create(inputs, true, target);
+    expect(emulator.mintCount()).toBe(before);
+    expect(preview.outs["kubeconfig"]).toEqual(secret(UNKNOWN));
+    expect(preview.outs["server"]).toEqual(secret(UNKNOWN));
+    expect(preview.outs).not.toHaveProperty("clientKeyData");
+  });
+
+  test("Create mints one certificate into the command's cache and returns an exec kubeconfig, server and CA (secret), and no client certificate or key", async () => {
+    const before = emulator.mintCount();
+    ({ id, outs } = await create(inputs, false, target));
+    expect(emulator.mintCount()).toBe(before + 1);
+    expect(id).toBe(`${EIP_CLUSTER_ID}:exec`);
+    for (const name of ["kubeconfig", "server", "certificateAuthorityData"]) expect([name, isSecret(outs[name])]).toEqual([name, true]);
+    const plain = plainOf(outs);
+    expect(execOf(plain["kubeconfig"])).toMatchObject({ command: "cce-kubeconfig", args: expect.arrayContaining(["credential", "--cluster-id", EIP_CLUSTER_ID]) });
+    expect(plain).toMatchObject({ currentContext: `cce-${EIP_CLUSTER_ID}`, insecureSkipTlsVerify: false });
+    expect(readdirSync(cache).filter((f) => f.endsWith(".json"))).toHaveLength(1);
+    // No form of the minted certificate is in the outputs; control: the scan finds it in the cache entry.
+    const issued = emulator.certificates(EIP_CLUSTER_ID).at(-1)!;
+    const forms = [issued.certificatePem.trim(), Buffer.from(issued.certificatePem).toString("base64")];
+    const holds = (text: string) => forms.filter((form) => text.includes(form) || text.includes(JSON.stringify(form).slice(1, -1)));
+    expect(holds(JSON.stringify(plain))).toEqual([]);
+    expect(JSON.stringify(plain)).not.toMatch(/client-(certificate|key)-data/);
+    const entry = readdirSync(cache).find((f) => f.endsWith(".json"))!;
+    expect(holds(readFileSync(join(cache, entry), "utf8")).length).toBeGreaterThan(0);
+  });
+
+  test("Diff: the same inputs change nothing; a new command updates in place", async () => {
+    expect(await diff(id, outs, inputs, target)).toMatchObject({ changes: pb.DiffResponse.DiffChanges.DIFF_NONE, replaces: [] });
+    const news = await checked({ clusterId: EIP_CLUSTER_ID, endpoint: emulator.url, command: "/opt/cce/bin/cce-kubeconfig" }, inputs, target);
+    expect(await diff(id, outs, news, target)).toMatchObject({ changes: pb.DiffResponse.DiffChanges.DIFF_SOME, replaces: [], detailed: { command: ["UPDATE", true] } });
+  });
+
+  test("Update to a command path the program gives re-renders from state with no CCE call, the same at preview; a new context is left unknown at preview", async () => {
+    const news = await checked({ clusterId: EIP_CLUSTER_ID, endpoint: emulator.url, command: "/opt/cce/bin/cce-kubeconfig" }, inputs, target);
+    emulator.clearRequests();
+    const previewed = await update(id, outs, news, true, target);
+    const updated = await update(id, outs, news, false, target);
+    expect(emulator.requests).toEqual([]);
+    expect(previewed).toEqual(updated);
+    expect(execOf(plainOf(updated)["kubeconfig"]).command).toBe("/opt/cce/bin/cce-kubeconfig");
+    const context = await checked({ clusterId: EIP_CLUSTER_ID, endpoint: emulator.url, context: "internal" }, inputs, target);
+    expect((await update(id, outs, context, true, target))["kubeconfig"]).toEqual(secret(UNKNOWN));
+    expect(emulator.requests).toEqual([]);
+    // Control: applied, the new context asks the command's cache for that context's server.
+    const applied = plainOf(await update(id, outs, context, false, target));
+    expect(applied["server"]).toBe(emulator.clusterEndpoint(EIP_CLUSTER_ID));
+    expect(applied["server"]).not.toBe(plainOf(outs)["server"]);
+  });
+
+  test("Read mints nothing and keeps the state; Delete sends nothing to CCE", async () => {
+    const before = emulator.mintCount();
+    const result = await read(id, outs, target);
+    expect(result.id).toBe(id);
+    expect(result.props).toEqual(outs);
+    expect(emulator.mintCount()).toBe(before);
+    emulator.clearRequests();
+    await remove(id, outs, target);
+    expect(emulator.requests).toEqual([]);
   });
 });
