@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "cce-kubeconfig:index:ClusterCertificate":
 		r = &ClusterCertificate{}
+	case "cce-kubeconfig:index:ExecKubeconfig":
+		r = &ExecKubeconfig{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

@@ -7,6 +7,7 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from .cluster_certificate import *
+from .exec_kubeconfig import *
 from .provider import *
 from ._inputs import *
 from . import outputs
@@ -26,7 +27,8 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_cce_kubeconfig",
   "classes": {
-   "cce-kubeconfig:index:ClusterCertificate": "ClusterCertificate"
+   "cce-kubeconfig:index:ClusterCertificate": "ClusterCertificate",
+   "cce-kubeconfig:index:ExecKubeconfig": "ExecKubeconfig"
   }
  }
 ]
