@@ -10,6 +10,9 @@ import { SECRET_OUTPUTS } from "../src/provider/outputs";
 import { CLUSTER_CERTIFICATE_TYPE, packageSchema, SECRET_CONFIG } from "../src/plugin/schema";
 import { VERSION } from "../src/plugin/version";
 import { CONFIG_SETTINGS } from "../src/config/settings";
+import { EXEC_INPUT_NAMES } from "../src/provider/exec-inputs";
+import { EXEC_SECRET_OUTPUTS } from "../src/provider/exec-operations";
+import { execKubeconfig } from "../src/resources";
 import { disagreements, readResource, type ResourceSpec } from "./helpers/schema-agreement";
 
 const ROOT = join(__dirname, "..");
@@ -55,4 +58,27 @@ test("every setting with a config key is a config variable and a provider input;
   expect(committed.provider.inputProperties).toEqual(variables);
   expect(SECRET_CONFIG.sort()).toEqual(["accessKey", "assumeRoleIdToken", "authToken", "password", "secretKey", "securityToken", "token"]);
   for (const name of ["region", "projectId", "cloud", "authUrl", "assumeRoleIdpId", "assumeRoleIdTokenFile"]) expect(variables[name]).not.toHaveProperty("secret");
+});
+
+describe("ExecKubeconfig (issue 19)", () => {
+  const execSpec = (schema: ReturnType<typeof packageSchema>) => schema.resources[execKubeconfig.type] as unknown as ResourceSpec;
+  const execSide = readResource(join(ROOT, "src", "provider", "exec-resource.ts"), EXEC_SECRET_OUTPUTS, { args: "ExecKubeconfigArgs", resource: "ExecKubeconfig" });
+
+  test("the schema has it under cce-kubeconfig:index:ExecKubeconfig, its inputs exactly the validator's, in order", () => {
+    expect(execKubeconfig.type).toBe("cce-kubeconfig:index:ExecKubeconfig");
+    expect(Object.keys(execSpec(committed).inputProperties)).toEqual(EXEC_INPUT_NAMES);
+  });
+
+  test("the schema and the Node ExecKubeconfig agree on every input and output, by name, type and secret flag; no client certificate or key is an output", () => {
+    expect(execSide.inputs.size).toBe(EXEC_INPUT_NAMES.length);
+    expect(disagreements(execSpec(committed), execSide)).toEqual([]);
+    expect([...execKubeconfig.secretOutputs].sort()).toEqual([...EXEC_SECRET_OUTPUTS].sort());
+    expect(Object.keys(execSpec(committed).properties).filter((name) => /client(Key|Certificate)/.test(name))).toEqual([]);
+  });
+
+  test("control: a dropped secret flag on the server is found", () => {
+    const planted = clone(execSpec(committed));
+    planted.properties["server"] = { type: "string" };
+    expect(disagreements(planted, execSide)).toEqual(["output server is secret in the resource but not in the schema"]);
+  });
 });

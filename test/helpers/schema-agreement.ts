@@ -55,20 +55,20 @@ export interface ResourceSide {
 }
 
 /** Reads the resource's inputs and outputs from its source with the type checker. */
-export function readResource(file: string, secretOutputs: readonly string[]): ResourceSide {
+export function readResource(file: string, secretOutputs: readonly string[], names = { args: "ClusterCertificateArgs", resource: "ClusterCertificate" }): ResourceSide {
   const program = ts.createProgram([file], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, skipLibCheck: true, noEmit: true });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file)!;
   const side: ResourceSide = { inputs: new Map(), outputs: new Map() };
   ts.forEachChild(source, (node) => {
-    if (ts.isInterfaceDeclaration(node) && node.name.text === "ClusterCertificateArgs") {
+    if (ts.isInterfaceDeclaration(node) && node.name.text === names.args) {
       for (const member of node.members) {
         if (!ts.isPropertySignature(member)) continue;
         const inner = wrapped(checker, member.type);
         side.inputs.set(member.name.getText(source), { shape: inner ? tsShape(checker, inner) : "not an Input", optional: member.questionToken !== undefined });
       }
     }
-    if (ts.isClassDeclaration(node) && node.name?.text === "ClusterCertificate") {
+    if (ts.isClassDeclaration(node) && node.name?.text === names.resource) {
       for (const member of node.members) {
         if (!ts.isPropertyDeclaration(member) || !member.type?.getText(source).startsWith("pulumi.Output<")) continue;
         const name = member.name.getText(source);

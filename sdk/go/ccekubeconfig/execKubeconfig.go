@@ -36,8 +36,6 @@ type ExecKubeconfig struct {
 	Duration pulumi.IntOutput `pulumi:"duration"`
 	// Full CCE base URL, written as --endpoint; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT where the command runs.
 	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
-	// True for the external context without TLS verification.
-	InsecureSkipTlsVerify pulumi.BoolOutput `pulumi:"insecureSkipTlsVerify"`
 	// Kubeconfig YAML whose user runs `<command> credential …`; it holds no client certificate or key.
 	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
 	// The project id, written as --project-id. Default: the provider's projectId (cce-kubeconfig:projectId, written too), else HW_PROJECT_ID where the command runs.
@@ -278,11 +276,6 @@ func (o ExecKubeconfigOutput) Duration() pulumi.IntOutput {
 // Full CCE base URL, written as --endpoint; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT where the command runs.
 func (o ExecKubeconfigOutput) Endpoint() pulumi.StringOutput {
 	return o.ApplyT(func(v *ExecKubeconfig) pulumi.StringOutput { return v.Endpoint }).(pulumi.StringOutput)
-}
-
-// True for the external context without TLS verification.
-func (o ExecKubeconfigOutput) InsecureSkipTlsVerify() pulumi.BoolOutput {
-	return o.ApplyT(func(v *ExecKubeconfig) pulumi.BoolOutput { return v.InsecureSkipTlsVerify }).(pulumi.BoolOutput)
 }
 
 // Kubeconfig YAML whose user runs `<command> credential …`; it holds no client certificate or key.

@@ -274,7 +274,6 @@ class ExecKubeconfig(pulumi.CustomResource):
             __props__.__dict__["region"] = region
             __props__.__dict__["certificate_authority_data"] = None
             __props__.__dict__["current_context"] = None
-            __props__.__dict__["insecure_skip_tls_verify"] = None
             __props__.__dict__["kubeconfig"] = None
             __props__.__dict__["server"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["certificateAuthorityData", "kubeconfig", "server"])
@@ -311,7 +310,6 @@ class ExecKubeconfig(pulumi.CustomResource):
         __props__.__dict__["current_context"] = None
         __props__.__dict__["duration"] = None
         __props__.__dict__["endpoint"] = None
-        __props__.__dict__["insecure_skip_tls_verify"] = None
         __props__.__dict__["kubeconfig"] = None
         __props__.__dict__["project_id"] = None
         __props__.__dict__["region"] = None
@@ -397,14 +395,6 @@ class ExecKubeconfig(pulumi.CustomResource):
         Full CCE base URL, written as --endpoint; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT where the command runs.
         """
         return pulumi.get(self, "endpoint")
-
-    @_builtins.property
-    @pulumi.getter(name="insecureSkipTlsVerify")
-    def insecure_skip_tls_verify(self) -> pulumi.Output[_builtins.bool]:
-        """
-        True for the external context without TLS verification.
-        """
-        return pulumi.get(self, "insecure_skip_tls_verify")
 
     @_builtins.property
     @pulumi.getter

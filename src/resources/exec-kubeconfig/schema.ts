@@ -29,12 +29,14 @@ const INPUTS: Readonly<Record<ExecInput, PropertySpec>> = {
   contextName: string("The name of the kubeconfig's context, cluster and user. Default: cce-<clusterId>."),
 };
 
-/** The outputs beyond the inputs; never a client certificate or key. */
+/**
+ * The outputs beyond the inputs, as the Node resource declares them (test/schema.test.ts); never a
+ * client certificate or key. (State also keeps insecureSkipTlsVerify and the command's flags, for diff and update.)
+ */
 const OUTPUTS: Readonly<Record<string, PropertySpec>> = {
   kubeconfig: string("Kubeconfig YAML whose user runs `<command> credential …`; it holds no client certificate or key.", { secret: true }),
   server: string("API server URL of the chosen context.", { secret: true }),
   certificateAuthorityData: string("Base64 of the cluster CA's PEM; empty for a context that skips TLS verification.", { secret: true }),
-  insecureSkipTlsVerify: { type: "boolean", description: "True for the external context without TLS verification." },
   currentContext: string("The kubeconfig's current-context (contextName)."),
 };
 
