@@ -34,6 +34,8 @@ export interface DriverSpec {
   backendUrl: string;
   /** Python: the folder the driver imports the example program from. */
   exampleDir?: string;
+  /** Python: the example's module whose `program` runs. @default "cce_certificate" */
+  module?: string;
   config?: Record<string, { value: string; secret?: boolean }>;
 }
 

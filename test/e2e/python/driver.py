@@ -4,14 +4,16 @@ pulumi-language-python is needed. The engine takes the cce-kubeconfig plugin fro
 
 Usage: python driver.py < spec.json    (the spec on stdin, so secret config stays off the command line)
 
-spec: {op, project, stack, workDir, backendUrl, exampleDir, config: {key: {value, secret}}}, where
+spec: {op, project, stack, workDir, backendUrl, exampleDir, module?, config: {key: {value, secret}}}, where
 op is one of preview, up, refresh, destroy, export (as anyone with the state file sees it) and
-export-secrets (``pulumi stack export --show-secrets``).
+export-secrets (``pulumi stack export --show-secrets``), and module the example's module whose
+``program`` runs (default ``cce_certificate``).
 
 Prints one JSON line on stdout: {ok, message?, output, outputs?, changes?, steps?, state?}; the
 exit code is 1 when the operation failed.
 """
 
+import importlib
 import json
 import subprocess
 import sys
@@ -27,7 +29,7 @@ def plain_keys(counts: Any) -> Dict[str, int]:
 def run(spec: Dict[str, Any], result: Dict[str, Any]) -> None:
     sys.dont_write_bytecode = True  # no __pycache__ in the clone's examples/python
     sys.path.insert(0, spec["exampleDir"])
-    from cce_certificate import program  # the example's program, as users run it
+    program = importlib.import_module(spec.get("module", "cce_certificate")).program  # the example's program, as users run it
     from pulumi import automation as auto
 
     stack = auto.create_or_select_stack(
