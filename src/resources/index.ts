@@ -1,16 +1,12 @@
 /**
- * Every resource the package serves, by type token: the plugin dispatches each request through
- * this list and builds its schema from it. Adding a resource is a folder beside these and one line.
+ * The resource registry: every resource the package serves (list.ts, one line each), by type
+ * token. The plugin dispatches each request through it and builds its schema from it.
  */
-import { clusterCertificate } from "./cluster-certificate";
-import { execKubeconfig } from "./exec-kubeconfig";
+import * as list from "./list";
 import type { ResourceEntry } from "./registry";
 
-export const RESOURCES: readonly ResourceEntry[] = [
-  clusterCertificate,
-  execKubeconfig,
-];
+export const RESOURCES: readonly ResourceEntry[] = Object.values(list).sort((a, b) => a.type.localeCompare(b.type));
 
 export type { ResourceEntry, ResourceOperations, ResourceOptions } from "./registry";
-export { clusterCertificate, execKubeconfig };
+export { clusterCertificate, execKubeconfig } from "./list";
 export { PACKAGE_NAME } from "./registry";
