@@ -17,11 +17,12 @@ import type { Emulator, EmulatorCredential } from "../../src/emulator";
 import { DAY_MS } from "../../src/constants";
 import { REPO_ROOT } from "../../scripts/engine/program";
 import { DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
-import { startClusterControlPlane, StepError, Steps, type ControlPlane } from "../helpers/kubernetes-control-plane";
+import { startClusterControlPlane, Steps, type ControlPlane } from "../helpers/kubernetes-control-plane";
 import { findLeaks, pemSecrets } from "../helpers/leak-scan";
-import { cceKubeconfigVersion, installPlugins, kubernetesPluginVersion, packagePlugin, runPulumi, type PluginSetup, type PulumiResult } from "../helpers/plugin-install";
+import { cceKubeconfigVersion, installPlugins, kubernetesPluginVersion, packagePlugin, type PluginSetup, type PulumiResult } from "../helpers/plugin-install";
 import { containsValue } from "../helpers/state-scan";
 import { requireTool } from "../helpers/tools";
+import { updateOf, YamlProject, type PulumiOptions } from "../helpers/yaml-project";
 import { CLOSED_METADATA_URL } from "../helpers/cloud-free-env";
 
 jest.setTimeout(600_000);
@@ -46,29 +47,11 @@ let setup: PluginSetup;
 let kubectlBin: string;
 let work: string;
 let logs: string;
-let project: string;
-let logCount = 0;
+let project: YamlProject;
 const started = Date.now();
 
-/**
- * One `pulumi` command in `cwd` (the example's project folder by default), with the emulator as
- * CCE endpoint. Its output goes to a log file; a failure throws, naming it, unless `expectFailure`.
- */
-async function pulumi(args: string[], options: { cwd?: string; expectFailure?: boolean; secretOutput?: boolean; extraEnv?: NodeJS.ProcessEnv } = {}): Promise<PulumiResult> {
-  const what = `pulumi ${args.join(" ")}`;
-  return steps.run(what, async () => {
-    const result = await runPulumi(setup, [...args, "--color=never"], {
-      cwd: options.cwd ?? project,
-      extraEnv: { HW_CCE_ENDPOINT: emulator.url, ...options.extraEnv },
-      record: options.secretOutput !== true,
-    });
-    const log = join(logs, `${String(++logCount).padStart(2, "0")}-${args.slice(0, 2).join("-")}.log`);
-    writeFileSync(log, options.secretOutput === true ? `(output holds secrets; exit ${result.code})\n${result.stderr}` : `${result.stdout}\n${result.stderr}`);
-    if (!result.ok && !options.expectFailure) throw new StepError("engine", log, `${what} failed (exit ${result.code}, log: ${log}):\n${result.stderr.slice(-4000)}`);
-    if (result.ok && options.expectFailure) throw new StepError("engine", log, `${what} succeeded; the test expected it to fail (log: ${log})`);
-    return result;
-  });
-}
+/** One `pulumi` command in the example's project folder (by default), with the emulator as CCE endpoint. */
+const pulumi = (args: string[], options: PulumiOptions = {}): Promise<PulumiResult> => project.pulumi(args, options);
 
 interface StackOutputs {
   namespace: string;
@@ -79,9 +62,7 @@ interface StackOutputs {
 }
 
 /** The stack's outputs, secrets in plaintext (the command's output is kept out of every log). */
-async function outputs(): Promise<StackOutputs> {
-  return JSON.parse((await pulumi(["stack", "output", "--json", "--show-secrets"], { secretOutput: true })).stdout) as StackOutputs;
-}
+const outputs = (): Promise<StackOutputs> => project.outputs<StackOutputs>();
 
 /** kubectl with a kubeconfig (written 0600 under the work folder); an unexpected failure is the API server's. */
 async function kubectl(kubeconfig: string, args: string[]): Promise<string> {
@@ -103,24 +84,6 @@ async function getObject(kubeconfig: string, args: string[]): Promise<KubeObject
   return JSON.parse(await kubectl(kubeconfig, ["get", ...args, "-o", "json"])) as KubeObject;
 }
 
-/** What `pulumi up/destroy --json` reported: the change count per kind, and each resource's steps by name. */
-interface Update {
-  changes: Record<string, number>;
-  steps: Record<string, string[]>;
-}
-
-/** Reads the engine events (one JSON line each) that follow the preview's JSON document. */
-function updateOf(result: PulumiResult): Update {
-  const update: Update = { changes: {}, steps: {} };
-  for (const line of result.stdout.split("\n")) {
-    if (!line.startsWith('{"sequence"')) continue;
-    const event = JSON.parse(line) as { resourcePreEvent?: { metadata: { op: string; urn: string } }; summaryEvent?: { resourceChanges: Record<string, number> } };
-    if (event.resourcePreEvent) (update.steps[event.resourcePreEvent.metadata.urn.split("::").at(-1)!] ??= []).push(event.resourcePreEvent.metadata.op);
-    if (event.summaryEvent) update.changes = event.summaryEvent.resourceChanges;
-  }
-  return update;
-}
-
 beforeAll(async () => {
   kubectlBin = await steps.run("finding kubectl", () => requireTool("kubectl"), "build (kubectl is the machine's)");
   work = mkdtempSync(join(tmpdir(), "cce-plugin-yaml-"));
@@ -134,9 +97,10 @@ beforeAll(async () => {
   emulator = await startTestEmulator({ credentials: [USER] });
   plane = await steps.run("starting etcd, kube-apiserver and kube-controller-manager", () => startClusterControlPlane(emulator, CLUSTER_ID));
 
-  project = join(work, "project");
-  mkdirSync(project);
-  copyFileSync(EXAMPLE, join(project, "Pulumi.yaml"));
+  const dir = join(work, "project");
+  mkdirSync(dir);
+  copyFileSync(EXAMPLE, join(dir, "Pulumi.yaml"));
+  project = new YamlProject(setup, steps, dir, logs, () => ({ HW_CCE_ENDPOINT: emulator.url }));
   await pulumi(["stack", "init", STACK]);
   await pulumi(["config", "set", "clusterId", CLUSTER_ID]);
   await pulumi(["config", "set", "cce-kubeconfig:projectId", DEFAULT_PROJECT_ID]);
