@@ -261,6 +261,29 @@ describe("the provider plugin, bundled, over gRPC", () => {
     expect(inputs["region"]).toBe("ap-southeast-1");
   });
 
+  // Issue 21, item 1: on the previous main CheckConfig re-marked only the built-in credential keys,
+  // so `pulumi config set --secret cce-kubeconfig:userName ...` reached the provider's state in plaintext.
+  test("CheckConfig keeps every setting the user marked secret secret; control: the same settings unmarked come back plain", async () => {
+    const marked = js((await checkConfig({ userName: secret("deployer-marked"), projectId: secret(DEFAULT_PROJECT_ID), region: "ap-southeast-1" })).getInputs());
+    expect(marked["userName"]).toEqual(secret("deployer-marked"));
+    expect(marked["projectId"]).toEqual(secret(DEFAULT_PROJECT_ID));
+    expect(marked["region"]).toBe("ap-southeast-1");
+    const plain = js((await checkConfig({ userName: "deployer-marked", projectId: DEFAULT_PROJECT_ID })).getInputs());
+    expect(plain).toMatchObject({ userName: "deployer-marked", projectId: DEFAULT_PROJECT_ID });
+  });
+
+  test("a CheckConfig failure never repeats a value the user marked secret; control: the unmarked value is shown", async () => {
+    const value = "retries-marked-secret";
+    const [marked] = failuresOf(await checkConfig({ maxRetries: secret(value) }));
+    expect(marked).toEqual({ property: "maxRetries", reason: "must be a whole number of retries, 0 or more; got a secret value (not shown)" });
+    const role = secret({ agencyName: "ops-marked-agency", domain: "acme" });
+    const [nested] = failuresOf(await checkConfig({ assumeRole: role }));
+    expect(nested!.property).toBe("assumeRole");
+    expect(JSON.stringify(nested)).not.toContain("ops-marked-agency");
+    const [unmarked] = failuresOf(await checkConfig({ maxRetries: value }));
+    expect(unmarked!.reason).toContain(value);
+  });
+
   test("DiffConfig: a changed setting is an update of the provider, never a replacement", async () => {
     const diffConfig = async (olds: Props, news: Props) => {
       const response = await rpc(client.diffConfig.bind(client), new pb.DiffRequest().setUrn("urn:p").setOlds(struct(olds)).setNews(struct(news)));
@@ -286,6 +309,17 @@ describe("the provider plugin, bundled, over gRPC", () => {
           "set the region (input, cce-kubeconfig:region / HW_REGION_NAME) or the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME)",
       },
     ]);
+  });
+
+  test("Check keeps an input the user marked secret secret, and its failure never repeats the value; control: unmarked, the value is shown", async () => {
+    await configure(keys());
+    const base = { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url };
+    const bad = "not/a-project-id-marked";
+    const marked = await check({ ...base, projectId: secret(bad) });
+    expect(marked.failures).toEqual([{ property: "projectId", reason: expect.stringContaining("got a secret value (not shown)") }]);
+    expect(JSON.stringify(marked.failures)).not.toContain(bad);
+    expect((await check({ ...base, projectId: bad })).failures[0]!.reason).toContain(JSON.stringify(bad));
+    expect((await checked({ ...base, projectId: secret(DEFAULT_PROJECT_ID) }))["projectId"]).toEqual(secret(DEFAULT_PROJECT_ID));
   });
 
   test("Check refuses durtion and kind, naming duration and clusterKind, and sends nothing to CCE", async () => {
