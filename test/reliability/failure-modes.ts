@@ -666,7 +666,7 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
       ["an empty file", "CredentialsError CCE_NO_CREDENTIALS naming the file and HW_ASSUME_ROLE_ID_TOKEN_FILE, telling to write the CI's token there; nothing is sent"],
       ["a missing file", "the same CredentialsError, with ENOENT; nothing is sent"],
       ["an unreadable file", "the same CredentialsError, with the error code; nothing is sent"],
-      ["a huge file", "the same CredentialsError after a stat: larger than 64 KiB, never read"],
+      ["a huge file", "the same CredentialsError after reading at most 64 KiB + 1 byte: larger than 64 KiB"],
       ["a file that holds no JWT", "the same CredentialsError: not three dot-separated parts; nothing is sent"],
     ] as const
   ).map(([title, behaviour]): SignInFailure => ({
@@ -714,6 +714,36 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
 /** The "Sign-in failures" table of docs/reliability.md. */
 export function signInFailuresTable(): string {
   const rows = SIGN_IN_FAILURES.map(
+    (row) => `| ${markdownCell(row.failure)} | ${markdownCell(row.behaviour)} | \`${row.test.file}\` › ${markdownCell(row.test.title.join(" › "))} |`,
+  );
+  return ["| Failure | What the package does | Test that proves it |", "|---|---|---|", ...rows].join("\n");
+}
+
+// ---- hardening (issue 21): each row names the test that proves it ----
+
+/** Rows of the "Hardening" table: the same shape as the sign-in failures, checked the same way by doc.test.ts. */
+export const HARDENING_FAILURES: readonly SignInFailure[] = [
+  ...(
+    [
+      ["a FIFO is refused at once, without waiting for a writer or reading past the cap", "a token file (pod identity, OIDC) that is a FIFO", "refused at once as not a regular file (opened non-blocking, the open handle checked), never read past 64 KiB"],
+      ["/dev/zero is refused, not read until memory runs out", "a token file that is a device (/dev/zero)", "refused as not a regular file, never read"],
+      ["a link is followed to what it leads to: a regular file is read (Kubernetes projects tokens as links), a FIFO is refused", "a token file that is a link", "followed (Kubernetes projects tokens as links); what it leads to must be a regular file"],
+    ] as const
+  ).map(([title, failure, behaviour]): SignInFailure => ({
+    failure,
+    behaviour,
+    test: { file: "unit/capped-file.test.ts", title: ["token files (pod identity, OIDC) are read within 64 KiB whatever they are (issue 21, item 3)", title] },
+  })),
+  {
+    failure: "a KooCLI profile that is a FIFO",
+    behaviour: "SharedConfigError naming the path at once, instead of blocking until a writer comes",
+    test: { file: "unit/capped-file.test.ts", title: ["the KooCLI profile is read within 1 MiB whatever it is (issue 21, item 3)", "a FIFO is refused at once, naming the path, instead of blocking until a writer comes"] },
+  },
+];
+
+/** The "Hardening" table of docs/reliability.md. */
+export function hardeningTable(): string {
+  const rows = HARDENING_FAILURES.map(
     (row) => `| ${markdownCell(row.failure)} | ${markdownCell(row.behaviour)} | \`${row.test.file}\` › ${markdownCell(row.test.title.join(" › "))} |`,
   );
   return ["| Failure | What the package does | Test that proves it |", "|---|---|---|", ...rows].join("\n");
