@@ -739,6 +739,11 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
     behaviour: "SharedConfigError naming the path at once, instead of blocking until a writer comes",
     test: { file: "unit/capped-file.test.ts", title: ["the KooCLI profile is read within 1 MiB whatever it is (issue 21, item 3)", "a FIFO is refused at once, naming the path, instead of blocking until a writer comes"] },
   },
+  {
+    failure: "the plugin fails with an unusable KooCLI file, a project lookup or an unusable cache",
+    behaviour: "each error class has its gRPC code (INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION), so the engine knows nothing changed; only an error the package did not raise is UNKNOWN",
+    test: { file: "unit/plugin-status.test.ts", title: ["the plugin's gRPC status of each error class (issue 21, item 10)", "the table covers every error class errors.ts exports"] },
+  },
 ];
 
 /** The "Hardening" table of docs/reliability.md. */
