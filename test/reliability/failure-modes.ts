@@ -744,6 +744,19 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
     behaviour: "each error class has its gRPC code (INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION), so the engine knows nothing changed; only an error the package did not raise is UNKNOWN",
     test: { file: "unit/plugin-status.test.ts", title: ["the plugin's gRPC status of each error class (issue 21, item 10)", "the table covers every error class errors.ts exports"] },
   },
+  {
+    failure: "HTTP_PROXY set and NO_PROXY empty, a call to the emulator on loopback (its token or password)",
+    behaviour: "loopback and link-local hosts (and localhost) never go through the proxy; other hosts still do",
+    test: {
+      file: "proxy.test.ts",
+      title: ["loopback and link-local hosts never go through the proxy, even with NO_PROXY empty (issue 21, item 9)", "a CCE call to %s goes straight to it (control: a name goes through the proxy)"],
+    },
+  },
+  {
+    failure: "an endless answer from the metadata service",
+    behaviour: "read through the client's own undici path (never the global fetch, which newer Node routes through proxies) with a streaming cap: cut at 64 KiB at once, the connection closed, a CredentialsError with the reason",
+    test: { file: "metadata-body-cap.test.ts", title: ["an endless securitykey answer is cut at 64 KiB at once, and the connection closed (issue 21, item 9)"] },
+  },
 ];
 
 /** The "Hardening" table of docs/reliability.md. */
