@@ -10,10 +10,19 @@
  * `..data/`, and dotfile managers link `~/.hcloud/config.json`; what matters is what the link
  * leads to, and the handle's fstat checks exactly that.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 
 export type CappedFileProblem = "missing" | "not a file" | "too large" | "unreadable";
-export type CappedFileRead = { ok: true; bytes: Buffer } | { ok: false; problem: CappedFileProblem; reason: string };
+export type CappedFileRead = { ok: true; bytes: Buffer; stat: Stats } | { ok: false; problem: CappedFileProblem; reason: string };
+
+export interface CappedFileOptions {
+  /**
+   * Refuse a link as the last part of the path (O_NOFOLLOW: the open fails with ELOOP), for files
+   * this package writes itself and so never links (the exec command's cache entries).
+   * @default true
+   */
+  followLinks?: boolean;
+}
 
 const unreadable = (error: unknown): CappedFileRead => {
   const code = (error as NodeJS.ErrnoException).code;
@@ -22,11 +31,12 @@ const unreadable = (error: unknown): CappedFileRead => {
 };
 
 /** The file's bytes, at most `cap`; else why not (`is not a regular file`, `is larger than …`, `cannot be read (CODE)`). */
-export function readCappedFile(path: string, cap: number): CappedFileRead {
+export function readCappedFile(path: string, cap: number, options: CappedFileOptions = {}): CappedFileRead {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO that has no writer returns at once instead of waiting for one.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const noFollow = options.followLinks === false ? constants.O_NOFOLLOW : 0;
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | noFollow);
   } catch (error) {
     return unreadable(error);
   }
@@ -39,7 +49,7 @@ export function readCappedFile(path: string, cap: number): CappedFileRead {
     let length = 0;
     for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
     if (length > cap) return { ok: false, problem: "too large", reason: `is larger than ${cap} bytes` };
-    return { ok: true, bytes: buffer.subarray(0, length) };
+    return { ok: true, bytes: buffer.subarray(0, length), stat };
   } catch (error) {
     return unreadable(error);
   } finally {

@@ -3,10 +3,16 @@
  * (cache-key.ts) holding a client certificate, its key, and the server and CA CCE answered with it
  * (the probe's target). The folder is the owner's only (0700), each file 0600, and every write is
  * atomic (atomic-file.ts): a reader sees the old entry or the new one, never half of either.
+ *
+ * The folder and its entries are trusted only as the user's own (issue 21, item 4): a folder that
+ * is a link, relative, another user's or writable by others is refused, never repaired through a
+ * path that may lead elsewhere; an entry that is a link, not a regular file or another user's is
+ * not read.
  */
-import { chmodSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
+import { readCappedFile } from "../config/capped-file";
 import type { Environment } from "../config/settings";
 import { CredentialCacheError } from "../errors";
 import { readCertificate } from "../kubeconfig/certificate";
@@ -15,13 +21,26 @@ import { writeFileAtomically } from "./atomic-file";
 /** Overrides the folder (tests; a user who wants it elsewhere). */
 export const CACHE_DIR_ENV = "CCE_KUBECONFIG_CACHE_DIR";
 
-/** `$CCE_KUBECONFIG_CACHE_DIR`, else `$XDG_CACHE_HOME/cce-kubeconfig`, else `~/.cache/cce-kubeconfig`. */
+/** Where the folder came from, for messages: the variable that named it, or the default. */
+export function cacheDirectorySource(env: Environment): string {
+  if (env[CACHE_DIR_ENV]?.trim()) return CACHE_DIR_ENV;
+  const xdg = env["XDG_CACHE_HOME"]?.trim();
+  return xdg && isAbsolute(xdg) ? "XDG_CACHE_HOME" : "the default ~/.cache/cce-kubeconfig";
+}
+
+/**
+ * `$CCE_KUBECONFIG_CACHE_DIR`, else `$XDG_CACHE_HOME/cce-kubeconfig`, else `~/.cache/cce-kubeconfig`.
+ * A relative folder is refused: keys would land in whatever folder kubectl runs in.
+ */
 export function cacheDirectory(env: Environment, home: () => string = homedir): string {
   const explicit = env[CACHE_DIR_ENV]?.trim();
-  if (explicit) return explicit;
   // The XDG spec: a relative XDG_CACHE_HOME is invalid and must be ignored.
   const xdg = env["XDG_CACHE_HOME"]?.trim();
-  return xdg && isAbsolute(xdg) ? join(xdg, "cce-kubeconfig") : join(home(), ".cache", "cce-kubeconfig");
+  const dir = explicit || (xdg && isAbsolute(xdg) ? join(xdg, "cce-kubeconfig") : join(home(), ".cache", "cce-kubeconfig"));
+  if (!isAbsolute(dir)) {
+    throw new CredentialCacheError(`the certificate cache folder ${dir} (${cacheDirectorySource(env)}) is a relative path: set ${CACHE_DIR_ENV} to an absolute folder of yours`, dir);
+  }
+  return dir;
 }
 
 export interface CachedCertificate {
@@ -54,31 +73,74 @@ interface StoredEntry {
   verifiedAt?: string;
 }
 
+/** Why a folder of ours cannot hold keys, or undefined when it can. */
+function folderProblem(stat: Stats): string | undefined {
+  if (!stat.isDirectory()) return "is not a folder";
+  if (typeof process.getuid === "function" && stat.uid !== process.getuid()) return `belongs to another user (uid ${stat.uid})`;
+  // Whoever can write the folder can swap an entry (a certificate for us to hand out) or its lock.
+  if ((stat.mode & 0o022) !== 0) return `is writable by ${(stat.mode & 0o020) !== 0 ? "its group" : "others"} (mode ${(stat.mode & 0o777).toString(8)})`;
+  return undefined;
+}
+
+const isLink = (path: string): boolean => {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
+
 /**
- * Creates the folder 0700, or narrows an existing one of ours to 0700. A folder of another user is
- * refused: they could read the keys, or plant a certificate for us to hand out.
+ * Creates the folder 0700, or takes an existing one that is the user's own. A link, another user's
+ * folder or one others can write is refused and left as it is: changing its mode through a path
+ * that may lead elsewhere is what an attacker would want. A folder of ours that others can only
+ * read is narrowed to 0700 through its open handle (fchmod), never through the path.
+ * `source` names the setting that chose the folder (cacheDirectorySource).
  */
-export function ensureCacheDirectory(dir: string): void {
+export function ensureCacheDirectory(dir: string, source: string = CACHE_DIR_ENV): void {
+  const refuse = (why: string) => new CredentialCacheError(`the certificate cache folder ${dir} (${source}) ${why}; set ${CACHE_DIR_ENV} to a folder of yours`, dir);
+  if (!isAbsolute(dir)) throw refuse("is a relative path");
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new CredentialCacheError(`cannot create the certificate cache folder ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"})`, dir);
+    throw new CredentialCacheError(`cannot create the certificate cache folder ${dir} (${source}) (${(error as NodeJS.ErrnoException).code ?? "error"})`, dir);
   }
-  const stat = statSync(dir);
-  if (!stat.isDirectory()) throw new CredentialCacheError(`the certificate cache path ${dir} is not a folder`, dir);
-  if (typeof process.getuid === "function" && stat.uid !== process.getuid()) {
-    throw new CredentialCacheError(`the certificate cache folder ${dir} belongs to another user (uid ${stat.uid}); set ${CACHE_DIR_ENV} to a folder of yours`, dir);
+  let fd: number;
+  try {
+    // O_NOFOLLOW: the folder itself must not be a link (the folders above it may be).
+    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch (error) {
+    // Linux answers ENOTDIR, not ELOOP, for a link opened with O_DIRECTORY | O_NOFOLLOW.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOOP" || code === "ENOTDIR") throw refuse(isLink(dir) ? "is a link" : "is not a folder");
+    throw refuse(`cannot be opened (${code ?? "error"})`);
   }
-  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  try {
+    const stat = fstatSync(fd);
+    const problem = folderProblem(stat);
+    if (problem !== undefined) throw refuse(problem);
+    if ((stat.mode & 0o077) !== 0) fchmodSync(fd, 0o700);
+  } finally {
+    closeSync(fd);
+  }
 }
+
+/** A cache entry is a few kB (a certificate, a key, a CA); a file far larger is not one. */
+const MAX_ENTRY_BYTES = 1024 * 1024;
 
 const str = (value: unknown): value is string => typeof value === "string" && value !== "";
 
-/** The entry at `file`, or undefined when there is none or it cannot be used (corrupt, another version, an unreadable certificate). */
+/** The entry at `file`, or undefined when there is none or it cannot be used (a link, not ours, corrupt, another version, an unreadable certificate). */
 export function readCacheEntry(file: string): CachedCertificate | undefined {
+  // Not through a link, and only a regular file of ours that others cannot write: anything else
+  // reads as absent, and the next write replaces it (by a rename, which replaces a link itself).
+  const read = readCappedFile(file, MAX_ENTRY_BYTES, { followLinks: false });
+  if (!read.ok) return undefined;
+  if (typeof process.getuid === "function" && read.stat.uid !== process.getuid()) return undefined;
+  if ((read.stat.mode & 0o022) !== 0) return undefined;
   let stored: Partial<StoredEntry>;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+    const parsed: unknown = JSON.parse(read.bytes.toString("utf8"));
     if (typeof parsed !== "object" || parsed === null) return undefined;
     stored = parsed as Partial<StoredEntry>;
   } catch {

@@ -20,7 +20,7 @@ import type { CheckFailure } from "../config/checked";
 import { checkInputs } from "../provider/inputs";
 import type { CertificateOutputs } from "../provider/outputs";
 import { DEFAULT_EXEC_DURATION_DAYS, type ClusterSelection } from "./arguments";
-import { cacheDirectory, ensureCacheDirectory, readCacheEntry, writeCacheEntry, type CachedCertificate } from "./cache";
+import { cacheDirectory, cacheDirectorySource, ensureCacheDirectory, readCacheEntry, writeCacheEntry, type CachedCertificate } from "./cache";
 import { cacheFileName, credentialIdentity, type CacheKey } from "./cache-key";
 import { handOutUntil } from "./exec-credential";
 import { withFileLock, type LockOptions } from "./lock";
@@ -137,7 +137,7 @@ export async function obtainCertificate(cluster: ClusterSelection, options: Cert
     identity: credentialIdentity(resolveAuthSettings(EMPTY_CONFIG, options.env)),
   };
   const dir = cacheDirectory(options.env);
-  ensureCacheDirectory(dir);
+  ensureCacheDirectory(dir, cacheDirectorySource(options.env));
   const cacheFile = join(dir, cacheFileName(key));
 
   const fresh = (entry: CachedCertificate | undefined): entry is CachedCertificate =>

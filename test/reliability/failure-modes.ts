@@ -721,6 +721,8 @@ export function signInFailuresTable(): string {
 
 // ---- hardening (issue 21): each row names the test that proves it ----
 
+const CACHE_DESCRIBE = "the cache folder is the user's own and nothing else (issue 21, item 4)";
+
 /** Rows of the "Hardening" table: the same shape as the sign-in failures, checked the same way by doc.test.ts. */
 export const HARDENING_FAILURES: readonly SignInFailure[] = [
   ...(
@@ -757,6 +759,16 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
     behaviour: "read through the client's own undici path (never the global fetch, which newer Node routes through proxies) with a streaming cap: cut at 64 KiB at once, the connection closed, a CredentialsError with the reason",
     test: { file: "metadata-body-cap.test.ts", title: ["an endless securitykey answer is cut at 64 KiB at once, and the connection closed (issue 21, item 9)"] },
   },
+  ...(
+    [
+      ["a CCE_KUBECONFIG_CACHE_DIR that is a link is refused, and the folder it leads to keeps its mode (control: the folder itself is taken)", "the exec cache folder is a link", "CredentialCacheError CCE_CACHE_UNUSABLE naming the folder and the setting; the folder it leads to is not changed (it was chmod-ed through the link)"],
+      ["a relative folder is refused, naming the setting that chose it (control: an absolute one is taken)", "the exec cache folder is a relative path", "the same CredentialCacheError: keys never land in whatever folder kubectl runs in"],
+      ["a folder of mode %s is refused and left as it is, not narrowed", "the exec cache folder is writable by its group or others", "the same CredentialCacheError, with the mode; the folder is not chmod-ed"],
+      ["another user's folder is refused and left as it is", "the exec cache folder is another user's", "the same CredentialCacheError, with the owner's uid"],
+      ["an entry that is a link is not read, even to a good entry (control: the entry it leads to is read)", "a cache entry is a link (to another identity's entry, say)", "opened with O_NOFOLLOW: read as absent, and replaced by the next mint"],
+      ["an entry of another user, or that others can write, is not read", "a cache entry is another user's, or writable by others", "read as absent, and replaced by the next mint"],
+    ] as const
+  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/exec-cache.test.ts", title: [CACHE_DESCRIBE, title] } })),
 ];
 
 /** The "Hardening" table of docs/reliability.md. */

@@ -2,8 +2,8 @@
  * The exec plugin's certificate cache, its lock and the kubeconfig merge, on a real file system
  * (a temporary folder per test); the lock also across real processes.
  */
-import { execFile } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -44,6 +44,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const mode = (path: string) => statSync(path).mode & 0o777;
+/** `nobody`: a user this test is not (the tests that use it chown, so they run as root, as CI's container does). */
+const OTHER_UID = 65534;
 
 describe("cache folder", () => {
   test("is CCE_KUBECONFIG_CACHE_DIR, else $XDG_CACHE_HOME/cce-kubeconfig (absolute only), else ~/.cache/cce-kubeconfig", () => {
@@ -110,6 +112,78 @@ describe("cache entries", () => {
 
   test("that do not exist read as absent", () => {
     expect(readCacheEntry(join(dir, "none.json"))).toBeUndefined();
+  });
+});
+
+describe("the cache folder is the user's own and nothing else (issue 21, item 4)", () => {
+  const refusal = (path: string, why: string, source = "CCE_KUBECONFIG_CACHE_DIR") => ({
+    name: "CredentialCacheError",
+    code: "CCE_CACHE_UNUSABLE",
+    path,
+    message: `the certificate cache folder ${path} (${source}) ${why}; set CCE_KUBECONFIG_CACHE_DIR to a folder of yours`,
+  });
+
+  test("a CCE_KUBECONFIG_CACHE_DIR that is a link is refused, and the folder it leads to keeps its mode (control: the folder itself is taken)", () => {
+    const target = join(dir, "target");
+    mkdirSync(target);
+    chmodSync(target, 0o755);
+    symlinkSync(target, join(dir, "link"));
+    expect(() => ensureCacheDirectory(join(dir, "link"))).toThrow(expect.objectContaining(refusal(join(dir, "link"), "is a link")));
+    expect(mode(target)).toBe(0o755);
+    ensureCacheDirectory(target);
+    expect(mode(target)).toBe(0o700);
+  });
+
+  test("a relative folder is refused, naming the setting that chose it (control: an absolute one is taken)", () => {
+    expect(() => cacheDirectory({ CCE_KUBECONFIG_CACHE_DIR: "cache" })).toThrow(
+      expect.objectContaining({ code: "CCE_CACHE_UNUSABLE", path: "cache", message: "the certificate cache folder cache (CCE_KUBECONFIG_CACHE_DIR) is a relative path: set CCE_KUBECONFIG_CACHE_DIR to an absolute folder of yours" }),
+    );
+    expect(() => cacheDirectory({}, () => "home")).toThrow("(the default ~/.cache/cce-kubeconfig) is a relative path");
+    expect(() => ensureCacheDirectory("cache")).toThrow(expect.objectContaining(refusal("cache", "is a relative path")));
+    expect(cacheDirectory({ CCE_KUBECONFIG_CACHE_DIR: dir })).toBe(dir);
+  });
+
+  test.each([
+    ["775", 0o775, "is writable by its group (mode 775)"],
+    ["757", 0o757, "is writable by others (mode 757)"],
+  ])("a folder of mode %s is refused and left as it is, not narrowed", (_name, folderMode, why) => {
+    const open = join(dir, "open");
+    mkdirSync(open);
+    chmodSync(open, folderMode);
+    expect(() => ensureCacheDirectory(open, "XDG_CACHE_HOME")).toThrow(expect.objectContaining(refusal(open, why, "XDG_CACHE_HOME")));
+    expect(mode(open)).toBe(folderMode);
+  });
+
+  test("another user's folder is refused and left as it is", () => {
+    const theirs = join(dir, "theirs");
+    mkdirSync(theirs, { mode: 0o700 });
+    chownSync(theirs, OTHER_UID, OTHER_UID);
+    expect(() => ensureCacheDirectory(theirs)).toThrow(expect.objectContaining(refusal(theirs, `belongs to another user (uid ${OTHER_UID})`)));
+    expect(statSync(theirs).uid).toBe(OTHER_UID);
+  });
+
+  test("an entry that is a link is not read, even to a good entry (control: the entry it leads to is read)", () => {
+    writeCacheEntry(join(dir, "other-identity.json"), entry);
+    symlinkSync(join(dir, "other-identity.json"), join(dir, "entry.json"));
+    expect(readCacheEntry(join(dir, "other-identity.json"))).toEqual(entry);
+    expect(readCacheEntry(join(dir, "entry.json"))).toBeUndefined();
+  });
+
+  test("an entry of another user, or that others can write, is not read", () => {
+    const file = join(dir, "entry.json");
+    writeCacheEntry(file, entry);
+    chmodSync(file, 0o622);
+    expect(readCacheEntry(file)).toBeUndefined();
+    chmodSync(file, 0o600);
+    expect(readCacheEntry(file)).toEqual(entry);
+    chownSync(file, OTHER_UID, OTHER_UID);
+    expect(readCacheEntry(file)).toBeUndefined();
+  });
+
+  test("an entry that is a FIFO is not read and does not block", () => {
+    const file = join(dir, "entry.json");
+    expect(spawnSync("mkfifo", [file]).status).toBe(0);
+    expect(readCacheEntry(file)).toBeUndefined();
   });
 });
 
