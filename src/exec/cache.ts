@@ -9,7 +9,7 @@
  * path that may lead elsewhere; an entry that is a link, not a regular file or another user's is
  * not read.
  */
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, type Stats } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, unlinkSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { readCappedFile } from "../config/capped-file";
@@ -181,4 +181,35 @@ export function writeCacheEntry(file: string, entry: CachedCertificate): void {
   if (entry.certificateAuthorityData !== undefined) stored.certificateAuthorityData = entry.certificateAuthorityData;
   if (entry.verifiedAt !== undefined) stored.verifiedAt = entry.verifiedAt.toISOString();
   writeFileAtomically(file, `${JSON.stringify(stored)}\n`, 0o600, (message) => new CredentialCacheError(message, file));
+}
+
+/**
+ * Deletes what a newly written entry makes useless (issue 21, item 5): entries of the same slot
+ * (`supersededPrefix`, cache-key.ts: the last rotation's keys) and entries of any cluster whose
+ * certificate has expired, so rotating temporary keys leave one private key, not one per rotation.
+ * Only regular files of ours ending in `.json` are touched (readCacheEntry's checks), and only
+ * after `kept` was written. Returns the names deleted, for the debug log (names hold no secret).
+ */
+export function pruneCacheEntries(dir: string, kept: string, supersededPrefix: string, now: Date): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const deleted: string[] = [];
+  for (const name of names) {
+    if (name === kept || !name.endsWith(".json")) continue;
+    const file = join(dir, name);
+    const entry = readCacheEntry(file);
+    if (entry === undefined) continue;
+    if (!name.startsWith(supersededPrefix) && entry.notAfter.getTime() > now.getTime()) continue;
+    try {
+      unlinkSync(file);
+      deleted.push(name);
+    } catch {
+      // Gone already (another process pruned it): nothing to do.
+    }
+  }
+  return deleted;
 }

@@ -11,7 +11,7 @@
  * one certificate is minted per call: a fresh one is served without a probe, so a server that
  * refuses every certificate cannot make the plugin mint in a loop.
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { SETTING_SOURCES, EMPTY_CONFIG, resolveAuthSettings, type Environment, type SettingName } from "../config/settings";
 import { InvalidInputError } from "../errors";
 import { pemFromData, readCertificate } from "../kubeconfig/certificate";
@@ -20,8 +20,8 @@ import type { CheckFailure } from "../config/checked";
 import { checkInputs } from "../provider/inputs";
 import type { CertificateOutputs } from "../provider/outputs";
 import { DEFAULT_EXEC_DURATION_DAYS, type ClusterSelection } from "./arguments";
-import { cacheDirectory, cacheDirectorySource, ensureCacheDirectory, readCacheEntry, writeCacheEntry, type CachedCertificate } from "./cache";
-import { cacheFileName, credentialIdentity, type CacheKey } from "./cache-key";
+import { cacheDirectory, cacheDirectorySource, ensureCacheDirectory, pruneCacheEntries, readCacheEntry, writeCacheEntry, type CachedCertificate } from "./cache";
+import { cacheFileName, cacheSlotPrefix, credentialIdentity, credentialSlot, type CacheKey } from "./cache-key";
 import { handOutUntil } from "./exec-credential";
 import { withFileLock, type LockOptions } from "./lock";
 import { probeCertificate, type ProbeTarget, type ProbeVerdict } from "./probe";
@@ -128,13 +128,16 @@ export async function obtainCertificate(cluster: ClusterSelection, options: Cert
   if (failure !== undefined) throw failureError(failure);
   const inputs = checked.inputs;
 
+  const auth = resolveAuthSettings(EMPTY_CONFIG, options.env);
+  const identity = credentialIdentity(auth, clock());
   const key: CacheKey = {
     endpoint: inputs.endpoint,
     project: inputs.projectId ?? `name:${inputs.projectName ?? ""}`,
     clusterId: inputs.clusterId,
     clusterKind: String(inputs.clusterKind),
     context: String(inputs.context),
-    identity: credentialIdentity(resolveAuthSettings(EMPTY_CONFIG, options.env)),
+    identity,
+    slot: credentialSlot(auth, identity),
   };
   const dir = cacheDirectory(options.env);
   ensureCacheDirectory(dir, cacheDirectorySource(options.env));
@@ -172,6 +175,8 @@ export async function obtainCertificate(cluster: ClusterSelection, options: Cert
       const minted = await mint(inputs, options, clock);
       writeCacheEntry(cacheFile, minted);
       debug(`minted a certificate valid until ${minted.notAfter.toISOString()} into ${cacheFile}`);
+      const pruned = pruneCacheEntries(dir, basename(cacheFile), cacheSlotPrefix(key), clock());
+      if (pruned.length > 0) debug(`deleted ${pruned.length} expired or superseded cache entries: ${pruned.join(", ")}`);
       return { ...minted, minted: true, cacheFile };
     },
     options.lock,

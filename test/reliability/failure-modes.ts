@@ -769,6 +769,19 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
       ["an entry of another user, or that others can write, is not read", "a cache entry is another user's, or writable by others", "read as absent, and replaced by the next mint"],
     ] as const
   ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/exec-cache.test.ts", title: [CACHE_DESCRIBE, title] } })),
+  {
+    failure: "temporary keys that rotate (an SSO profile, a security token)",
+    behaviour: "each mint deletes the entry it supersedes and every expired entry: three rotations leave one private key, not three",
+    test: { file: "exec-cache-cleanup.test.ts", title: ["the cache forgets what it no longer needs (issue 21, item 5)", "three rotations of temporary keys leave one private key, the last one's (control: a fixed key's entry stays beside it)"] },
+  },
+  {
+    failure: "a job on a shared runner forges an ID token with another job's sub",
+    behaviour: "the exec cache keys OIDC entries by a hash of the whole token, never its unverified sub: the forged token reaches no other entry, and its mint fails at IAM",
+    test: {
+      file: "unit/exec-cache.test.ts",
+      title: ["cache file names", "an OIDC identity is the whole ID token, never its unverified sub: a forged token with another job's sub does not reach its entry (issue 21, item 5)"],
+    },
+  },
 ];
 
 /** The "Hardening" table of docs/reliability.md. */
