@@ -782,6 +782,15 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
       title: ["cache file names", "an OIDC identity is the whole ID token, never its unverified sub: a forged token with another job's sub does not reach its entry (issue 21, item 5)"],
     },
   },
+  ...(
+    [
+      ["8 processes merging 5 contexts each into one file at once lose none of the 40, and leave no lock", "concurrent merges into one kubeconfig (two runs, or one and kubectl config set-*)", "each merge takes kubectl's own <file>.lock (O_EXCL, removed after): no entry is lost (before: about 30 of 40)"],
+      ["a lock kubectl holds is waited for: the merge happens after it is removed, and keeps kubectl's change", "kubectl holds <file>.lock", "waited for (10 s at most), then merged into what kubectl left"],
+      ["a lock that stays is reported, naming the lock file, and left in place with the kubeconfig unchanged", "a lock a killed kubectl left behind", "KubeconfigError naming the lock file to remove; never taken over, the kubeconfig unchanged"],
+      ["the new file and its folder are fsynced, the file before the rename and the folder after", "a crash or power cut during the merge", "the new file is fsynced before the rename and the folder after: the kubeconfig is the old or the new, never empty"],
+      ["an existing file keeps its owner and mode when another user (root) rewrites it (control: a new file is the writer's, 0600)", "root (sudo) merges into a user's kubeconfig", "the file keeps its owner, group and mode"],
+    ] as const
+  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/kubeconfig-file-lock.test.ts", title: ["merging into a kubeconfig loses nothing (issue 21, item 6)", title] } })),
 ];
 
 /** The "Hardening" table of docs/reliability.md. */

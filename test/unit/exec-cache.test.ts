@@ -436,17 +436,17 @@ describe("kubeconfig merge", () => {
     expect(() => mergeKubeconfig("clusters: 3\n", exec, false)).toThrow("the kubeconfig's clusters is not a list");
   });
 
-  test("a new file is created 0600 in a new 0700 folder; an existing file keeps its mode; a link is written where it points", () => {
+  test("a new file is created 0600 in a new 0700 folder; an existing file keeps its mode; a link is written where it points", async () => {
     const file = join(dir, "kube", "config");
-    writeExecKubeconfig(file, exec, false);
+    await writeExecKubeconfig(file, exec, false);
     expect(mode(file)).toBe(0o600);
     expect(mode(join(dir, "kube"))).toBe(0o700);
     chmodSync(file, 0o640);
-    writeExecKubeconfig(file, { ...exec, name: "other" }, false);
+    await writeExecKubeconfig(file, { ...exec, name: "other" }, false);
     expect(mode(file)).toBe(0o640);
     const link = join(dir, "link");
     symlinkSync(file, link);
-    writeExecKubeconfig(link, { ...exec, name: "third" }, false);
+    await writeExecKubeconfig(link, { ...exec, name: "third" }, false);
     expect(parse(readFileSync(file, "utf8")).contexts).toHaveLength(3);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
