@@ -9,6 +9,7 @@
  * path that may lead elsewhere; an entry that is a link, not a regular file or another user's is
  * not read.
  */
+import { createHash } from "node:crypto";
 import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, unlinkSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
@@ -57,6 +58,10 @@ export interface CachedCertificate {
   notAfter: Date;
   /** When the API server last accepted the certificate (a mint counts); unset: never checked. */
   verifiedAt?: Date;
+  /** When this command minted the certificate; unset for a certificate it did not mint (planted, copied, or of an older version). */
+  mintedAt?: Date;
+  /** When a probe last got no answer that tells (down, unreachable, slow); a probe is not repeated soon after. */
+  unreachableAt?: Date;
 }
 
 /** The file's format; a file of another version is ignored (and replaced by the next mint). */
@@ -71,6 +76,19 @@ interface StoredEntry {
   certificatePem: string;
   keyPem: string;
   verifiedAt?: string;
+  mintedAt?: string;
+  /** SHA-256 of the certificate minted at mintedAt: mintedAt counts only for that certificate. */
+  mintedSha256?: string;
+  unreachableAt?: string;
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+/** A stored ISO date, or undefined when absent or not a date. */
+function storedDate(value: unknown): Date | undefined {
+  if (typeof value !== "string" || value === "") return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /** Why a folder of ours cannot hold keys, or undefined when it can. */
@@ -163,8 +181,12 @@ export function readCacheEntry(file: string): CachedCertificate | undefined {
     notAfter: facts.notAfter,
   };
   if (str(stored.certificateAuthorityData)) entry.certificateAuthorityData = stored.certificateAuthorityData;
-  const verifiedAt = str(stored.verifiedAt) ? new Date(stored.verifiedAt) : undefined;
-  if (verifiedAt !== undefined && !Number.isNaN(verifiedAt.getTime())) entry.verifiedAt = verifiedAt;
+  const verifiedAt = storedDate(stored.verifiedAt);
+  if (verifiedAt !== undefined) entry.verifiedAt = verifiedAt;
+  const mintedAt = storedDate(stored.mintedAt);
+  if (mintedAt !== undefined && stored.mintedSha256 === sha256(entry.certificatePem)) entry.mintedAt = mintedAt;
+  const unreachableAt = storedDate(stored.unreachableAt);
+  if (unreachableAt !== undefined) entry.unreachableAt = unreachableAt;
   return entry;
 }
 
@@ -180,6 +202,8 @@ export function writeCacheEntry(file: string, entry: CachedCertificate): void {
   };
   if (entry.certificateAuthorityData !== undefined) stored.certificateAuthorityData = entry.certificateAuthorityData;
   if (entry.verifiedAt !== undefined) stored.verifiedAt = entry.verifiedAt.toISOString();
+  if (entry.mintedAt !== undefined) Object.assign(stored, { mintedAt: entry.mintedAt.toISOString(), mintedSha256: sha256(entry.certificatePem) });
+  if (entry.unreachableAt !== undefined) stored.unreachableAt = entry.unreachableAt.toISOString();
   writeFileAtomically(file, `${JSON.stringify(stored)}\n`, 0o600, (message) => new CredentialCacheError(message, file));
 }
 

@@ -791,6 +791,25 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
       ["an existing file keeps its owner and mode when another user (root) rewrites it (control: a new file is the writer's, 0600)", "root (sudo) merges into a user's kubeconfig", "the file keeps its owner, group and mode"],
     ] as const
   ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/kubeconfig-file-lock.test.ts", title: ["merging into a kubeconfig loses nothing (issue 21, item 6)", title] } })),
+  {
+    failure: "the API server refuses a certificate the exec command minted minutes ago (a moved elastic IP, a wrong context)",
+    behaviour: "KubeconfigError naming the server, the context and the cache file to delete; no new mint for 10 minutes (before: one a minute)",
+    test: {
+      file: "exec-probe-memory.test.ts",
+      title: [
+        "a server that refuses every certificate costs one mint, not one a minute (issue 21, item 7)",
+        "a certificate minted 2 minutes ago that the server refuses fails naming the server, the context and the cache file, and mints nothing (control: 11 minutes after, one mint)",
+      ],
+    },
+  },
+  {
+    failure: "the API server does not answer, and 20 kubectl calls start at once",
+    behaviour: "one probe; its silence is remembered for a minute and the other 19 are served the cached certificate at once (before: each waited out its 5 s probe under the lock)",
+    test: {
+      file: "exec-probe-memory.test.ts",
+      title: ["a server that refuses every certificate costs one mint, not one a minute (issue 21, item 7)", "an unreachable API server is probed once for 20 parallel calls, and each is served the cached certificate"],
+    },
+  },
 ];
 
 /** The "Hardening" table of docs/reliability.md. */

@@ -13,7 +13,7 @@ import { Agent, type Dispatcher } from "undici";
 import type { Emulator } from "../../src/emulator";
 import type { CceClientOptions } from "../../src/api/client";
 import { EMPTY_CONFIG } from "../../src/config/settings";
-import { obtainCertificate } from "../../src/exec/certificates";
+import { obtainCertificate, type CertificateOptions } from "../../src/exec/certificates";
 import { signRequest } from "../../src/signing";
 import * as operations from "../../src/provider/operations";
 import { createOperations } from "../../src/provider/operations";
@@ -281,10 +281,10 @@ async function runBattery(): Promise<void> {
   try {
     const cacheDir = join(execDir, "cache");
     const note = (label: string) => (text: string) => void produced.push({ label, text });
-    const obtain = (keys: Record<string, string>, dir = cacheDir) =>
+    const obtain = (keys: Record<string, string>, dir = cacheDir, extra: Partial<CertificateOptions> = {}) =>
       obtainCertificate(
         { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url },
-        { env: { CCE_KUBECONFIG_CACHE_DIR: dir, HW_PROJECT_ID: DEFAULT_PROJECT_ID, HW_ECS_METADATA_URL: "http://127.0.0.1:9", HW_MAX_RETRIES: "0", ...keys }, warn: note("exec warning"), debug: note("exec debug") },
+        { env: { CCE_KUBECONFIG_CACHE_DIR: dir, HW_PROJECT_ID: DEFAULT_PROJECT_ID, HW_ECS_METADATA_URL: "http://127.0.0.1:9", HW_MAX_RETRIES: "0", ...keys }, warn: note("exec warning"), debug: note("exec debug"), ...extra },
       );
     const temporary = { HW_ACCESS_KEY: TEMP_AK, HW_SECRET_KEY: TEMP_SK, HW_SECURITY_TOKEN: SECURITY_TOKEN };
     mintedKeys.push((await obtain({ HW_ACCESS_KEY: AK, HW_SECRET_KEY: SK })).keyPem);
@@ -301,6 +301,9 @@ async function runBattery(): Promise<void> {
     await failing("exec cache: a folder others can write", () => obtain(temporary, open));
     symlinkSync(cacheDir, join(execDir, "link"));
     await failing("exec cache: a folder that is a link", () => obtain(temporary, join(execDir, "link")));
+    // Probe failures (items 7 and 8): a server that gives no answer, then one refusing a certificate minted moments ago.
+    await obtain(temporary, cacheDir, { verifyEveryMs: 0, probe: async () => "unknown" });
+    await failing("exec probe: a certificate minted moments ago refused by the server", () => obtain(temporary, cacheDir, { verifyEveryMs: 0, probe: async () => "rejected" }));
   } finally {
     rmSync(execDir, { recursive: true, force: true });
   }
