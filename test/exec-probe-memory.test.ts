@@ -1,20 +1,22 @@
 /**
- * Issue 21, item 7: the exec command's certificate core (obtainCertificate) against the
+ * Issue 21, items 7 and 8: the exec command's certificate core (obtainCertificate) against the
  * emulator, with an injected clock. A server that refuses a certificate minted minutes ago costs
  * one mint, not one a minute; an unreachable API server is remembered, so parallel calls do not
- * each wait out a probe under the lock.
+ * each wait out a probe under the lock; a server that cannot be verified is never probed, and
+ * `auto` never settles for a context that skips TLS verification.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Emulator } from "../src/emulator";
-import { MINUTE_MS } from "../src/constants";
+import { createClusterAuthority, issueClientCertificate } from "../src/emulator/ca";
+import { DAY_MS, MINUTE_MS } from "../src/constants";
 import { obtainCertificate, type CertificateOptions } from "../src/exec/certificates";
 import { probeCertificate, type ProbeTarget, type ProbeVerdict } from "../src/exec/probe";
 import type { ClusterSelection } from "../src/exec/arguments";
 import { cloudFreeEnv } from "./helpers/cloud-free-env";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
 
 let emulator: Emulator;
 let cache: string;
@@ -86,5 +88,45 @@ describe("a server that refuses every certificate costs one mint, not one a minu
     expect([probes, silentConnections]).toEqual([1, 1]);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(emulator.mintCount()).toBe(mints);
+  });
+});
+
+describe("no silent skip of TLS verification (issue 21, item 8)", () => {
+  /** CCE's answer for a cluster whose only reachable context is `external`, which skips TLS verification. */
+  async function externalOnly(): Promise<Record<string, unknown>> {
+    const authority = await createClusterAuthority(EIP_CLUSTER_ID, now);
+    const client = await issueClientCertificate(authority, "0123456789abcdef0123456789abcdef", now, new Date(now.getTime() + DAY_MS));
+    const data = (pem: string) => Buffer.from(pem).toString("base64");
+    return {
+      kind: "Config",
+      apiVersion: "v1",
+      preferences: {},
+      clusters: [{ name: "externalCluster", cluster: { server: silentUrl(), "insecure-skip-tls-verify": true } }],
+      users: [{ name: "user", user: { "client-certificate-data": data(client.certificatePem), "client-key-data": data(client.privateKeyPem) } }],
+      contexts: [{ name: "external", context: { cluster: "externalCluster", user: "user" } }],
+      "current-context": "external",
+    };
+  }
+
+  test("in auto, an answer with only the external context is refused naming --context external, and nothing is cached (control: --context external is accepted)", async () => {
+    emulator.injectFault({ method: "POST", path: /\/clustercert$/, status: 200, body: await externalOnly(), times: 2 });
+    await expect(obtain(never, { clusterId: EIP_CLUSTER_ID })).rejects.toMatchObject({
+      code: "CCE_INVALID_INPUT",
+      field: "--context",
+      message: expect.stringContaining("pass --context external to accept that, or --context internal inside the VPC; nothing was cached"),
+    });
+    expect(readdirSync(cache).filter((name) => name.endsWith(".json"))).toEqual([]);
+    const chosen = await obtain(never, { clusterId: EIP_CLUSTER_ID, context: "external" });
+    expect([chosen.minted, chosen.insecureSkipTlsVerify]).toEqual([true, true]);
+  });
+
+  test("the probe never connects to a server it cannot verify (control: a verified target is connected to)", async () => {
+    const authority = await createClusterAuthority(DEFAULT_CLUSTER_ID, now);
+    const client = await issueClientCertificate(authority, "0123456789abcdef0123456789abcdef", now, new Date(now.getTime() + DAY_MS));
+    const target: ProbeTarget = { server: silentUrl(), insecureSkipTlsVerify: true, certificatePem: client.certificatePem, keyPem: client.privateKeyPem };
+    expect(await probeCertificate(target, 300)).toBe("unknown");
+    expect(silentConnections).toBe(0);
+    expect(await probeCertificate({ ...target, insecureSkipTlsVerify: false, certificateAuthorityData: Buffer.from(authority.ca.certificatePem).toString("base64") }, 300)).toBe("unknown");
+    expect(silentConnections).toBe(1);
   });
 });

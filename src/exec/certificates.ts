@@ -136,6 +136,16 @@ function refusedAfterMint(entry: CachedCertificate, context: string, cacheFile: 
   );
 }
 
+/** In `auto`, an answer whose only reachable context skips TLS verification is refused (issue 21, item 8): only an explicit `external` accepts that. */
+function refuseUnverified(entry: CachedCertificate, context: string): void {
+  if (!entry.insecureSkipTlsVerify || context !== "auto") return;
+  throw new InvalidInputError(
+    "--context",
+    `CCE answers cluster ${entry.clusterId} only with a context that skips TLS verification of its API server (external, without externalTLSVerify): ` +
+      "pass --context external to accept that, or --context internal inside the VPC; nothing was cached",
+  );
+}
+
 /** The cache key of a call: where, which cluster and context, and who (cache-key.ts). */
 function cacheKeyOf(inputs: CheckedInputs, env: Environment, now: Date): CacheKey {
   const auth = resolveAuthSettings(EMPTY_CONFIG, env);
@@ -203,9 +213,12 @@ export async function obtainCertificate(cluster: ClusterSelection, options: Cert
   const within = (at: Date | undefined, ms: number) => at !== undefined && clock().getTime() - at.getTime() < ms;
   // Accepted lately, or probed lately without an answer: 20 kubectl calls to a server that is down wait for one probe, not 20 in turn.
   const recentlyVerified = (entry: CachedCertificate) => within(entry.verifiedAt, verifyEveryMs) || within(entry.unreachableAt, verifyEveryMs);
-  // Good for a while yet, and of this cluster.
+  // Good for a while yet, of this cluster, and not unverifiable unless the user chose so (refuseUnverified).
   const usable = (entry: CachedCertificate | undefined): entry is CachedCertificate =>
-    entry !== undefined && entry.clusterId === inputs.clusterId && clock().getTime() < handOutUntil(entry.notBefore, entry.notAfter).getTime();
+    entry !== undefined &&
+    entry.clusterId === inputs.clusterId &&
+    clock().getTime() < handOutUntil(entry.notBefore, entry.notAfter).getTime() &&
+    !(entry.insecureSkipTlsVerify && call.context === "auto");
 
   const unlocked = readCacheEntry(cacheFile);
   if (usable(unlocked) && recentlyVerified(unlocked)) {
@@ -226,6 +239,7 @@ export async function obtainCertificate(cluster: ClusterSelection, options: Cert
         if (served !== undefined) return served;
       }
       const minted = await mint(inputs, options, clock);
+      refuseUnverified(minted, call.context);
       writeCacheEntry(cacheFile, minted);
       debug(`minted a certificate valid until ${minted.notAfter.toISOString()} into ${cacheFile}`);
       const pruned = pruneCacheEntries(dir, basename(cacheFile), cacheSlotPrefix(key), clock());

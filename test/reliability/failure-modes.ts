@@ -810,6 +810,22 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
       title: ["a server that refuses every certificate costs one mint, not one a minute (issue 21, item 7)", "an unreachable API server is probed once for 20 parallel calls, and each is served the cached certificate"],
     },
   },
+  {
+    failure: "in auto, CCE answers only the external context (no externalTLSVerify)",
+    behaviour: "InvalidInputError naming --context external to accept the unverified connection; nothing cached",
+    test: {
+      file: "exec-probe-memory.test.ts",
+      title: [
+        "no silent skip of TLS verification (issue 21, item 8)",
+        "in auto, an answer with only the external context is refused naming --context external, and nothing is cached (control: --context external is accepted)",
+      ],
+    },
+  },
+  {
+    failure: "a cached certificate for a server that cannot be verified (an explicit external)",
+    behaviour: "never probed (no rejectUnauthorized: false): the key is not shown to whoever answers",
+    test: { file: "exec-probe-memory.test.ts", title: ["no silent skip of TLS verification (issue 21, item 8)", "the probe never connects to a server it cannot verify (control: a verified target is connected to)"] },
+  },
 ];
 
 /** The "Hardening" table of docs/reliability.md. */
