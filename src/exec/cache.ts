@@ -143,8 +143,11 @@ export function ensureCacheDirectory(dir: string, source: string = CACHE_DIR_ENV
   }
 }
 
-/** A cache entry is a few kB (a certificate, a key, a CA); a file far larger is not one. */
-const MAX_ENTRY_BYTES = 1024 * 1024;
+/**
+ * A cache entry is under 8 kB (a certificate, a key, a CA, in base64 and PEM); a file far larger
+ * is not one. Kept small because the buffer is allocated at every kubectl call.
+ */
+const MAX_ENTRY_BYTES = 64 * 1024;
 
 const str = (value: unknown): value is string => typeof value === "string" && value !== "";
 
