@@ -80,7 +80,7 @@ async function writeKubeconfig(command: KubeconfigCommand, context: CliContext):
     args: credentialArguments(command.cluster),
     ...(certificate.certificateAuthorityData !== undefined ? { certificateAuthorityData: certificate.certificateAuthorityData } : {}),
   };
-  const { madeCurrent } = writeExecKubeconfig(file, entry, command.setCurrent);
+  const { madeCurrent } = await writeExecKubeconfig(file, entry, command.setCurrent);
   const current = madeCurrent ? `current-context is now ${name}` : `current-context unchanged (kubectl config use-context ${name} switches)`;
   context.stdout(`${COMMAND_NAME}: wrote context ${name} (cluster ${command.cluster.clusterId} at ${certificate.server}) to ${file}; ${current}\n`);
   if (command.execCommand === undefined && !onPath(COMMAND_NAME, context.env)) {
