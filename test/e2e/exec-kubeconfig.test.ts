@@ -17,7 +17,8 @@ import { startClusterControlPlane, Steps, type ControlPlane } from "../helpers/k
 import { findLeaks } from "../helpers/leak-scan";
 import { requireTool } from "../helpers/tools";
 
-const CLI = resolve(__dirname, "../../dist/exec/cli.js");
+// The package's bin (package.json): the cached path, handing over to dist/exec/cli.js when it must.
+const CLI = resolve(__dirname, "../../dist/exec/main.js");
 const CLUSTER_ID = DEFAULT_CLUSTER_ID;
 const MISSING_CLUSTER_ID = "00000000-0000-4000-8000-000000000404";
 /** A closed loopback port: the chain's last step (ECS metadata) must never reach 169.254.169.254. */
