@@ -5,7 +5,7 @@
  * the provider; any change that could change the answer goes back to the full command.
  */
 import { execFile, type ExecFileException } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Emulator } from "../src/emulator";
@@ -148,6 +148,22 @@ describe("a call the full command recorded is answered from the cache", () => {
     // Near expiry: the clock moved past the hand-out time (a day's certificate; verifiedAt moved along).
     writeFileSync(join(cache, readdirSync(cache).find((f) => f.endsWith(".json"))!), JSON.stringify({ ...entry, verifiedAt: new Date(Date.now() + 400 * 86_400_000).toISOString() }));
     expect(cachedCredential(argv, env(cache), () => Date.now() + 400 * 86_400_000 + 1000)).toBeUndefined();
+  });
+
+  test("a cache folder that became a link, or that others can write, is not served from (the full command's folder checks)", async () => {
+    const dir = join(work, "swapped");
+    expect((await credential(env(dir))).status).toBe(0);
+    const argv = ["credential", "--cluster-id", DEFAULT_CLUSTER_ID];
+    // Control: the record serves the call.
+    expect(cachedCredential(argv, env(dir))).toBeDefined();
+    chmodSync(dir, 0o770);
+    expect(cachedCredential(argv, env(dir))).toBeUndefined();
+    chmodSync(dir, 0o700);
+    expect(cachedCredential(argv, env(dir))).toBeDefined();
+    // The same path, now a link to the folder: the records and key are still reachable through it.
+    renameSync(dir, `${dir}-real`);
+    symlinkSync(`${dir}-real`, dir);
+    expect(cachedCredential(argv, env(dir))).toBeUndefined();
   });
 });
 
