@@ -144,7 +144,7 @@ test("pulumi up of a YAML program downloads the archive from the resource's plug
   await runPulumiOk(setup, ["destroy", "--yes", "--skip-preview", "--color=never"], { cwd: project, extraEnv });
 });
 
-test("pulumi plugin install --server installs it from the release URL; a corrupted archive (one byte changed) is refused and nothing is installed", async () => {
+test("pulumi plugin install --server installs it from the release URL (get-schema then prints the schema); a corrupted archive (one byte changed) is refused and nothing is installed", async () => {
   const url = `${server.origin}/releases/v\${VERSION}`;
   const install = ["plugin", "install", "resource", "cce-kubeconfig", VERSION, "--server", url];
 
@@ -154,6 +154,14 @@ test("pulumi plugin install --server installs it from the release URL; a corrupt
   expect(archiveDownloads(from)).toHaveLength(1);
   expect(await listedPlugins(good)).toEqual([{ name: "cce-kubeconfig", kind: "resource", version: VERSION }]);
   expect(existsSync(join(good.home, "plugins", PLUGIN_DIR, "pulumi-resource-cce-kubeconfig"))).toBe(true);
+  // The installed plugin answers `pulumi package get-schema` with the committed schema, as the CLI
+  // re-serializes it after binding (it drops a description beside a $ref); the registry lookup is
+  // off, as it would go to the network.
+  const printed = await runPulumiOk(good, ["package", "get-schema", "cce-kubeconfig"], { extraEnv: { PULUMI_DISABLE_REGISTRY_RESOLVE: "true" } });
+  type Schema = { name: string; version: string; pluginDownloadURL: string; resources: object; config: { variables: object } };
+  const summary = (schema: Schema) => [schema.name, schema.version, schema.pluginDownloadURL, Object.keys(schema.resources), Object.keys(schema.config.variables).sort()];
+  const committed = JSON.parse(readFileSync(join(REPO_ROOT, "schema.json"), "utf8")) as Schema;
+  expect(summary(JSON.parse(printed.stdout) as Schema)).toEqual(summary(committed));
 
   server.serve(VERSION, corruptRelease);
   try {
