@@ -26,6 +26,8 @@ import type * as EmptyPb from "google-protobuf/google/protobuf/empty_pb";
 import type { Emulator } from "../src/emulator";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
 import { requireTool } from "./helpers/tools";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS build script, without types
+const { certificateTable } = require("../scripts/release/pe") as { certificateTable: (image: Buffer) => { offset: number; size: number } };
 
 jest.setTimeout(600_000);
 
@@ -133,7 +135,7 @@ test("the linux-arm64 executable, under qemu-aarch64, answers GetPluginInfo and 
 test.each([
   ["windows-amd64", 0x8664],
   ["windows-arm64", 0xaa64],
-])("the %s archive holds one PE executable for its machine, fuse flipped and bundle injected (control: the node.exe it came from)", (target, machine) => {
+])("the %s archive holds one unsigned PE executable for its machine, fuse flipped and bundle injected (control: the signed node.exe it came from)", (target, machine) => {
   const dir = unpack(`${PLUGIN}-v${VERSION}-${target}.tar.gz`);
   expect(readdirSync(dir)).toEqual([`${PLUGIN}.exe`]);
   const binary = readFileSync(join(dir, `${PLUGIN}.exe`));
@@ -142,9 +144,12 @@ test.each([
   expect(binary.includes(BUNDLE_MARK)).toBe(true);
   // The resource Node looks the blob up by, as a PE resource name (UTF-16LE).
   expect(binary.includes(Buffer.from("NODE_SEA_BLOB", "utf16le"))).toBe(true);
+  // Unsigned: the official signature, which the injection broke, was removed (release/pe.js).
+  expect(certificateTable(binary).size).toBe(0);
   const original = readFileSync(join(ROOT, ".tools", "node-builds", target, "node.exe"));
   expect(peMachine(original)).toBe(machine);
   expect([original.includes(`${FUSE}:0`), original.includes(`${FUSE}:1`), original.includes(BUNDLE_MARK)]).toEqual([true, false, false]);
+  expect(certificateTable(original).size).toBeGreaterThan(0);
 });
 
 test.each(["darwin-amd64", "darwin-arm64"])("the %s archive is the launcher (mode 755) and the bundle, which starts and prints its port", async (target) => {

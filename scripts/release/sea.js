@@ -7,6 +7,7 @@
 const { execFileSync } = require("node:child_process");
 const { accessSync, chmodSync, copyFileSync, readFileSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
+const { removeSignature } = require("./pe");
 const { root } = require("./targets");
 
 /** The fuse Node's builds carry (documented with the SEA steps); postject flips its last byte. */
@@ -54,6 +55,7 @@ async function makeExecutable(
   makeBlob(script, blob, stage);
   copyFileSync(path.join(nodeBuilds(), target.node, target.os === "windows" ? "node.exe" : "node"), executable);
   chmodSync(executable, 0o755);
+  if (target.os === "windows") removeSignature(executable);
   const { inject } = require("postject");
   await inject(executable, RESOURCE, readFileSync(blob), {
     sentinelFuse: SENTINEL_FUSE,
