@@ -26,7 +26,7 @@ import type * as EmptyPb from "google-protobuf/google/protobuf/empty_pb";
 import type { Emulator } from "../src/emulator";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
 import { requireTool } from "./helpers/tools";
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS build script, without types
+// A CommonJS build script without types.
 const { certificateTable } = require("../scripts/release/pe") as { certificateTable: (image: Buffer) => { offset: number; size: number } };
 
 jest.setTimeout(600_000);
