@@ -1,7 +1,7 @@
 /**
- * The provider plugin as the engine runs it: the bundled `pulumi-resource-cce-kubeconfig` from the
- * tarball of `npm run package-plugin`, unpacked outside the repository (so no node_modules can
- * help it), started with an engine address, driven over gRPC the way the engine of CLI v3.248
+ * The provider plugin as the engine runs it: the `pulumi-resource-cce-kubeconfig` single executable
+ * from the linux-amd64 archive of `npm run package-plugin`, unpacked outside the repository (so no
+ * node_modules can help it) and started with no `node` on PATH, started with an engine address, driven over gRPC the way the engine of CLI v3.248
  * drives it, against the emulator. The engine is a stand-in that records Log calls.
  */
 import { recordOutput } from "./helpers/capture";
@@ -70,7 +70,7 @@ function newestInput(path: string): number {
 /** The tarball, rebuilt when a source, the packaging script or the lockfile is newer. */
 function pluginTarball(): string {
   const tarball = join(ROOT, "artifacts", `${NAME}-v${VERSION}-linux-amd64.tar.gz`);
-  const inputs = ["src", "scripts/package-plugin.js", "package.json", "package-lock.json"].map((p) => newestInput(join(ROOT, p)));
+  const inputs = ["src", "scripts/package-plugin.js", "scripts/release", "package.json", "package-lock.json"].map((p) => newestInput(join(ROOT, p)));
   let built = 0;
   try {
     built = statSync(tarball).mtimeMs;
@@ -78,7 +78,9 @@ function pluginTarball(): string {
     built = 0;
   }
   if (built > Math.max(...inputs)) return tarball;
-  const printed = execFileSync(process.execPath, [join(ROOT, "scripts", "package-plugin.js")], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  // Only the archive this file runs: a single executable takes most of a minute to build cold.
+  const args = [join(ROOT, "scripts", "package-plugin.js"), "--target", "linux-amd64"];
+  const printed = execFileSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", timeout: 300_000, stdio: ["ignore", "pipe", "ignore"] });
   const last = printed.trim().split("\n").at(-1)!;
   expect(last).toBe(tarball);
   return last;
@@ -98,11 +100,13 @@ async function startEngine(): Promise<number> {
   );
 }
 
-/** Starts the unpacked launcher as the engine does and resolves with the port it prints. */
+/** Starts the unpacked executable as the engine does and resolves with the port it prints. */
 function startPlugin(engineAddress: string): Promise<number> {
-  // Settings must come from Configure, and modules from the bundle alone.
+  // Settings must come from Configure, modules from the bundle alone, and Node from the executable:
+  // no folder on PATH, so no `node` could be found there.
   const env = cloudFreeEnv(process.env);
   delete env["NODE_PATH"];
+  env["PATH"] = join(pluginDir, "no-such-folder");
   plugin = spawn(join(pluginDir, NAME), [engineAddress], { cwd: pluginDir, env, stdio: ["pipe", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the plugin printed no port within 20 s:\n${stdout}${stderr}`)), 20_000);
@@ -190,7 +194,7 @@ beforeAll(async () => {
   engineAddress = `127.0.0.1:${await startEngine()}`;
   port = await startPlugin(engineAddress);
   client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-}, 150_000);
+}, 360_000);
 
 afterAll(async () => {
   recordOutput("provider plugin", stdout + stderr);
@@ -212,10 +216,15 @@ describe("the provider plugin, bundled, over gRPC", () => {
   const clientKeys: string[] = [];
   const plainOf = (props: Props) => unwrapSecrets(props) as Props;
 
-  test("the tarball holds the launcher (mode 755) and one JavaScript file, nothing else", () => {
-    expect(readdirSync(pluginDir).sort()).toEqual([NAME, `${NAME}.js`]);
+  test("the archive holds one executable (mode 755), an x86-64 ELF with the bundle injected, nothing else", () => {
+    expect(readdirSync(pluginDir)).toEqual([NAME]);
     expect(statSync(join(pluginDir, NAME)).mode & 0o777).toBe(0o755);
-    expect(readFileSync(join(pluginDir, NAME), "utf8").split("\n").filter(Boolean)).toHaveLength(2);
+    const binary = readFileSync(join(pluginDir, NAME));
+    // ELF magic, 64-bit, e_machine 62 (EM_X86_64).
+    expect([binary.subarray(0, 4).toString("latin1"), binary[4], binary.readUInt16LE(18)]).toEqual(["\x7fELF", 2, 62]);
+    // The start of the bundle (its module table names grpc-js) is inside the executable.
+    expect(binary.includes("node_modules/@grpc/grpc-js/build/src/constants.js")).toBe(true);
+    expect(binary.includes("node_modules/@grpc/grpc-js/build/src/no-such-module.js")).toBe(false);
   });
 
   test("GetPluginInfo answers the package's version, and GetSchema exactly the committed schema.json", async () => {
