@@ -37,7 +37,7 @@ const PRODUCTS = {
     entry: path.join(root, "src", "plugin", "main.ts"),
     archivePrefix: "pulumi-resource-cce-kubeconfig",
   },
-  exec: { id: "exec", name: "cce-kubeconfig", entry: path.join(root, "src", "exec", "cli.ts"), archivePrefix: "cce-kubeconfig" },
+  exec: { id: "exec", name: "cce-kubeconfig", entry: path.join(root, "src", "exec", "main.ts"), archivePrefix: "cce-kubeconfig" },
 };
 
 /** The archive's file name, as the engine fetches it from `<pluginDownloadURL>/`. */
