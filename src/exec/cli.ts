@@ -17,6 +17,7 @@ import { UsageError } from "../errors";
 import { credentialArguments, parseCommandLine, USAGE, type CredentialCommand, type KubeconfigCommand } from "./arguments";
 import { obtainCertificate, type CertificateOptions } from "./certificates";
 import { execApiVersion, execCredential, handOutUntil } from "./exec-credential";
+import { rememberCall } from "./fast-credential";
 
 /** The command's name, as the kubeconfig's exec entry runs it by default (found on PATH). */
 export const COMMAND_NAME = "cce-kubeconfig";
@@ -48,12 +49,16 @@ function certificateOptions(context: CliContext): CertificateOptions {
   return options;
 }
 
-async function printCredential(command: CredentialCommand, context: CliContext): Promise<void> {
+async function printCredential(command: CredentialCommand, argv: readonly string[], context: CliContext): Promise<void> {
   // Read before anything is minted: an answer in a version the client refuses would waste one.
   const apiVersion = execApiVersion(context.env["KUBERNETES_EXEC_INFO"]);
-  const certificate = await obtainCertificate(command.cluster, certificateOptions(context));
+  const options = certificateOptions(context);
+  const certificate = await obtainCertificate(command.cluster, options);
   const credential = execCredential(apiVersion, certificate.certificatePem, certificate.keyPem, handOutUntil(certificate.notBefore, certificate.notAfter));
   context.stdout(`${JSON.stringify(credential)}\n`);
+  // The next call with the same command line and settings finds this entry without the settings resolver.
+  const problem = rememberCall(argv, context.env, certificate.cacheFile);
+  if (problem !== undefined) options.debug?.(`the call was not recorded for the cached path: ${problem}`);
 }
 
 /** `--exec-command`, as an absolute path to an executable file. */
@@ -80,7 +85,7 @@ async function writeKubeconfig(command: KubeconfigCommand, context: CliContext):
     args: credentialArguments(command.cluster),
     ...(certificate.certificateAuthorityData !== undefined ? { certificateAuthorityData: certificate.certificateAuthorityData } : {}),
   };
-  const { madeCurrent } = writeExecKubeconfig(file, entry, command.setCurrent);
+  const { madeCurrent } = await writeExecKubeconfig(file, entry, command.setCurrent);
   const current = madeCurrent ? `current-context is now ${name}` : `current-context unchanged (kubectl config use-context ${name} switches)`;
   context.stdout(`${COMMAND_NAME}: wrote context ${name} (cluster ${command.cluster.clusterId} at ${certificate.server}) to ${file}; ${current}\n`);
   if (command.execCommand === undefined && !onPath(COMMAND_NAME, context.env)) {
@@ -98,7 +103,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       context.stdout(`${USAGE}\n`);
       return 0;
     }
-    if (command.command === "credential") await printCredential(command, context);
+    if (command.command === "credential") await printCredential(command, argv, context);
     else await writeKubeconfig(command, context);
     return 0;
   } catch (error) {
@@ -112,7 +117,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   }
 }
 
-if (require.main === module) {
+/** Runs the process's command line and exits with its status. */
+export function main(): void {
   void runCli(process.argv.slice(2), {
     env: process.env,
     stdout: (text) => process.stdout.write(text),
@@ -122,3 +128,5 @@ if (require.main === module) {
     process.stdout.write("", () => process.exit(status));
   });
 }
+
+if (require.main === module) main();

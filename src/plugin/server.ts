@@ -21,7 +21,7 @@ import { InvalidInputError } from "../errors";
 import { emptyPb, grpcJs, pluginPb, providerGrpc, providerPb } from "./modules";
 import { resourceHost, type ResourceHost } from "./resource-host";
 import { currentUrn, toProps, toStruct, unary, unimplemented, unimplementedStream, type Props } from "./rpc";
-import { secretKeys, unwrapSecrets, wrapKeys } from "./secrets";
+import { redactFailures, secretKeys, unwrapSecrets, wrapKeys } from "./secrets";
 import { VERSION } from "./version";
 
 const once = <T>(load: () => T): (() => T) => {
@@ -44,9 +44,9 @@ type Implementation = IResourceProviderServer;
 type DetailedDiff = Record<string, { kind: Properties.PropertyDiffKind; inputDiff: boolean }>;
 
 /** Unwrapped values, and the top-level keys that were secret (they stay secret in what is returned). */
-function readProps(struct: Parameters<typeof toProps>[0]): { props: Props; secrets: string[] } {
+function readProps(struct: Parameters<typeof toProps>[0]): { raw: Props; props: Props; secrets: string[] } {
   const raw = toProps(struct);
-  return { props: unwrapSecrets(raw) as Props, secrets: secretKeys(raw) };
+  return { raw, props: unwrapSecrets(raw) as Props, secrets: secretKeys(raw) };
 }
 
 function checkResponse(inputs: Props, failures: readonly CheckFailure[] = []): ProviderPb.CheckResponse {
@@ -116,7 +116,7 @@ function planMethods(host: ResourceHost) {
       const { operations } = await host.forRequest(request);
       const news = readProps(request.getNews());
       const result = await operations.check(readProps(request.getOlds()).props, news.props);
-      return checkResponse(wrapKeys(result.inputs, news.secrets), result.failures);
+      return checkResponse(wrapKeys(result.inputs, news.secrets), redactFailures(result.failures ?? [], news.raw));
     }),
     diff: unary(async (request: ProviderPb.DiffRequest) => {
       const { resource, operations } = await host.forRequest(request);
@@ -161,13 +161,15 @@ function stateMethods(host: ResourceHost) {
     read: unary(async (request: ProviderPb.ReadRequest) => {
       const { resource, operations } = await host.forRequest(request);
       const { props, secrets } = readProps(request.getProperties());
+      // Inputs the user marked secret stay secret in the inputs Read hands back, as in Check's.
+      const inputSecrets = request.hasInputs() ? readProps(request.getInputs()).secrets : [];
       const result = await operations.read(request.getId(), props);
       if (result.id === undefined || result.id === "") return new pb.ReadResponse();
       const stored = result.props ?? {};
       return new pb.ReadResponse()
         .setId(result.id)
         .setProperties(toStruct(properties().outputsToReturn(resource, stored, secrets)))
-        .setInputs(toStruct(wrapKeys(properties().inputsOf(resource, stored), secrets)));
+        .setInputs(toStruct(wrapKeys(properties().inputsOf(resource, stored), [...secrets, ...inputSecrets])));
     }),
     delete: unary(async (request: ProviderPb.DeleteRequest) => {
       const { operations } = await host.forRequest(request);
