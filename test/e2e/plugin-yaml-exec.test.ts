@@ -167,7 +167,7 @@ test("3. pulumi stack export --show-secrets holds no client certificate, no priv
 
 test("4. a command path the program gives: up updates the kubeconfig and the provider in place, minting nothing; kubectl runs that path with cce-kubeconfig off PATH (control: the PATH kubeconfig then fails)", () =>
   steps.run("test 4", async () => {
-    const path = join(process.env["CCE_TEST_PROGRAM_DIR"]!, "node_modules", "pulumi-cce-kubeconfig", "dist", "exec", "cli.js");
+    const path = join(process.env["CCE_TEST_PROGRAM_DIR"]!, "node_modules", "pulumi-cce-kubeconfig", "dist", "exec", "main.js");
     expect(() => accessSync(path, constants.X_OK)).not.toThrow();
     const mints = emulator.mintCount(CLUSTER_ID);
     onPath = false;
