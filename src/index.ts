@@ -12,7 +12,16 @@ export type { ExecKubeconfigOutputs } from "./provider/exec-operations";
 export { execCommandPath } from "./provider/exec-command";
 
 export { CceClient, formatExpireAt } from "./api/client";
-export type { CceClientOptions, CertificateRequest, ClusterKind, CredentialSource, HttpDispatcher, IssuedClusterCertificate } from "./api/client";
+export type {
+  CceClientOptions,
+  CertificateRequest,
+  CertificateRevocationResult,
+  ClusterKind,
+  CredentialSource,
+  HttpDispatcher,
+  IssuedClusterCertificate,
+  RevocationTarget,
+} from "./api/client";
 export type { RetryOptions } from "./api/retry";
 export type { ClusterCertResponse, ClusterShowResponse } from "./api/types";
 export type { CceCredentials, StackConfig } from "./config/settings";

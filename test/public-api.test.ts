@@ -81,6 +81,12 @@ assertType<Equals<api.ExecKubeconfig["certificateAuthorityData"], pulumi.Output<
 assertType<Equals<ReturnType<api.ExecKubeconfig["kubernetesProviderArgs"]>, api.KubernetesProviderArgs>>();
 assertType<Equals<api.ExecKubeconfigArgs["command"], pulumi.Input<string> | undefined>>();
 assertType<Equals<ReturnType<typeof api.execCommandPath>, string>>();
+assertType<Equals<Parameters<api.CceClient["revokeCertificates"]>[1], api.RevocationTarget>>();
+assertType<Equals<Awaited<ReturnType<api.CceClient["revokeCertificates"]>>, api.CertificateRevocationResult>>();
+// Exactly one of the two ids, by type: both (or neither) do not compile.
+// @ts-expect-error both ids
+const bothIds: api.RevocationTarget = { userId: "a", agencyId: "b" };
+void bothIds;
 // No client credential in the exec resource's outputs, by type.
 assertType<Equals<Extract<keyof api.ExecKubeconfigOutputs, "clientCertificateData" | "clientKeyData">, never>>();
 
