@@ -11,6 +11,12 @@ export * as execKubeconfigProvider from "./provider/exec-shim";
 export type { ExecKubeconfigOutputs } from "./provider/exec-operations";
 export { execCommandPath } from "./provider/exec-command";
 
+export { CertificateRevocation } from "./resources/certificate-revocation/resource";
+export type { CertificateRevocationArgs } from "./resources/certificate-revocation/resource";
+// The same pattern again: serialization stores a `require` of the revocation's shim.
+export * as certificateRevocationProvider from "./resources/certificate-revocation/shim";
+export type { RevocationOutputs } from "./resources/certificate-revocation/operations";
+
 export { CceClient, formatExpireAt } from "./api/client";
 export type {
   CceClientOptions,
