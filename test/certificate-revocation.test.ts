@@ -44,7 +44,7 @@ describe("check", () => {
   test.each([
     ["both ids", { userId: "a", agencyId: "b" }, [{ property: "userId", reason: "set exactly one of userId or agencyId: whose certificates (every one, on this cluster) to revoke" }]],
     ["neither id", {}, [{ property: "userId", reason: "set exactly one of userId or agencyId: whose certificates (every one, on this cluster) to revoke" }]],
-    ["a malformed id", { userId: "a/b" }, [{ property: "userId", reason: `must be 1 to 128 letters, digits, '-' or '_' (an IAM user or agency id is 32 hex characters); got "a/b"` }]],
+    ["a malformed id", { userId: "a/b" }, [{ property: "userId", reason: `must be 1 to 128 letters, digits, '-' or '_' (an IAM user or agency id is 32 hex characters); got a 3-character string` }]],
     ["triggers that are no array", { userId: "a", triggers: "x" }, [{ property: "triggers", reason: `must be an array; got "x"` }]],
     ["an unknown input", { userId: "a", userid: "a" }, expect.arrayContaining([expect.objectContaining({ property: "userid" })])],
     ["an Autopilot cluster", { userId: "a", clusterKind: "autopilot" }, [{ property: "clusterKind", reason: "Autopilot clusters document no clustercertrevoke call; revoke their certificates from the CCE console" }]],

@@ -18,10 +18,14 @@ const LOCATION_INPUTS = ["clusterId", "projectId", "region", "cloud", "endpoint"
 export const REVOCATION_INPUT_NAMES = [...LOCATION_INPUTS, "userId", "agencyId", "triggers"] as const;
 
 const got = (expected: string) => ({ error: (issue: { input?: unknown }) => `${expected}; got ${show(issue.input)}` });
+/** An id field's refusal names its length, never its text: a secret pasted into the wrong input must not reach the engine's output. */
+const gotLength = (expected: string) => ({
+  error: (issue: { input?: unknown }) => `${expected}; got ${typeof issue.input === "string" ? `a ${issue.input.length}-character string` : show(issue.input)}`,
+});
 const id = z
   .string(got("must be a string"))
   .trim()
-  .regex(CCE_ID_PATTERN, got("must be 1 to 128 letters, digits, '-' or '_' (an IAM user or agency id is 32 hex characters)"));
+  .regex(CCE_ID_PATTERN, gotLength("must be 1 to 128 letters, digits, '-' or '_' (an IAM user or agency id is 32 hex characters)"));
 const ownFields = {
   userId: id,
   agencyId: id,
