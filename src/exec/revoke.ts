@@ -10,6 +10,7 @@ import { readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { RevocationTarget } from "../api/client";
 import { EMPTY_CONFIG, resolveAuthSettings } from "../config/settings";
+import { KubeconfigError } from "../errors";
 import { readCertificate } from "../kubeconfig/certificate";
 import type { ClusterSelection, RevokeTarget } from "./arguments";
 import { readCacheEntry } from "./cache";
@@ -32,7 +33,7 @@ async function ownTarget(cluster: ClusterSelection, options: CertificateOptions)
   const { cacheFile } = locateCache(cluster, options);
   const certificatePem = readCacheEntry(cacheFile)?.certificatePem ?? (await obtainCertificate(cluster, options)).certificatePem;
   const id = commonName(certificatePem);
-  if (id === undefined) throw new Error(`the certificate for cluster ${cluster.clusterId} has no CN to name its identity`);
+  if (id === undefined) throw new KubeconfigError(`the certificate for cluster ${cluster.clusterId} has no CN to name its identity; use --user-id or --agency-id`);
   // An assumed agency's certificates carry the agency's id.
   return resolveAuthSettings(EMPTY_CONFIG, options.env).agency !== undefined ? { agencyId: id } : { userId: id };
 }
