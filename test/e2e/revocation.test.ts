@@ -4,11 +4,12 @@
  * (one a ClusterCertificate's, one in the exec command's cache) authenticate until
  * `cce-kubeconfig revoke --user-id` ends them; then kube-apiserver itself answers 401 (it reloads
  * its client CA bundle, which no longer holds the user's issuer), another user's certificate still
- * works, and the exec kubeconfig's next kubectl call mints exactly one certificate and succeeds.
+ * works, and the exec kubeconfig's next kubectl call mints exactly one certificate and succeeds. A
+ * ClusterCertificate stack in the real engine recovers with `pulumi up --replace <urn>`.
  */
 import { execFile, type ExecFileException } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Emulator, EmulatorCredential } from "../../src/emulator";
@@ -16,6 +17,8 @@ import { createOperations } from "../../src/provider/operations";
 import type { CheckedInputs } from "../../src/provider/inputs";
 import type { CertificateOutputs } from "../../src/provider/outputs";
 import { cloudFreeEnv } from "../helpers/cloud-free-env";
+import { engineEnv, runStack, type StackResult, type StackSpec } from "../helpers/engine";
+import { programDir } from "../helpers/program-dir";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
 import { startClusterControlPlane, Steps, type ControlPlane } from "../helpers/kubernetes-control-plane";
 import { requireTool } from "../helpers/tools";
@@ -165,4 +168,54 @@ test("after cce-kubeconfig revoke --user-id, kube-apiserver refuses (401) the us
     expect(emulator.certificates(CLUSTER_ID).at(-1)).toMatchObject({ revoked: false, subject: `O=system:masters, CN=${userId}` });
     // And the revoked ones stay refused.
     expect((await kubectl(stackFile, userEnv)).status).toBe(1);
+  }));
+
+/** One engine operation on the recovery stack, with the user's keys in the environment. */
+async function stackOp(name: StackSpec["op"], env: NodeJS.ProcessEnv, replace?: string[]): Promise<StackResult> {
+  const spec: StackSpec = {
+    programDir: programDir(),
+    programFile: "certificate-recovery-program.js",
+    project: "cce-revocation-recovery",
+    stack: "recovery",
+    backendUrl: `file://${join(work, "state")}`,
+    op: name,
+    config: { "e2e:endpoint": { value: emulator.url }, "e2e:clusterId": { value: CLUSTER_ID } },
+    ...(replace === undefined ? {} : { replace }),
+  };
+  const result = await steps.run(`pulumi ${name}`, () => runStack(spec, env), "engine");
+  if (!result.ok) throw new Error(`pulumi ${name} failed: ${result.message}\n${result.output ?? ""}`);
+  return result;
+}
+
+test("a ClusterCertificate whose user was revoked: a plain up changes nothing and the kubeconfig stays dead; pulumi up --replace <urn> (README) mints one new certificate that works", () =>
+  steps.run("ClusterCertificate recovery", async () => {
+    mkdirSync(join(work, "state"), { recursive: true });
+    copyFileSync(join(__dirname, "certificate-recovery-program.js"), join(programDir(), "certificate-recovery-program.js"));
+    const env = { ...cloudFreeEnv(engineEnv(join(work, "pulumi-home"))), HW_ACCESS_KEY: USER.accessKey, HW_SECRET_KEY: USER.secretKey, HW_PROJECT_ID: DEFAULT_PROJECT_ID };
+    const kubeconfigOf = (result: StackResult, name: string) => {
+      const file = join(work, `${name}.kubeconfig`);
+      writeFileSync(file, result.outputs?.["kubeconfig"]?.value as string, { mode: 0o600 });
+      return file;
+    };
+    const userEnv = envOf(USER, join(work, "recovery-cache"));
+    const created = await stackOp("up", env);
+    const first = kubeconfigOf(created, "recovery-first");
+    expect(await eventually(first, userEnv, 0)).toMatchObject({ status: 0, stdout: "namespace/default\n" });
+    const userId = new X509Certificate(emulator.certificates(CLUSTER_ID).at(-1)!.certificatePem).subject.split("CN=")[1]!;
+
+    const revoked = await runFile(process.execPath, [CLI, "revoke", "--cluster-id", CLUSTER_ID, "--user-id", userId], envOf(OTHER, join(work, "other-cache")));
+    expect(revoked.status).toBe(0);
+    expect((await eventually(first, userEnv, 1)).status).toBe(1);
+
+    // Nothing in Pulumi can tell: a plain up keeps the dead certificate and mints nothing.
+    const mints = emulator.mintCount();
+    const plain = await stackOp("up", env);
+    expect(plain.changes).toEqual({ same: 2 });
+    expect(emulator.mintCount()).toBe(mints);
+
+    const urn = created.outputs?.["urn"]?.value as string;
+    const replaced = await stackOp("up", env, [urn]);
+    expect(replaced.changes).toMatchObject({ replace: 1 });
+    expect(emulator.mintCount()).toBe(mints + 1);
+    expect(await kubectl(kubeconfigOf(replaced, "recovery-second"), userEnv)).toMatchObject({ status: 0, stdout: "namespace/default\n" });
   }));
