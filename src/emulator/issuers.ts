@@ -92,8 +92,12 @@ export class ClientIssuers {
 
   private addSpare(): void {
     const spare = this.make();
-    // A failed spare is dropped, not kept as a rejected promise a later mint would take.
-    spare.catch(() => this.spares.splice(this.spares.indexOf(spare), 1));
+    // A failed spare is dropped, not kept as a rejected promise a later mint would take (one
+    // already taken fails that mint instead).
+    void spare.catch(() => {
+      const at = this.spares.indexOf(spare);
+      if (at >= 0) void this.spares.splice(at, 1);
+    });
     this.spares.push(spare);
   }
 
