@@ -2,9 +2,11 @@
 // @ts-check
 /**
  * Issue 13, section 8: the provider plugin beside the dynamic provider, in one run.
- *  - Start-up: launch to the printed port, of the bundled plugin (the tarball users install) and of
- *    @pulumi/pulumi's dynamic-provider host (what the engine starts for a Node program's
- *    ClusterCertificate), alternating, BENCH_PLUGIN_STARTS (15) launches each.
+ *  - Start-up: launch to the printed port, of the plugin's linux-amd64 single executable (the archive
+ *    the engine downloads, issue 22), of the script plus its launcher (the darwin archives' form,
+ *    and every archive's before issue 22; run by the `node` on PATH), and of @pulumi/pulumi's
+ *    dynamic-provider host (what the engine starts for a Node program's ClusterCertificate),
+ *    interleaved, BENCH_PLUGIN_STARTS (15) launches each.
  *  - `pulumi up` of N = 1, 10, 100 certificates (BENCH_PLUGIN_SIZES) from a YAML project through the
  *    plain CLI with the plugin installed from its tarball, beside the same N from a Node program
  *    (the dynamic resource, an Automation API inline program), against the emulator in its own
@@ -53,20 +55,38 @@ function launchToPort(/** @type {string} */ command, /** @type {string[]} */ arg
   });
 }
 
-async function startup(/** @type {string} */ pluginDir, /** @type {string} */ programDir) {
+/** The launcher and script of the darwin-amd64 archive (plain JavaScript and sh: they run here too), unpacked under `work`. */
+function launcherPlugin(/** @type {string} */ work) {
+  const out = path.join(work, "launcher-release");
+  const archive = lastLine(process.execPath, ["scripts/package-plugin.js", "--target", "darwin-amd64", "--out", out]);
+  const dir = path.join(work, "launcher");
+  mkdirSync(dir);
+  execFileSync("tar", ["-xzf", archive, "-C", dir]);
+  return dir;
+}
+
+async function startup(/** @type {string} */ pluginDir, /** @type {string} */ launcherDir, /** @type {string} */ programDir) {
   const n = Number(process.env["BENCH_PLUGIN_STARTS"] ?? 15);
+  /** @type {Record<"plugin" | "launcher" | "dynamic", () => Promise<number>>} */
   const hosts = {
     plugin: () => launchToPort(path.join(pluginDir, "pulumi-resource-cce-kubeconfig"), ["127.0.0.1:1"], pluginDir),
+    launcher: () => launchToPort(path.join(launcherDir, "pulumi-resource-cce-kubeconfig"), ["127.0.0.1:1"], launcherDir),
     dynamic: () => launchToPort(process.execPath, [path.join(programDir, "node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js"), "127.0.0.1:1"], programDir),
   };
   /** @type {Record<string, number[]>} */
-  const ms = { plugin: [], dynamic: [] };
-  await hosts.plugin(); // warm the page cache for both, once
-  await hosts.dynamic();
+  const ms = { plugin: [], launcher: [], dynamic: [] };
+  for (const host of Object.values(hosts)) await host(); // warm the page cache for each, once
+  /** @type {Array<"plugin" | "launcher" | "dynamic">} */
+  const order = ["plugin", "launcher", "dynamic"];
   for (let i = 0; i < n; i++) {
-    for (const name of i % 2 === 0 ? ["plugin", "dynamic"] : ["dynamic", "plugin"]) ms[name]?.push(/** @type {number} */ (await hosts[/** @type {"plugin"|"dynamic"} */ (name)]()));
+    // Rotate who goes first, so a warm-up effect favours no one.
+    for (let j = 0; j < order.length; j++) {
+      const name = order[(i + j) % order.length] ?? "plugin";
+      ms[name]?.push(await hosts[name]());
+    }
   }
-  return { launches: n, pluginMs: median(ms["plugin"] ?? []), dynamicMs: median(ms["dynamic"] ?? []), raw: ms };
+  const launcherNode = execFileSync("node", ["--version"], { encoding: "utf8" }).trim();
+  return { launches: n, pluginMs: median(ms["plugin"] ?? []), launcherMs: median(ms["launcher"] ?? []), launcherNode, dynamicMs: median(ms["dynamic"] ?? []), raw: ms };
 }
 
 /** A YAML project of `n` certificates against the emulator. */
@@ -89,14 +109,15 @@ function pulumi(/** @type {string[]} */ args, /** @type {string} */ cwd, /** @ty
 }
 
 async function runPlugin() {
-  const sizes = (process.env["BENCH_PLUGIN_SIZES"] ?? "1,10,100").split(",").map(Number);
+  // BENCH_PLUGIN_SIZES= (empty) measures the start-up only.
+  const sizes = (process.env["BENCH_PLUGIN_SIZES"] ?? "1,10,100").split(",").filter(Boolean).map(Number);
   const work = mkdtempSync(path.join(tmpdir(), "cce-bench-plugin-"));
   const emulator = await startEmulatorProcess({ preissued: true });
   try {
     const binDir = lastLine("bash", ["scripts/install-pulumi.sh"]);
     if (!existsSync(path.join(binDir, "pulumi-language-yaml"))) throw new Error(`no pulumi-language-yaml next to the CLI in ${binDir}: run npm run install-tools`);
     say("packaging the plugin and installing it as a user does (pulumi plugin install --file)...");
-    const tarball = lastLine(process.execPath, ["scripts/package-plugin.js"]);
+    const tarball = lastLine(process.execPath, ["scripts/package-plugin.js", "--target", "linux-amd64"]);
     const home = path.join(work, "pulumi-home");
     const env = { ...engineEnv([binDir], home), PULUMI_IGNORE_AMBIENT_PLUGINS: "true" };
     execFileSync("pulumi", ["plugin", "install", "resource", "cce-kubeconfig", VERSION, "--file", tarball], { env, stdio: "ignore" });
@@ -108,8 +129,8 @@ async function runPlugin() {
     copyFileSync(path.join(__dirname, "engine", "scale-program.js"), path.join(programDir, "scale-program.js"));
 
     say("start-up: launch to port...");
-    const starts = await startup(pluginDir, programDir);
-    say(`start-up: plugin ${starts.pluginMs.toFixed(0)} ms, dynamic host ${starts.dynamicMs.toFixed(0)} ms`);
+    const starts = await startup(pluginDir, launcherPlugin(work), programDir);
+    say(`start-up: executable ${starts.pluginMs.toFixed(0)} ms, launcher and script ${starts.launcherMs.toFixed(0)} ms (node ${starts.launcherNode}), dynamic host ${starts.dynamicMs.toFixed(0)} ms`);
 
     const stateDir = path.join(work, "state");
     mkdirSync(stateDir);
@@ -172,7 +193,8 @@ function pluginFragment(/** @type {Awaited<ReturnType<typeof runPlugin>>} */ r) 
     `Launch to printed port, median of ${s.launches} alternating launches each:`,
     "",
     table(["host", "ms", "ratio to the dynamic host"], [
-      ["plugin (bundled, from its tarball)", s.pluginMs.toFixed(0), times(ratio(s.pluginMs, s.dynamicMs))],
+      ["plugin, single executable (linux-amd64 archive, Node 22.23.5 inside)", s.pluginMs.toFixed(0), times(ratio(s.pluginMs, s.dynamicMs))],
+      [`plugin, launcher and script (darwin archives' form; node ${s.launcherNode} on PATH)`, s.launcherMs.toFixed(0), times(ratio(s.launcherMs, s.dynamicMs))],
       ["@pulumi/pulumi dynamic-provider host", s.dynamicMs.toFixed(0), "1.00×"],
     ]),
     "",

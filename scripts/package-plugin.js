@@ -1,97 +1,124 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * Builds the provider plugin's tarball, `artifacts/pulumi-resource-cce-kubeconfig-v<version>-linux-amd64.tar.gz`:
- * src/plugin/main.ts bundled by esbuild into one self-contained JavaScript file (grpc-js, the
- * Pulumi messages, undici, yaml, zod, @peculiar/x509 and the rest inlined: no node_modules, no
- * symlink, which `pulumi plugin install --file` refuses when it points outside the tarball), and
- * a two-line launcher, the executable the engine looks for, beside it at the root.
+ * Builds the release archives of the provider plugin (and, with `--product exec`, of the
+ * `cce-kubeconfig` command), one per target, named as the engine fetches them from a
+ * `pluginDownloadURL`: `pulumi-resource-cce-kubeconfig-v<version>-<os>-<arch>.tar.gz`.
  *
- * The bundle is plain JavaScript for Node 20 or later; the launcher needs `node` on PATH, as the
- * SDK's own `pulumi-resource-pulumi-nodejs` does. Entries carry a fixed owner and mtime
- * (SOURCE_DATE_EPOCH, else 0), so the same sources give the same tarball.
+ *   node scripts/package-plugin.js [--target ID]... [--product plugin|exec]... [--out DIR]
  *
- * Progress and sizes go to stderr; the tarball's absolute path is the last line of stdout.
+ * Defaults: the six targets of release/targets.js, the plugin, artifacts/. Each archive holds at its
+ * root either one executable (a Node single executable application over the esbuild bundle:
+ * release/sea.js) or, where no such executable can be made and checked here, the bundle plus a
+ * two-line launcher that needs Node 20+ on PATH. SHA256SUMS beside them lists this run's archives.
+ *
+ * The same sources give the same bytes (release/archive.js). Node builds come from
+ * scripts/install-node-builds.sh's cache, never downloaded from here. Progress goes to stderr;
+ * stdout is the archives' absolute paths, one a line, in target order.
  */
-const { execFileSync } = require("node:child_process");
-const { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
-const { builtinModules } = require("node:module");
+const { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { createHash } = require("node:crypto");
 const { tmpdir } = require("node:os");
 const path = require("node:path");
-const { gzipSync } = require("node:zlib");
-const esbuild = require("esbuild");
+const { bundle } = require("./release/bundle");
+const { makeExecutable, nodeBuilds } = require("./release/sea");
+const { atomicWrite, cachedArchive, contentKey, writeArchive } = require("./release/archive");
+const { PRODUCTS, TARGETS, archiveName, executableName, root } = require("./release/targets");
 
-const root = path.join(__dirname, "..");
 const { version } = require(path.join(root, "package.json"));
-const NAME = "pulumi-resource-cce-kubeconfig";
 // The engine runs the launcher by its full path, in the plugin cache or where Pulumi.yaml points.
-const LAUNCHER = `#!/bin/sh\nexec node "$(dirname "$0")/${NAME}.js" "$@"\n`;
+const launcher = (/** @type {string} */ name) => `#!/bin/sh\nexec node "$(dirname "$0")/${name}.js" "$@"\n`;
+const MB = (/** @type {number} */ bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const say = (/** @type {string} */ text) => process.stderr.write(`package-plugin: ${text}\n`);
 
-const SDK_MANIFEST = "@pulumi/pulumi/package.json";
-
-const kB = (bytes) => `${(bytes / 1024).toFixed(0)} kB`;
-
-function bundle(outfile) {
-  const result = esbuild.buildSync({
-    entryPoints: [path.join(root, "src", "plugin", "main.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    // Switches src/plugin/modules.ts to the literal requires that esbuild inlines.
-    define: { CCE_KUBECONFIG_BUNDLE: "true" },
-    // Whitespace and syntax only: names stay readable in a stack trace.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    // The licences of the inlined packages travel with their code.
-    legalComments: "eof",
-    tsconfig: path.join(root, "tsconfig.build.json"),
-    // Resolved only where the plugin runs from the npm package (modules.ts) or outside a plugin
-    // (provider/user-warning.ts, whose fallback the plugin replaces): never in the bundle.
-    external: [SDK_MANIFEST],
-    metafile: true,
-    logLevel: "warning",
-  });
-  // Self-contained: whatever esbuild left to `require` at run time must be part of Node itself.
-  // (`node:sqlite`, which undici loads only for its SQLite cache, is newer than Node 20's list.)
-  const builtin = (id) => builtinModules.includes(id) || id.startsWith("node:");
-  const external = Object.values(result.metafile.outputs)
-    .flatMap((output) => output.imports)
-    .filter((i) => i.external && !builtin(i.path) && i.path !== SDK_MANIFEST)
-    .map((i) => i.path);
-  if (external.length > 0) throw new Error(`the bundle still requires ${[...new Set(external)].join(", ")}`);
+/** The command line: `--target`, `--product` (repeatable) and `--out`. */
+function parseArguments(/** @type {string[]} */ argv) {
+  const targets = [];
+  const products = [];
+  let out = path.join(root, "artifacts");
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === "--target") targets.push(TARGETS.find((t) => t.id === value) ?? fail(`unknown target ${value}: one of ${TARGETS.map((t) => t.id).join(", ")}`));
+    else if (flag === "--product") products.push(PRODUCTS[value] ?? fail(`unknown product ${value}: plugin or exec`));
+    else if (flag === "--out") out = path.resolve(value);
+    else fail(`unknown option ${flag}`);
+  }
+  return { targets: targets.length > 0 ? targets : TARGETS, products: products.length > 0 ? products : [PRODUCTS.plugin], out };
 }
 
-function main() {
-  const stage = mkdtempSync(path.join(tmpdir(), "cce-kubeconfig-plugin-"));
+/** @returns {never} */
+function fail(/** @type {string} */ message) {
+  throw new Error(message);
+}
+
+/** What an archive's bytes depend on besides the bundle: this script, its modules, postject, the Node builds. */
+function toolchainParts() {
+  const release = path.join(__dirname, "release");
+  const scripts = [__filename, ...readdirSync(release).sort().map((f) => path.join(release, f))].map((f) => readFileSync(f));
+  const postject = readFileSync(require.resolve("postject/package.json"));
+  // The folder's name is a hash of the pinned builds (install-node-builds.sh).
+  return [...scripts, postject, path.basename(realpathSync(nodeBuilds())), process.env.SOURCE_DATE_EPOCH ?? "0"];
+}
+
+/** One archive: its stage holds the executable, or the launcher and the bundle. */
+async function buildArchive(product, target, script, archive, stage) {
+  const dir = mkdtempSync(path.join(stage, `${target.id}-`));
+  if (target.node !== null) {
+    const executable = executableName(product, target);
+    await makeExecutable(script, path.join(dir, executable), target, stage);
+    writeArchive(dir, [executable], archive);
+    return;
+  }
+  writeFileSync(path.join(dir, product.name), launcher(product.name));
+  chmodSync(path.join(dir, product.name), 0o755);
+  writeFileSync(path.join(dir, `${product.name}.js`), readFileSync(script));
+  chmodSync(path.join(dir, `${product.name}.js`), 0o644);
+  writeArchive(dir, [product.name, `${product.name}.js`], archive);
+}
+
+/** Builds (or takes from the cache) each product's archive for each target; returns their paths. */
+async function packageAll({ targets, products, out }, stage) {
+  mkdirSync(out, { recursive: true });
+  const toolchain = toolchainParts();
+  const archives = [];
+  for (const product of products) {
+    const script = path.join(stage, `${product.name}.js`);
+    bundle(product.entry, script);
+    const bundleBytes = readFileSync(script);
+    for (const target of targets) {
+      const archive = path.join(out, archiveName(product, version, target));
+      const key = contentKey([version, product.id, target.id, bundleBytes, ...toolchain]);
+      const started = Date.now();
+      const hit = await cachedArchive(path.join(root, "artifacts", ".cache"), `${product.id}-${target.id}`, key, archive, (a) =>
+        buildArchive(product, target, script, a, stage),
+      );
+      say(`${path.basename(archive)}: ${MB(statSync(archive).size)}, ${hit ? "cached" : "built"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      archives.push(archive);
+    }
+  }
+  return archives;
+}
+
+/** `sha256sum`'s format, over this run's archives. */
+function writeSums(/** @type {string} */ out, /** @type {string[]} */ archives) {
+  const line = (/** @type {string} */ a) => `${createHash("sha256").update(readFileSync(a)).digest("hex")}  ${path.basename(a)}\n`;
+  atomicWrite(path.join(out, "SHA256SUMS"), archives.map(line).sort((a, b) => a.slice(66).localeCompare(b.slice(66))).join(""));
+}
+
+async function main() {
+  const options = parseArguments(process.argv.slice(2));
+  const stage = mkdtempSync(path.join(tmpdir(), "cce-kubeconfig-package-"));
   try {
-    const script = path.join(stage, `${NAME}.js`);
-    bundle(script);
-    writeFileSync(path.join(stage, NAME), LAUNCHER);
-    chmodSync(path.join(stage, NAME), 0o755);
-    chmodSync(script, 0o644);
-
-    const mtime = process.env.SOURCE_DATE_EPOCH ?? "0";
-    const tar = execFileSync(
-      "tar",
-      ["--create", "--format=ustar", "--owner=0", "--group=0", "--numeric-owner", `--mtime=@${mtime}`, "-C", stage, NAME, `${NAME}.js`],
-      { maxBuffer: 256 * 1024 * 1024 },
-    );
-    const artifacts = path.join(root, "artifacts");
-    mkdirSync(artifacts, { recursive: true });
-    const tarball = path.join(artifacts, `${NAME}-v${version}-linux-amd64.tar.gz`);
-    // Written aside and renamed into place: test files that package the plugin at once never
-    // read a half-written tarball.
-    const partial = `${tarball}.${process.pid}.partial`;
-    writeFileSync(partial, gzipSync(tar, { level: 9 }));
-    renameSync(partial, tarball);
-
-    process.stderr.write(`package-plugin: bundle ${kB(statSync(script).size)}, tarball ${kB(statSync(tarball).size)}\n`);
-    process.stdout.write(`${tarball}\n`);
+    const archives = await packageAll(options, stage);
+    writeSums(options.out, archives);
+    process.stdout.write(archives.map((a) => `${a}\n`).join(""));
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
 }
 
-main();
+main().catch((error) => {
+  process.stderr.write(`package-plugin: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

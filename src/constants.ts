@@ -70,3 +70,14 @@ export const API_ERROR_CODES = {
  */
 export const CLUSTER_KINDS = ["cce", "autopilot"] as const;
 export type ClusterKind = (typeof CLUSTER_KINDS)[number];
+
+/**
+ * Where the engine downloads the provider plugin from when a program does not have it: the GitHub
+ * releases of github.com/pulumi-cce-kubeconfig/pulumi-cce-kubeconfig (the repository defaults to
+ * `pulumi-<package name>`), asset `pulumi-resource-cce-kubeconfig-v<version>-<os>-<arch>.tar.gz`
+ * of tag `v<version>` (scripts/build-artifacts.sh lays them out).
+ */
+export const PLUGIN_DOWNLOAD_URL = "github://api.github.com/pulumi-cce-kubeconfig";
+
+/** The project's source repository: the Go module path and the release URL name the same one. */
+export const REPOSITORY_URL = "https://github.com/pulumi-cce-kubeconfig/pulumi-cce-kubeconfig";

@@ -1,7 +1,8 @@
 /**
  * What a user installs, built by scripts/build-artifacts.sh into one folder: the npm tarball, the
- * plugin tarball (self-contained: no node_modules, no symlink, an executable launcher at its root),
- * the Python sdist and wheel, the Go module, and SHA256SUMS that match them.
+ * plugin and exec-command archives (each one self-contained executable; here for linux-amd64
+ * only, CCE_RELEASE_TARGETS, as the other targets take minutes and are checked in
+ * release-targets.test.ts), the Python sdist and wheel, the Go module, and SHA256SUMS that match them.
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -16,6 +17,7 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, "..");
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 const PLUGIN = `pulumi-resource-cce-kubeconfig-v${VERSION}-linux-amd64.tar.gz`;
+const COMMAND = `cce-kubeconfig-v${VERSION}-linux-amd64.tar.gz`;
 let out: string;
 let stdout: string;
 
@@ -27,7 +29,7 @@ async function listing(file: string): Promise<string[]> {
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), "cce-artifacts-"));
   // The suite's global setup has built dist/; a rebuild now would rewrite it under other tests.
-  const env = { ...process.env, CCE_ARTIFACTS_DIST_BUILT: "1" };
+  const env = { ...process.env, CCE_ARTIFACTS_DIST_BUILT: "1", CCE_RELEASE_TARGETS: "linux-amd64" };
   ({ stdout } = await run("bash", [join(ROOT, "scripts", "build-artifacts.sh"), out], { cwd: ROOT, env, maxBuffer: 64 << 20 }));
 });
 
@@ -40,6 +42,7 @@ test("one folder holds every artifact, and the script prints it last", () => {
       "SHA256SUMS",
       `cce-kubeconfig-go-sdk-v${VERSION}.tar.gz`,
       PLUGIN,
+      COMMAND,
       `pulumi-cce-kubeconfig-${VERSION}.tgz`,
       `pulumi_cce_kubeconfig-${VERSION}-py3-none-any.whl`,
       `pulumi_cce_kubeconfig-${VERSION}.tar.gz`,
@@ -49,7 +52,7 @@ test("one folder holds every artifact, and the script prints it last", () => {
 
 test("SHA256SUMS matches every artifact (control: a changed byte would not match)", () => {
   const lines = readFileSync(join(out, "SHA256SUMS"), "utf8").trim().split("\n");
-  expect(lines).toHaveLength(5);
+  expect(lines).toHaveLength(6);
   for (const line of lines) {
     const [sum, name] = line.split(/\s+\*?/) as [string, string];
     const bytes = readFileSync(join(out, name));
@@ -60,11 +63,13 @@ test("SHA256SUMS matches every artifact (control: a changed byte would not match
   }
 });
 
-test("the plugin tarball is the launcher and one bundled script: no node_modules, no symlink", async () => {
-  const entries = await listing(join(out, PLUGIN));
-  expect(entries.map((e) => e.split(/\s+/).at(-1))).toEqual(["pulumi-resource-cce-kubeconfig", "pulumi-resource-cce-kubeconfig.js"]);
-  expect(entries[0]).toMatch(/^-rwxr-xr-x/);
-  for (const entry of entries) expect(entry).not.toMatch(/^l|node_modules/);
+test.each([
+  [PLUGIN, "pulumi-resource-cce-kubeconfig"],
+  [COMMAND, "cce-kubeconfig"],
+])("%s is one executable at its root, owned by 0:0 at mtime 0: no node_modules, no symlink", async (archive, executable) => {
+  const entries = await listing(join(out, archive));
+  expect(entries.map((e) => e.split(/\s+/).at(-1))).toEqual([executable]);
+  expect(entries[0]).toMatch(/^-rwxr-xr-x 0\/0 .* 1970-01-01 00:00 /);
 });
 
 test("the npm package ships the plugin launcher as a bin, and no SDK sources", async () => {

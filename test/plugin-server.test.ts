@@ -1,7 +1,7 @@
 /**
- * The provider plugin as the engine runs it: the bundled `pulumi-resource-cce-kubeconfig` from the
- * tarball of `npm run package-plugin`, unpacked outside the repository (so no node_modules can
- * help it), started with an engine address, driven over gRPC the way the engine of CLI v3.248
+ * The provider plugin as the engine runs it: the `pulumi-resource-cce-kubeconfig` single executable
+ * from the linux-amd64 archive of `npm run package-plugin`, unpacked outside the repository (so no
+ * node_modules can help it) and started with no `node` on PATH, started with an engine address, driven over gRPC the way the engine of CLI v3.248
  * drives it, against the emulator. The engine is a stand-in that records Log calls.
  */
 import { recordOutput } from "./helpers/capture";
@@ -70,7 +70,7 @@ function newestInput(path: string): number {
 /** The tarball, rebuilt when a source, the packaging script or the lockfile is newer. */
 function pluginTarball(): string {
   const tarball = join(ROOT, "artifacts", `${NAME}-v${VERSION}-linux-amd64.tar.gz`);
-  const inputs = ["src", "scripts/package-plugin.js", "package.json", "package-lock.json"].map((p) => newestInput(join(ROOT, p)));
+  const inputs = ["src", "scripts/package-plugin.js", "scripts/release", "package.json", "package-lock.json"].map((p) => newestInput(join(ROOT, p)));
   let built = 0;
   try {
     built = statSync(tarball).mtimeMs;
@@ -78,7 +78,9 @@ function pluginTarball(): string {
     built = 0;
   }
   if (built > Math.max(...inputs)) return tarball;
-  const printed = execFileSync(process.execPath, [join(ROOT, "scripts", "package-plugin.js")], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  // Only the archive this file runs: a single executable takes most of a minute to build cold.
+  const args = [join(ROOT, "scripts", "package-plugin.js"), "--target", "linux-amd64"];
+  const printed = execFileSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", timeout: 300_000, stdio: ["ignore", "pipe", "ignore"] });
   const last = printed.trim().split("\n").at(-1)!;
   expect(last).toBe(tarball);
   return last;
@@ -98,11 +100,13 @@ async function startEngine(): Promise<number> {
   );
 }
 
-/** Starts the unpacked launcher as the engine does and resolves with the port it prints. */
+/** Starts the unpacked executable as the engine does and resolves with the port it prints. */
 function startPlugin(engineAddress: string): Promise<number> {
-  // Settings must come from Configure, and modules from the bundle alone.
+  // Settings must come from Configure, modules from the bundle alone, and Node from the executable:
+  // no folder on PATH, so no `node` could be found there.
   const env = cloudFreeEnv(process.env);
   delete env["NODE_PATH"];
+  env["PATH"] = join(pluginDir, "no-such-folder");
   plugin = spawn(join(pluginDir, NAME), [engineAddress], { cwd: pluginDir, env, stdio: ["pipe", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the plugin printed no port within 20 s:\n${stdout}${stderr}`)), 20_000);
@@ -190,7 +194,7 @@ beforeAll(async () => {
   engineAddress = `127.0.0.1:${await startEngine()}`;
   port = await startPlugin(engineAddress);
   client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-}, 150_000);
+}, 360_000);
 
 afterAll(async () => {
   recordOutput("provider plugin", stdout + stderr);
@@ -212,10 +216,15 @@ describe("the provider plugin, bundled, over gRPC", () => {
   const clientKeys: string[] = [];
   const plainOf = (props: Props) => unwrapSecrets(props) as Props;
 
-  test("the tarball holds the launcher (mode 755) and one JavaScript file, nothing else", () => {
-    expect(readdirSync(pluginDir).sort()).toEqual([NAME, `${NAME}.js`]);
+  test("the archive holds one executable (mode 755), an x86-64 ELF with the bundle injected, nothing else", () => {
+    expect(readdirSync(pluginDir)).toEqual([NAME]);
     expect(statSync(join(pluginDir, NAME)).mode & 0o777).toBe(0o755);
-    expect(readFileSync(join(pluginDir, NAME), "utf8").split("\n").filter(Boolean)).toHaveLength(2);
+    const binary = readFileSync(join(pluginDir, NAME));
+    // ELF magic, 64-bit, e_machine 62 (EM_X86_64).
+    expect([binary.subarray(0, 4).toString("latin1"), binary[4], binary.readUInt16LE(18)]).toEqual(["\x7fELF", 2, 62]);
+    // The start of the bundle (its module table names grpc-js) is inside the executable.
+    expect(binary.includes("node_modules/@grpc/grpc-js/build/src/constants.js")).toBe(true);
+    expect(binary.includes("node_modules/@grpc/grpc-js/build/src/no-such-module.js")).toBe(false);
   });
 
   test("GetPluginInfo answers the package's version, and GetSchema exactly the committed schema.json", async () => {
@@ -261,6 +270,29 @@ describe("the provider plugin, bundled, over gRPC", () => {
     expect(inputs["region"]).toBe("ap-southeast-1");
   });
 
+  // Issue 21, item 1: on the previous main CheckConfig re-marked only the built-in credential keys,
+  // so `pulumi config set --secret cce-kubeconfig:userName ...` reached the provider's state in plaintext.
+  test("CheckConfig keeps every setting the user marked secret secret; control: the same settings unmarked come back plain", async () => {
+    const marked = js((await checkConfig({ userName: secret("deployer-marked"), projectId: secret(DEFAULT_PROJECT_ID), region: "ap-southeast-1" })).getInputs());
+    expect(marked["userName"]).toEqual(secret("deployer-marked"));
+    expect(marked["projectId"]).toEqual(secret(DEFAULT_PROJECT_ID));
+    expect(marked["region"]).toBe("ap-southeast-1");
+    const plain = js((await checkConfig({ userName: "deployer-marked", projectId: DEFAULT_PROJECT_ID })).getInputs());
+    expect(plain).toMatchObject({ userName: "deployer-marked", projectId: DEFAULT_PROJECT_ID });
+  });
+
+  test("a CheckConfig failure never repeats a value the user marked secret; control: the unmarked value is shown", async () => {
+    const value = "retries-marked-secret";
+    const [marked] = failuresOf(await checkConfig({ maxRetries: secret(value) }));
+    expect(marked).toEqual({ property: "maxRetries", reason: "must be a whole number of retries, 0 or more; got a secret value (not shown)" });
+    const role = secret({ agencyName: "ops-marked-agency", domain: "acme" });
+    const [nested] = failuresOf(await checkConfig({ assumeRole: role }));
+    expect(nested!.property).toBe("assumeRole");
+    expect(JSON.stringify(nested)).not.toContain("ops-marked-agency");
+    const [unmarked] = failuresOf(await checkConfig({ maxRetries: value }));
+    expect(unmarked!.reason).toContain(value);
+  });
+
   test("DiffConfig: a changed setting is an update of the provider, never a replacement", async () => {
     const diffConfig = async (olds: Props, news: Props) => {
       const response = await rpc(client.diffConfig.bind(client), new pb.DiffRequest().setUrn("urn:p").setOlds(struct(olds)).setNews(struct(news)));
@@ -286,6 +318,17 @@ describe("the provider plugin, bundled, over gRPC", () => {
           "set the region (input, cce-kubeconfig:region / HW_REGION_NAME) or the project name (cce-kubeconfig:projectName / HW_PROJECT_NAME)",
       },
     ]);
+  });
+
+  test("Check keeps an input the user marked secret secret, and its failure never repeats the value; control: unmarked, the value is shown", async () => {
+    await configure(keys());
+    const base = { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url };
+    const bad = "not/a-project-id-marked";
+    const marked = await check({ ...base, projectId: secret(bad) });
+    expect(marked.failures).toEqual([{ property: "projectId", reason: expect.stringContaining("got a secret value (not shown)") }]);
+    expect(JSON.stringify(marked.failures)).not.toContain(bad);
+    expect((await check({ ...base, projectId: bad })).failures[0]!.reason).toContain(JSON.stringify(bad));
+    expect((await checked({ ...base, projectId: secret(DEFAULT_PROJECT_ID) }))["projectId"]).toEqual(secret(DEFAULT_PROJECT_ID));
   });
 
   test("Check refuses durtion and kind, naming duration and clusterKind, and sends nothing to CCE", async () => {

@@ -113,7 +113,7 @@ describe("no keys from pod identity: a CredentialsError naming the settings and 
     const env = { HC_CONTAINER_CREDENTIALS_FULL_URI: emulator.podIdentityUri };
     await expect(create(operationsWith(env))).rejects.toThrow("HC_CONTAINER_CREDENTIALS_FULL_URI is set but not HC_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     await expect(create(operationsWith({ HC_CONTAINER_CREDENTIALS_FULL_URI: "http://10.1.2.3/credentials", HC_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile }))).rejects.toThrow(
-      "must be an https:// URL, or http:// to a loopback or link-local address",
+      "must be an https:// URL, or http:// to a loopback or link-local IP address",
     );
     expect(log()).toEqual([]);
   });

@@ -38,10 +38,10 @@ test("the providers implement every operation the host calls", () => {
   }
 });
 
-test("execCommandPath names the package's built command, dist/exec/cli.js", () => {
+test("execCommandPath names the package's built command, dist/exec/main.js", () => {
   const { join, resolve } = require("node:path") as typeof import("node:path");
   // From the sources it resolves beside src/; built, beside dist/provider (checked installed in the engine test).
-  expect(api.execCommandPath()).toBe(join(resolve(__dirname, "../src"), "exec", "cli.js"));
+  expect(api.execCommandPath()).toBe(join(resolve(__dirname, "../src"), "exec", "main.js"));
 });
 
 test("every error is a CceKubeconfigError with a stable code", () => {

@@ -26,7 +26,7 @@ function pulumiSdkVersion(requested) {
 const KUBERNETES_SDK_VERSION = "4.24.1";
 
 function buildPackage() {
-  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: REPO_ROOT, stdio: "inherit" });
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
 }
 
 /** Packs the built package into `destination`; returns the tarball's path. */

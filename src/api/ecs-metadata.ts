@@ -6,6 +6,7 @@
  * was asked and why it did not work.
  */
 import type { IssuedCredential } from "./iam";
+import type { AttemptResult } from "./transport";
 
 /** The link-local address of Huawei Cloud's metadata service. */
 export const DEFAULT_ECS_METADATA_URL = "http://169.254.169.254";
@@ -22,25 +23,33 @@ export class MetadataUnavailable extends Error {
   override name = "MetadataUnavailable";
 }
 
-export async function send(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; text: string }> {
-  let response: Response;
+/** What `send` asks: the method, its headers and body (pod identity posts `{}`). */
+export interface MetadataRequest {
+  method: "GET" | "PUT" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * One request through the same undici path as every other call (api/transport.ts): never through
+ * HTTP(S)_PROXY for the link-local or loopback service (the global fetch of newer Node releases
+ * honours proxy variables), the body read as a stream and cut at MAX_ANSWER_BYTES whatever
+ * Content-Length says, no redirect followed.
+ */
+export async function send(url: string, init: MetadataRequest, timeoutMs: number): Promise<{ status: number; text: string }> {
+  // Loaded at the first request: config/settings.ts reads this module's constants and needs no HTTP client.
+  const { sendAttempt } = await import("./transport");
+  let answer: AttemptResult;
   try {
-    response = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    answer = await sendAttempt({ ...init, url: new URL(url), timeoutMs, deadlineMs: timeoutMs, signingDate: new Date(), maxResponseBytes: MAX_ANSWER_BYTES });
   } catch (error) {
-    const timedOut = (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
-    // The cause's code (ECONNREFUSED, EHOSTUNREACH) or message (fetch's "bad port"); neither holds a key.
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? "network error";
+    const timedOut = (error as Error).name === "TimeoutError";
+    // The error's code (ECONNREFUSED, EHOSTUNREACH) or message (a bad port); neither holds a key.
+    const why = (error as { code?: string }).code ?? (error as Error).message ?? "network error";
     throw new MetadataUnavailable(timedOut ? `no answer within ${timeoutMs} ms (not an ECS instance?)` : `not reachable (${why}; not an ECS instance?)`);
   }
-  const length = Number(response.headers.get("content-length") ?? "0");
-  if (length > MAX_ANSWER_BYTES) {
-    await response.body?.cancel();
-    throw new MetadataUnavailable(`answered ${length} bytes, more than a securitykey answer holds`);
-  }
-  const text = await response.text();
-  if (text.length > MAX_ANSWER_BYTES) throw new MetadataUnavailable(`answered more than ${MAX_ANSWER_BYTES} bytes`);
-  return { status: response.status, text };
+  if (answer.truncated) throw new MetadataUnavailable(`answered more than ${MAX_ANSWER_BYTES} bytes, more than a securitykey answer holds`);
+  return { status: answer.status, text: answer.text };
 }
 
 const field = (o: unknown, name: string): unknown => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[name] : undefined);

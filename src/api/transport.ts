@@ -2,7 +2,8 @@
  * One attempt of one call: sign (or attach the token), send over undici, read the answer. No
  * retries, no validation, no wording: client.ts composes those.
  */
-import { EnvHttpProxyAgent, type Dispatcher } from "undici";
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
+import { isLoopbackOrLinkLocalIp } from "../config/local-address";
 import type { CceCredentials } from "../config/settings";
 import { headerValue, type HeaderMap } from "../http/headers";
 import { signRequest } from "../signing";
@@ -27,11 +28,33 @@ const KEEP_ALIVE_MS = 30_000;
 
 const USER_AGENT = "pulumi-cce-kubeconfig";
 
-let sharedDispatcher: Dispatcher | undefined;
-/** One keep-alive agent per process, honouring HTTPS_PROXY / HTTP_PROXY / NO_PROXY, so repeated calls reuse connections. */
-function defaultDispatcher(): Dispatcher {
-  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: KEEP_ALIVE_MS, connections: MAX_CONNECTIONS_PER_ORIGIN });
-  return sharedDispatcher;
+let proxyDispatcher: Dispatcher | undefined;
+let directDispatcher: Dispatcher | undefined;
+
+/**
+ * Whether a host is this machine or its link (the emulator, the ECS metadata service, a pod's
+ * agent): such a request never goes through HTTP(S)_PROXY, whatever NO_PROXY says, since a proxy
+ * would see the emulator's token or password and the metadata service's keys, and cannot reach
+ * this machine's loopback anyway. Here, unlike for plain-HTTP credentials (local-address.ts), the
+ * name `localhost` counts: bypassing a proxy sends nothing anywhere new.
+ */
+export function bypassesProxy(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  return isLoopbackOrLinkLocalIp(host) || host === "localhost" || host.endsWith(".localhost");
+}
+
+/**
+ * One keep-alive agent per process, honouring HTTPS_PROXY / HTTP_PROXY / NO_PROXY, so repeated
+ * calls reuse connections; loopback and link-local hosts get a direct agent (bypassesProxy).
+ */
+function defaultDispatcher(url: URL): Dispatcher {
+  const options = { keepAliveTimeout: KEEP_ALIVE_MS, connections: MAX_CONNECTIONS_PER_ORIGIN };
+  if (bypassesProxy(url.hostname)) {
+    directDispatcher ??= new Agent(options);
+    return directDispatcher;
+  }
+  proxyDispatcher ??= new EnvHttpProxyAgent(options);
+  return proxyDispatcher;
 }
 
 /**
@@ -97,7 +120,7 @@ export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
         ? signRequest({ method: req.method, url: req.url, headers, body: req.body }, req.credentials, { signingDate: req.signingDate }).headers
         : { ...headers, "X-Auth-Token": req.credentials.token };
   const limit = req.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-  const dispatcher = (req.dispatcher as Dispatcher | undefined) ?? defaultDispatcher();
+  const dispatcher = (req.dispatcher as Dispatcher | undefined) ?? defaultDispatcher(req.url);
 
   return new Promise<AttemptResult>((resolve, reject) => {
     let status = 0;

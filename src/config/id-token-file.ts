@@ -12,6 +12,7 @@ export type IdTokenSource = { value: string; from: string } | { file: string; fr
 /** What the error adds to each problem of the file. */
 const ADVICE: Readonly<Record<TokenFileProblem, string>> = {
   "too large": ": it does not hold one ID token",
+  "not a file": ": point the setting at the file the CI writes the token to; nothing was exchanged",
   empty: ": write the CI's OIDC token there before the run; nothing was exchanged",
   unreadable: "; nothing was exchanged",
 };

@@ -5,10 +5,10 @@
  * refuses an encrypted file (KooCLI's default) instead of signing with ciphertext, and a missing
  * file or profile names both. Errors name the path, the profile and fields, never a value.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { SharedConfigError } from "../errors";
+import { readCappedFile } from "./capped-file";
 
 /** KooCLI's config files are a few kB; anything larger is not one, and is not read into memory. */
 export const MAX_SHARED_CONFIG_BYTES = 1024 * 1024;
@@ -46,24 +46,16 @@ const FIX_ENCRYPTED = "hcloud configure set --cli-auth-encrypt=false";
  */
 const ACCESS_KEY_SHAPE = /^[A-Z0-9]{10,64}$/;
 
-/** Reads at most MAX_SHARED_CONFIG_BYTES + 1 bytes; undefined when the file does not exist. */
-function readCapped(path: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new SharedConfigError(`the shared config file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`, path);
-  }
-  try {
-    if (!fstatSync(fd).isFile()) throw new SharedConfigError(`the shared config file ${path} is not a file`, path);
-    const buffer = Buffer.alloc(MAX_SHARED_CONFIG_BYTES + 1);
-    let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
-    return buffer.subarray(0, length);
-  } finally {
-    closeSync(fd);
-  }
+/**
+ * Reads at most MAX_SHARED_CONFIG_BYTES + 1 bytes, non-blocking (capped-file.ts: a FIFO or a device
+ * is refused instead of blocking or being read past the cap); undefined when the file does not exist.
+ */
+function readCapped(path: string, where: string): Buffer | undefined {
+  const read = readCappedFile(path, MAX_SHARED_CONFIG_BYTES);
+  if (read.ok) return read.bytes;
+  if (read.problem === "missing") return undefined;
+  if (read.problem === "too large") throw new SharedConfigError(`${where} ${read.reason}: it is not a KooCLI config file`, path);
+  throw new SharedConfigError(`${where} ${read.reason}`, path);
 }
 
 const record = (v: unknown): Record<string, unknown> | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
@@ -73,9 +65,8 @@ const text = (v: unknown): string | undefined => (typeof v === "string" && v.tri
 export function readProfile(selection: ProfileSelection): ProfileSettings {
   const { path } = selection;
   const where = `the shared config file ${path} (named by ${selection.namedBy})`;
-  const bytes = readCapped(path);
+  const bytes = readCapped(path, where);
   if (bytes === undefined) throw new SharedConfigError(`${where} does not exist: create it with hcloud configure, or unset ${selection.namedBy}`, path);
-  if (bytes.length > MAX_SHARED_CONFIG_BYTES) throw new SharedConfigError(`${where} is larger than ${MAX_SHARED_CONFIG_BYTES} bytes: it is not a KooCLI config file`, path);
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString("utf8"));

@@ -4,29 +4,43 @@
  * family, context) and for whom (the credential chain's identity), so two IAM users, two agencies
  * or two projects on one machine never share a certificate, and no secret appears in a file name.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { AuthMethod, AuthSettings } from "../config/settings";
 import { readIdToken, type IdTokenSource } from "../config/id-token-file";
 
-/** The `sub` claim of the ID token (not verified: IAM verifies it), else the whole token, hashed by the caller. */
-function idTokenSubject(source: IdTokenSource): string {
-  const token = readIdToken(source);
+const sha256 = (value: unknown): string => createHash("sha256").update(JSON.stringify(value)).digest("hex");
+
+/** The token's `exp` claim in ms, if it has one; read unverified, which is safe only because the whole token is hashed into the key. */
+function tokenExpiry(token: string): number | undefined {
   try {
-    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { sub?: unknown };
-    return typeof claims.sub === "string" && claims.sub !== "" ? `sub:${claims.sub}` : `token:${token}`;
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { exp?: unknown };
+    return typeof claims.exp === "number" ? claims.exp * 1000 : undefined;
   } catch {
-    return `token:${token}`;
+    return undefined;
   }
 }
 
-const sha256 = (value: unknown): string => createHash("sha256").update(JSON.stringify(value)).digest("hex");
+/**
+ * Who an OIDC entry belongs to: a hash of the whole ID token, never its unverified `sub`. Before
+ * the exchange nothing is verified, so a job on a shared runner could forge a token with another
+ * job's `sub` and be handed that job's certificate (issue 21, item 5); a hash of the exact token
+ * is reached only by whoever holds that token, who could exchange it at IAM anyway. A token whose
+ * own `exp` has passed reaches no entry (a fresh name each time): a leaked expired token unlocks
+ * nothing that IAM would refuse it, and the mint that follows fails at IAM with its reason.
+ */
+function idTokenIdentity(source: IdTokenSource, now: Date): string {
+  const token = readIdToken(source);
+  const expiry = tokenExpiry(token);
+  if (expiry !== undefined && expiry <= now.getTime()) return `expired:${randomBytes(16).toString("hex")}`;
+  return sha256(`token:${token}`);
+}
 
 /**
  * What names the identity of `method`, never its secret: the access key of a key pair (a profile's
  * too), a hash of a token (the token is the only thing that names its user), the user of a password
  * sign-in, the endpoint and token file of pod identity, the metadata service of an ECS instance.
  */
-function methodIdentity(method: AuthMethod): unknown {
+function methodIdentity(method: AuthMethod, now: Date): unknown {
   switch (method.kind) {
     case "aksk":
       return { kind: method.kind, accessKey: method.accessKey };
@@ -39,9 +53,9 @@ function methodIdentity(method: AuthMethod): unknown {
     case "ecs":
       return { kind: method.kind, metadataUrl: method.metadataUrl };
     case "oidc":
-      // Who the federated user is: the identity provider and the ID token's subject. A CI runner
-      // writes a new token for each job; the same repository and branch keep the same subject.
-      return { kind: method.kind, idpId: method.idpId, subject: sha256(idTokenSubject(method.idToken)) };
+      // A CI runner writes a new token for each job: each job gets its own entry, and the
+      // previous job's is deleted as superseded when the new one is written (credentialSlot).
+      return { kind: method.kind, idpId: method.idpId, token: idTokenIdentity(method.idToken, now) };
     default: {
       // A method added to the chain later (an OIDC token file, say): every field it carries, hashed,
       // so distinct identities never share an entry; a stricter case above can follow.
@@ -51,9 +65,24 @@ function methodIdentity(method: AuthMethod): unknown {
   }
 }
 
-/** A hash of who the credential chain signs as: the method and the agency it assumes, if any. */
-export function credentialIdentity(settings: AuthSettings): string {
-  return sha256({ method: methodIdentity(settings.method), agency: settings.agency ?? null });
+/** A hash of who the credential chain signs as: the method and the agency it assumes, if any. `now` decides whether an ID token has expired. */
+export function credentialIdentity(settings: AuthSettings, now: Date = new Date()): string {
+  return sha256({ method: methodIdentity(settings.method, now), agency: settings.agency ?? null });
+}
+
+/** Whether the method's credentials rotate: an SSO profile's or a security token's keys, an IAM token, an ID token. */
+const rotates = (method: AuthMethod): boolean =>
+  method.kind === "oidc" || method.kind === "token" || (method.kind === "aksk" && method.securityToken !== undefined);
+
+/**
+ * Which entries a new one replaces: for rotating credentials, the settings that hold them (their
+ * names, the profile and file) and the agency, so each rotation's entry supersedes the last and
+ * one private key is kept, not one per rotation (issue 21, item 5); for fixed ones, the identity
+ * itself, so two users of one machine keep their own entries.
+ */
+export function credentialSlot(settings: AuthSettings, identity: string): string {
+  if (!rotates(settings.method)) return identity;
+  return sha256({ kind: settings.method.kind, from: settings.method.from, agency: settings.agency ?? null });
 }
 
 export interface CacheKey {
@@ -67,10 +96,17 @@ export interface CacheKey {
   context: string;
   /** credentialIdentity() of the chain's settings. */
   identity: string;
+  /** credentialSlot() of the chain's settings: entries of one slot supersede each other. */
+  slot: string;
 }
 
-/** `<clusterId>-<first 32 hex of the key's hash>.json`; clusterId has passed CCE_ID_PATTERN (safe in a path). */
+/** `<clusterId>-<16 hex of the slot>-`: the start of every entry that a new entry of `key` supersedes. */
+export function cacheSlotPrefix(key: CacheKey): string {
+  return `${key.clusterId}-${sha256([key.endpoint, key.project, key.clusterId, key.clusterKind, key.context, key.slot]).slice(0, 16)}-`;
+}
+
+/** `<slot prefix><first 32 hex of the key's hash>.json`; clusterId has passed CCE_ID_PATTERN (safe in a path). */
 export function cacheFileName(key: CacheKey): string {
   const digest = sha256([key.endpoint, key.project, key.clusterId, key.clusterKind, key.context, key.identity]).slice(0, 32);
-  return `${key.clusterId}-${digest}.json`;
+  return `${cacheSlotPrefix(key)}${digest}.json`;
 }

@@ -3,10 +3,17 @@
  * (cache-key.ts) holding a client certificate, its key, and the server and CA CCE answered with it
  * (the probe's target). The folder is the owner's only (0700), each file 0600, and every write is
  * atomic (atomic-file.ts): a reader sees the old entry or the new one, never half of either.
+ *
+ * The folder and its entries are trusted only as the user's own (issue 21, item 4): a folder that
+ * is a link, relative, another user's or writable by others is refused, never repaired through a
+ * path that may lead elsewhere; an entry that is a link, not a regular file or another user's is
+ * not read.
  */
-import { chmodSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, unlinkSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
+import { readCappedFile } from "../config/capped-file";
 import type { Environment } from "../config/settings";
 import { CredentialCacheError } from "../errors";
 import { readCertificate } from "../kubeconfig/certificate";
@@ -15,13 +22,26 @@ import { writeFileAtomically } from "./atomic-file";
 /** Overrides the folder (tests; a user who wants it elsewhere). */
 export const CACHE_DIR_ENV = "CCE_KUBECONFIG_CACHE_DIR";
 
-/** `$CCE_KUBECONFIG_CACHE_DIR`, else `$XDG_CACHE_HOME/cce-kubeconfig`, else `~/.cache/cce-kubeconfig`. */
+/** Where the folder came from, for messages: the variable that named it, or the default. */
+export function cacheDirectorySource(env: Environment): string {
+  if (env[CACHE_DIR_ENV]?.trim()) return CACHE_DIR_ENV;
+  const xdg = env["XDG_CACHE_HOME"]?.trim();
+  return xdg && isAbsolute(xdg) ? "XDG_CACHE_HOME" : "the default ~/.cache/cce-kubeconfig";
+}
+
+/**
+ * `$CCE_KUBECONFIG_CACHE_DIR`, else `$XDG_CACHE_HOME/cce-kubeconfig`, else `~/.cache/cce-kubeconfig`.
+ * A relative folder is refused: keys would land in whatever folder kubectl runs in.
+ */
 export function cacheDirectory(env: Environment, home: () => string = homedir): string {
   const explicit = env[CACHE_DIR_ENV]?.trim();
-  if (explicit) return explicit;
   // The XDG spec: a relative XDG_CACHE_HOME is invalid and must be ignored.
   const xdg = env["XDG_CACHE_HOME"]?.trim();
-  return xdg && isAbsolute(xdg) ? join(xdg, "cce-kubeconfig") : join(home(), ".cache", "cce-kubeconfig");
+  const dir = explicit || (xdg && isAbsolute(xdg) ? join(xdg, "cce-kubeconfig") : join(home(), ".cache", "cce-kubeconfig"));
+  if (!isAbsolute(dir)) {
+    throw new CredentialCacheError(`the certificate cache folder ${dir} (${cacheDirectorySource(env)}) is a relative path: set ${CACHE_DIR_ENV} to an absolute folder of yours`, dir);
+  }
+  return dir;
 }
 
 export interface CachedCertificate {
@@ -38,6 +58,10 @@ export interface CachedCertificate {
   notAfter: Date;
   /** When the API server last accepted the certificate (a mint counts); unset: never checked. */
   verifiedAt?: Date;
+  /** When this command minted the certificate; unset for a certificate it did not mint (planted, copied, or of an older version). */
+  mintedAt?: Date;
+  /** When a probe last got no answer that tells (down, unreachable, slow); a probe is not repeated soon after. */
+  unreachableAt?: Date;
 }
 
 /** The file's format; a file of another version is ignored (and replaced by the next mint). */
@@ -52,33 +76,92 @@ interface StoredEntry {
   certificatePem: string;
   keyPem: string;
   verifiedAt?: string;
+  mintedAt?: string;
+  /** SHA-256 of the certificate minted at mintedAt: mintedAt counts only for that certificate. */
+  mintedSha256?: string;
+  unreachableAt?: string;
 }
 
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+/** A stored ISO date, or undefined when absent or not a date. */
+function storedDate(value: unknown): Date | undefined {
+  if (typeof value !== "string" || value === "") return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** Why a folder of ours cannot hold keys, or undefined when it can. */
+function folderProblem(stat: Stats): string | undefined {
+  if (!stat.isDirectory()) return "is not a folder";
+  if (typeof process.getuid === "function" && stat.uid !== process.getuid()) return `belongs to another user (uid ${stat.uid})`;
+  // Whoever can write the folder can swap an entry (a certificate for us to hand out) or its lock.
+  if ((stat.mode & 0o022) !== 0) return `is writable by ${(stat.mode & 0o020) !== 0 ? "its group" : "others"} (mode ${(stat.mode & 0o777).toString(8)})`;
+  return undefined;
+}
+
+const isLink = (path: string): boolean => {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
+
 /**
- * Creates the folder 0700, or narrows an existing one of ours to 0700. A folder of another user is
- * refused: they could read the keys, or plant a certificate for us to hand out.
+ * Creates the folder 0700, or takes an existing one that is the user's own. A link, another user's
+ * folder or one others can write is refused and left as it is: changing its mode through a path
+ * that may lead elsewhere is what an attacker would want. A folder of ours that others can only
+ * read is narrowed to 0700 through its open handle (fchmod), never through the path.
+ * `source` names the setting that chose the folder (cacheDirectorySource).
  */
-export function ensureCacheDirectory(dir: string): void {
+export function ensureCacheDirectory(dir: string, source: string = CACHE_DIR_ENV): void {
+  const refuse = (why: string) => new CredentialCacheError(`the certificate cache folder ${dir} (${source}) ${why}; set ${CACHE_DIR_ENV} to a folder of yours`, dir);
+  if (!isAbsolute(dir)) throw refuse("is a relative path");
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new CredentialCacheError(`cannot create the certificate cache folder ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"})`, dir);
+    throw new CredentialCacheError(`cannot create the certificate cache folder ${dir} (${source}) (${(error as NodeJS.ErrnoException).code ?? "error"})`, dir);
   }
-  const stat = statSync(dir);
-  if (!stat.isDirectory()) throw new CredentialCacheError(`the certificate cache path ${dir} is not a folder`, dir);
-  if (typeof process.getuid === "function" && stat.uid !== process.getuid()) {
-    throw new CredentialCacheError(`the certificate cache folder ${dir} belongs to another user (uid ${stat.uid}); set ${CACHE_DIR_ENV} to a folder of yours`, dir);
+  let fd: number;
+  try {
+    // O_NOFOLLOW: the folder itself must not be a link (the folders above it may be).
+    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch (error) {
+    // Linux answers ENOTDIR, not ELOOP, for a link opened with O_DIRECTORY | O_NOFOLLOW.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOOP" || code === "ENOTDIR") throw refuse(isLink(dir) ? "is a link" : "is not a folder");
+    throw refuse(`cannot be opened (${code ?? "error"})`);
   }
-  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  try {
+    const stat = fstatSync(fd);
+    const problem = folderProblem(stat);
+    if (problem !== undefined) throw refuse(problem);
+    if ((stat.mode & 0o077) !== 0) fchmodSync(fd, 0o700);
+  } finally {
+    closeSync(fd);
+  }
 }
+
+/**
+ * A cache entry is under 8 kB (a certificate, a key, a CA, in base64 and PEM); a file far larger
+ * is not one. Kept small because the buffer is allocated at every kubectl call.
+ */
+const MAX_ENTRY_BYTES = 64 * 1024;
 
 const str = (value: unknown): value is string => typeof value === "string" && value !== "";
 
-/** The entry at `file`, or undefined when there is none or it cannot be used (corrupt, another version, an unreadable certificate). */
+/** The entry at `file`, or undefined when there is none or it cannot be used (a link, not ours, corrupt, another version, an unreadable certificate). */
 export function readCacheEntry(file: string): CachedCertificate | undefined {
+  // Not through a link, and only a regular file of ours that others cannot write: anything else
+  // reads as absent, and the next write replaces it (by a rename, which replaces a link itself).
+  const read = readCappedFile(file, MAX_ENTRY_BYTES, { followLinks: false });
+  if (!read.ok) return undefined;
+  if (typeof process.getuid === "function" && read.stat.uid !== process.getuid()) return undefined;
+  if ((read.stat.mode & 0o022) !== 0) return undefined;
   let stored: Partial<StoredEntry>;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+    const parsed: unknown = JSON.parse(read.bytes.toString("utf8"));
     if (typeof parsed !== "object" || parsed === null) return undefined;
     stored = parsed as Partial<StoredEntry>;
   } catch {
@@ -101,8 +184,12 @@ export function readCacheEntry(file: string): CachedCertificate | undefined {
     notAfter: facts.notAfter,
   };
   if (str(stored.certificateAuthorityData)) entry.certificateAuthorityData = stored.certificateAuthorityData;
-  const verifiedAt = str(stored.verifiedAt) ? new Date(stored.verifiedAt) : undefined;
-  if (verifiedAt !== undefined && !Number.isNaN(verifiedAt.getTime())) entry.verifiedAt = verifiedAt;
+  const verifiedAt = storedDate(stored.verifiedAt);
+  if (verifiedAt !== undefined) entry.verifiedAt = verifiedAt;
+  const mintedAt = storedDate(stored.mintedAt);
+  if (mintedAt !== undefined && stored.mintedSha256 === sha256(entry.certificatePem)) entry.mintedAt = mintedAt;
+  const unreachableAt = storedDate(stored.unreachableAt);
+  if (unreachableAt !== undefined) entry.unreachableAt = unreachableAt;
   return entry;
 }
 
@@ -118,5 +205,38 @@ export function writeCacheEntry(file: string, entry: CachedCertificate): void {
   };
   if (entry.certificateAuthorityData !== undefined) stored.certificateAuthorityData = entry.certificateAuthorityData;
   if (entry.verifiedAt !== undefined) stored.verifiedAt = entry.verifiedAt.toISOString();
+  if (entry.mintedAt !== undefined) Object.assign(stored, { mintedAt: entry.mintedAt.toISOString(), mintedSha256: sha256(entry.certificatePem) });
+  if (entry.unreachableAt !== undefined) stored.unreachableAt = entry.unreachableAt.toISOString();
   writeFileAtomically(file, `${JSON.stringify(stored)}\n`, 0o600, (message) => new CredentialCacheError(message, file));
+}
+
+/**
+ * Deletes what a newly written entry makes useless (issue 21, item 5): entries of the same slot
+ * (`supersededPrefix`, cache-key.ts: the last rotation's keys) and entries of any cluster whose
+ * certificate has expired, so rotating temporary keys leave one private key, not one per rotation.
+ * Only regular files of ours ending in `.json` are touched (readCacheEntry's checks), and only
+ * after `kept` was written. Returns the names deleted, for the debug log (names hold no secret).
+ */
+export function pruneCacheEntries(dir: string, kept: string, supersededPrefix: string, now: Date): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const deleted: string[] = [];
+  for (const name of names) {
+    if (name === kept || !name.endsWith(".json")) continue;
+    const file = join(dir, name);
+    const entry = readCacheEntry(file);
+    if (entry === undefined) continue;
+    if (!name.startsWith(supersededPrefix) && entry.notAfter.getTime() > now.getTime()) continue;
+    try {
+      unlinkSync(file);
+      deleted.push(name);
+    } catch {
+      // Gone already (another process pruned it): nothing to do.
+    }
+  }
+  return deleted;
 }

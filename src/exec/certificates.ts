@@ -8,21 +8,22 @@
  * `verifyEveryMs` is served without a lock. Anything else takes the entry's lock, reads the entry
  * again (another process may have just minted), probes a good-looking but unverified certificate
  * against the API server, and mints only if it is missing, expiring, unreadable or refused. At most
- * one certificate is minted per call: a fresh one is served without a probe, so a server that
- * refuses every certificate cannot make the plugin mint in a loop.
+ * one certificate is minted per call: a fresh one is served without a probe, and one minted in the
+ * last 10 minutes that the server refuses fails the call instead of being replaced, so a server
+ * that refuses every certificate cannot make the plugin mint in a loop, even once a minute.
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { SETTING_SOURCES, EMPTY_CONFIG, resolveAuthSettings, type Environment, type SettingName } from "../config/settings";
-import { InvalidInputError, isCceApiError } from "../errors";
 import { DAY_MS } from "../constants";
+import { InvalidInputError, isCceApiError, KubeconfigError } from "../errors";
 import { pemFromData, readCertificate } from "../kubeconfig/certificate";
 import type { CheckedInputs } from "../provider/inputs";
 import type { CheckFailure } from "../config/checked";
 import { checkInputs } from "../provider/inputs";
 import type { CertificateOutputs } from "../provider/outputs";
 import { DEFAULT_EXEC_DURATION_DAYS, DEFAULT_EXEC_TTL_MS, ttlMs, type ClusterSelection } from "./arguments";
-import { cacheDirectory, ensureCacheDirectory, readCacheEntry, writeCacheEntry, type CachedCertificate } from "./cache";
-import { cacheFileName, credentialIdentity, type CacheKey } from "./cache-key";
+import { cacheDirectory, cacheDirectorySource, ensureCacheDirectory, pruneCacheEntries, readCacheEntry, writeCacheEntry, type CachedCertificate } from "./cache";
+import { cacheFileName, cacheSlotPrefix, credentialIdentity, credentialSlot, type CacheKey } from "./cache-key";
 import { handOutUntil } from "./exec-credential";
 import { withFileLock, type LockOptions } from "./lock";
 import { probeCertificate, type ProbeTarget, type ProbeVerdict } from "./probe";
@@ -141,46 +142,120 @@ async function mint(inputs: CheckedInputs, options: CertificateOptions, clock: (
     notAfter: facts.notAfter,
     // Just issued by CCE for this cluster: as good as a probe's acceptance.
     verifiedAt: clock(),
+    mintedAt: clock(),
   };
   if (!insecure && entries.certificateAuthorityData !== "") entry.certificateAuthorityData = entries.certificateAuthorityData;
   return entry;
 }
 
-/** The checked inputs of `cluster` (the resource's own checks and defaults) and the cache file of this identity's certificate. */
-export function locateCache(cluster: ClusterSelection, options: Pick<CertificateOptions, "env" | "clock">): { inputs: CheckedInputs; cacheFile: string } {
+/**
+ * A certificate this command minted this recently that the API server refuses is not replaced by
+ * another mint: the server is not the cluster's or the context is wrong, and each mint would be
+ * refused alike (a moved elastic IP, a proxy in front). Long enough to cover a shell's kubectl
+ * calls, short enough that a revocation of every certificate (which CCE can do) costs one error.
+ */
+const REFUSED_AFTER_MINT_MS = 10 * 60_000; // 10 min
+
+function refusedAfterMint(entry: CachedCertificate, context: string, cacheFile: string, now: Date): KubeconfigError {
+  const seconds = Math.round((now.getTime() - (entry.mintedAt?.getTime() ?? 0)) / 1000);
+  const until = new Date((entry.mintedAt?.getTime() ?? 0) + REFUSED_AFTER_MINT_MS).toISOString();
+  return new KubeconfigError(
+    `the API server ${entry.server} (context ${context} of cluster ${entry.clusterId}) refused the certificate CCE minted ${seconds} s ago: ` +
+      `it is not this cluster's API server (a moved elastic IP, a proxy), or another --context is needed; not minting again before ${until} (delete ${cacheFile} to mint now)`,
+  );
+}
+
+/** In `auto`, an answer whose only reachable context skips TLS verification is refused (issue 21, item 8): only an explicit `external` accepts that. */
+function refuseUnverified(entry: CachedCertificate, context: string): void {
+  if (!entry.insecureSkipTlsVerify || context !== "auto") return;
+  throw new InvalidInputError(
+    "--context",
+    `CCE answers cluster ${entry.clusterId} only with a context that skips TLS verification of its API server (external, without externalTLSVerify): ` +
+      "pass --context external to accept that, or --context internal inside the VPC; nothing was cached",
+  );
+}
+
+/** The cache key of a call: where, which cluster and context, and who (cache-key.ts). */
+function cacheKeyOf(inputs: CheckedInputs, env: Environment, now: Date): CacheKey {
+  const auth = resolveAuthSettings(EMPTY_CONFIG, env);
+  const identity = credentialIdentity(auth, now);
+  return {
+    endpoint: inputs.endpoint,
+    project: inputs.projectId ?? `name:${inputs.projectName ?? ""}`,
+    clusterId: inputs.clusterId,
+    clusterKind: String(inputs.clusterKind),
+    context: String(inputs.context),
+    identity,
+    slot: credentialSlot(auth, identity),
+  };
+}
+
+/** What one call works with. */
+interface Call {
+  cacheFile: string;
+  context: string;
+  clock: () => Date;
+  debug: (message: string) => void;
+  probe: (target: ProbeTarget) => Promise<ProbeVerdict>;
+}
+
+/**
+ * A cached certificate not verified lately, probed under the lock: served when the server accepts
+ * it or gives no answer that tells (remembered, so the calls that follow soon do not ask again);
+ * undefined when refused, for a mint to replace it, unless this command minted it so recently
+ * that the refusal is the server's or the context's fault (issue 21, item 7).
+ */
+async function probeCached(cached: CachedCertificate, call: Call): Promise<ObtainedCertificate | undefined> {
+  const { cacheFile, clock } = call;
+  const verdict = await call.probe(cached);
+  call.debug(`probed ${cached.server} with the cached certificate: ${verdict}`);
+  if (verdict === "accepted") {
+    const verified = { ...cached, verifiedAt: clock() };
+    writeCacheEntry(cacheFile, verified);
+    return { ...verified, minted: false, cacheFile };
+  }
+  // The server could not be asked (down, a proxy, a timeout): kubectl will find out itself.
+  if (verdict === "unknown") {
+    writeCacheEntry(cacheFile, { ...cached, unreachableAt: clock() });
+    return { ...cached, minted: false, cacheFile };
+  }
+  if (cached.mintedAt !== undefined && clock().getTime() - cached.mintedAt.getTime() < REFUSED_AFTER_MINT_MS) throw refusedAfterMint(cached, call.context, cacheFile, clock());
+  return undefined;
+}
+
+/** The checked inputs of `cluster` (the resource's own checks and defaults), its cache key, and the cache file of this identity's certificate. */
+export function locateCache(cluster: ClusterSelection, options: Pick<CertificateOptions, "env" | "clock">): { inputs: CheckedInputs; key: CacheKey; dir: string; cacheFile: string } {
   const clock = options.clock ?? (() => new Date());
   // operations.check is this call with its stack config; here there is none.
   const checked = checkInputs({}, resourceInputs(cluster, clock()), EMPTY_CONFIG, options.env, clock());
   const failure = checked.failures[0];
   if (failure !== undefined) throw failureError(failure);
   const inputs = checked.inputs;
-
-  const key: CacheKey = {
-    endpoint: inputs.endpoint,
-    project: inputs.projectId ?? `name:${inputs.projectName ?? ""}`,
-    clusterId: inputs.clusterId,
-    clusterKind: String(inputs.clusterKind),
-    context: String(inputs.context),
-    identity: credentialIdentity(resolveAuthSettings(EMPTY_CONFIG, options.env)),
-  };
+  const key = cacheKeyOf(inputs, options.env, clock());
   const dir = cacheDirectory(options.env);
-  ensureCacheDirectory(dir);
-  return { inputs, cacheFile: join(dir, cacheFileName(key)) };
+  ensureCacheDirectory(dir, cacheDirectorySource(options.env));
+  return { inputs, key, dir, cacheFile: join(dir, cacheFileName(key)) };
 }
 
 export async function obtainCertificate(cluster: ClusterSelection, options: CertificateOptions): Promise<ObtainedCertificate> {
   const clock = options.clock ?? (() => new Date());
   const debug = options.debug ?? (() => undefined);
   const verifyEveryMs = options.verifyEveryMs ?? 60_000;
-  const probe = options.probe ?? probeCertificate;
-  const { inputs, cacheFile } = locateCache(cluster, options);
+  const { inputs, key, dir, cacheFile } = locateCache(cluster, options);
+  const call: Call = { cacheFile, context: key.context, clock, debug, probe: options.probe ?? probeCertificate };
 
-  const fresh = (entry: CachedCertificate | undefined): entry is CachedCertificate =>
-    entry !== undefined && entry.clusterId === inputs.clusterId && clock().getTime() < handOutUntil(entry.notBefore, entry.notAfter).getTime();
-  const recentlyVerified = (entry: CachedCertificate) => entry.verifiedAt !== undefined && clock().getTime() - entry.verifiedAt.getTime() < verifyEveryMs;
+  const within = (at: Date | undefined, ms: number) => at !== undefined && clock().getTime() - at.getTime() < ms;
+  // Accepted lately, or probed lately without an answer: 20 kubectl calls to a server that is down wait for one probe, not 20 in turn.
+  const recentlyVerified = (entry: CachedCertificate) => within(entry.verifiedAt, verifyEveryMs) || within(entry.unreachableAt, verifyEveryMs);
+  // Good for a while yet, of this cluster, and not unverifiable unless the user chose so (refuseUnverified).
+  const usable = (entry: CachedCertificate | undefined): entry is CachedCertificate =>
+    entry !== undefined &&
+    entry.clusterId === inputs.clusterId &&
+    clock().getTime() < handOutUntil(entry.notBefore, entry.notAfter).getTime() &&
+    !(entry.insecureSkipTlsVerify && call.context === "auto");
 
   const unlocked = readCacheEntry(cacheFile);
-  if (fresh(unlocked) && recentlyVerified(unlocked)) {
+  if (usable(unlocked) && recentlyVerified(unlocked)) {
     debug(`served the cached certificate (verified ${unlocked.verifiedAt?.toISOString()}) from ${cacheFile}`);
     return { ...unlocked, minted: false, cacheFile };
   }
@@ -189,24 +264,20 @@ export async function obtainCertificate(cluster: ClusterSelection, options: Cert
     `${cacheFile}.lock`,
     async () => {
       const cached = readCacheEntry(cacheFile);
-      if (fresh(cached)) {
+      if (usable(cached)) {
         if (recentlyVerified(cached)) {
           debug(`served the certificate another process cached in ${cacheFile}`);
           return { ...cached, minted: false, cacheFile };
         }
-        const verdict = await probe(cached);
-        debug(`probed ${cached.server} with the cached certificate: ${verdict}`);
-        if (verdict === "accepted") {
-          const verified = { ...cached, verifiedAt: clock() };
-          writeCacheEntry(cacheFile, verified);
-          return { ...verified, minted: false, cacheFile };
-        }
-        // The server could not be asked (down, a proxy, a timeout): kubectl will find out itself.
-        if (verdict === "unknown") return { ...cached, minted: false, cacheFile };
+        const served = await probeCached(cached, call);
+        if (served !== undefined) return served;
       }
       const minted = await mint(inputs, options, clock);
+      refuseUnverified(minted, call.context);
       writeCacheEntry(cacheFile, minted);
       debug(`minted a certificate valid until ${minted.notAfter.toISOString()} into ${cacheFile}`);
+      const pruned = pruneCacheEntries(dir, basename(cacheFile), cacheSlotPrefix(key), clock());
+      if (pruned.length > 0) debug(`deleted ${pruned.length} expired or superseded cache entries: ${pruned.join(", ")}`);
       return { ...minted, minted: true, cacheFile };
     },
     options.lock,

@@ -18,6 +18,7 @@ import { UsageError } from "../errors";
 import { credentialArguments, parseCommandLine, USAGE, type CredentialCommand, type KubeconfigCommand, type RevokeCommand } from "./arguments";
 import { obtainCertificate, type CertificateOptions } from "./certificates";
 import { execApiVersion, execCredential, handOutUntil } from "./exec-credential";
+import { rememberCall } from "./fast-credential";
 
 /** The command's name, as the kubeconfig's exec entry runs it by default (found on PATH). */
 export const COMMAND_NAME = "cce-kubeconfig";
@@ -49,12 +50,16 @@ function certificateOptions(context: CliContext): CertificateOptions {
   return options;
 }
 
-async function printCredential(command: CredentialCommand, context: CliContext): Promise<void> {
+async function printCredential(command: CredentialCommand, argv: readonly string[], context: CliContext): Promise<void> {
   // Read before anything is minted: an answer in a version the client refuses would waste one.
   const apiVersion = execApiVersion(context.env["KUBERNETES_EXEC_INFO"]);
-  const certificate = await obtainCertificate(command.cluster, certificateOptions(context));
+  const options = certificateOptions(context);
+  const certificate = await obtainCertificate(command.cluster, options);
   const credential = execCredential(apiVersion, certificate.certificatePem, certificate.keyPem, handOutUntil(certificate.notBefore, certificate.notAfter));
   context.stdout(`${JSON.stringify(credential)}\n`);
+  // The next call with the same command line and settings finds this entry without the settings resolver.
+  const problem = rememberCall(argv, context.env, certificate.cacheFile);
+  if (problem !== undefined) options.debug?.(`the call was not recorded for the cached path: ${problem}`);
 }
 
 /** `--exec-command`, as an absolute path to an executable file. */
@@ -81,7 +86,7 @@ async function writeKubeconfig(command: KubeconfigCommand, context: CliContext):
     args: credentialArguments(command.cluster),
     ...(certificate.certificateAuthorityData !== undefined ? { certificateAuthorityData: certificate.certificateAuthorityData } : {}),
   };
-  const { madeCurrent } = writeExecKubeconfig(file, entry, command.setCurrent);
+  const { madeCurrent } = await writeExecKubeconfig(file, entry, command.setCurrent);
   const current = madeCurrent ? `current-context is now ${name}` : `current-context unchanged (kubectl config use-context ${name} switches)`;
   context.stdout(`${COMMAND_NAME}: wrote context ${name} (cluster ${command.cluster.clusterId} at ${certificate.server}) to ${file}; ${current}\n`);
   if (command.execCommand === undefined && !onPath(COMMAND_NAME, context.env)) {
@@ -113,7 +118,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       context.stdout(`${USAGE}\n`);
       return 0;
     }
-    if (command.command === "credential") await printCredential(command, context);
+    if (command.command === "credential") await printCredential(command, argv, context);
     else if (command.command === "revoke") await revoke(command, context);
     else await writeKubeconfig(command, context);
     return 0;
@@ -128,7 +133,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   }
 }
 
-if (require.main === module) {
+/** Runs the process's command line and exits with its status. */
+export function main(): void {
   void runCli(process.argv.slice(2), {
     env: process.env,
     stdout: (text) => process.stdout.write(text),
@@ -138,3 +144,5 @@ if (require.main === module) {
     process.stdout.write("", () => process.exit(status));
   });
 }
+
+if (require.main === module) main();

@@ -4,8 +4,10 @@
  *
  * @see https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins
  */
-import { HOUR_MS } from "../constants";
 import { InvalidInputError } from "../errors";
+import { rfc3339 } from "./hand-out";
+
+export { handOutUntil, renewalMarginMs } from "./hand-out";
 
 /** The API versions of the exec protocol this plugin answers; v1alpha1 is gone from client-go. */
 export const EXEC_API_VERSIONS = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"] as const;
@@ -44,26 +46,6 @@ export function execApiVersion(execInfo: string | undefined): ExecApiVersion {
   }
   return apiVersion as ExecApiVersion;
 }
-
-/**
- * How long before its `notAfter` a certificate stops being handed out: a tenth of its life, at
- * most an hour. The hour lets a command that got the certificate (a long `kubectl apply`, a
- * `pulumi up` that holds one client for its whole run, a watch) finish before the API server
- * refuses it, and covers clock skew between this machine and the API server; the tenth keeps a
- * certificate that a server capped to a short life from being minted anew at each call.
- */
-export function renewalMarginMs(notBefore: Date, notAfter: Date): number {
-  const life = Math.max(0, notAfter.getTime() - notBefore.getTime());
-  return Math.min(life / 10, HOUR_MS);
-}
-
-/** From when the certificate is no longer handed out (and kubectl runs the plugin again). */
-export function handOutUntil(notBefore: Date, notAfter: Date): Date {
-  return new Date(notAfter.getTime() - renewalMarginMs(notBefore, notAfter));
-}
-
-/** RFC 3339 in UTC, to the second (Go's parser takes fractions, but whole seconds are what the docs show). */
-const rfc3339 = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export function execCredential(apiVersion: ExecApiVersion, certificatePem: string, keyPem: string, expiresAt: Date): ExecCredential {
   return {

@@ -5,7 +5,7 @@
  * comments, `preferences`, fields this package does not know) is kept. The document is edited as a
  * YAML tree, not re-serialized from plain values, so what is kept is kept as written.
  */
-import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, realpathSync, statSync, unlinkSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { isMap, isSeq, parseDocument, stringify, type Document } from "yaml";
@@ -110,15 +110,79 @@ export function mergeKubeconfig(existing: string | undefined, entry: ExecKubecon
   return { text: doc.toString({ lineWidth: 0, indentSeq: false }), madeCurrent };
 }
 
-/** Merges `entry` into the file at `path` (created 0600, its folder 0700, when absent; an existing file keeps its mode). */
-export function writeExecKubeconfig(given: string, entry: ExecKubeconfigEntry, setCurrent: boolean): MergeResult {
+/** How long to wait for another writer's `<file>.lock`, and how often to look. */
+export interface KubeconfigLockOptions {
+  /** kubectl holds the lock for one read-modify-write, milliseconds. @default 10_000 (ms) */
+  maxWaitMs?: number;
+  /** @default 50 (ms) */
+  pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Creates `lock` as client-go does (O_CREAT | O_EXCL); false when another writer holds it. */
+function tryLock(lock: string): boolean {
+  try {
+    closeSync(openSync(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw new KubeconfigError(`cannot create the lock file ${lock} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+/**
+ * Runs `work` holding `<given>.lock`, the lock kubectl takes (client-go `clientcmd.lockFile`: the
+ * path as named, not where a link leads, created with O_EXCL, removed after), so this merge and a
+ * `kubectl config set-*` never drop each other's entries. kubectl fails at once on a held lock;
+ * this waits up to maxWaitMs, then names the lock. A lock nobody removes (a killed kubectl) is
+ * never taken over, since only the user can tell it is not in use.
+ */
+async function withKubeconfigLock<T>(given: string, work: () => T, options: KubeconfigLockOptions): Promise<T> {
+  const lock = `${given}.lock`;
+  const maxWaitMs = options.maxWaitMs ?? 10_000;
+  const started = Date.now();
+  mkdirSync(dirname(given), { recursive: true, mode: 0o700 });
+  while (!tryLock(lock)) {
+    if (Date.now() - started >= maxWaitMs) {
+      throw new KubeconfigError(`${given} is locked by ${lock} (kubectl or another cce-kubeconfig is writing it); waited ${Math.round(maxWaitMs / 1000)} s: remove ${lock} if no such process runs`);
+    }
+    await sleep(options.pollMs ?? 50);
+  }
+  try {
+    return work();
+  } finally {
+    try {
+      unlinkSync(lock);
+    } catch {
+      // Removed by hand meanwhile: nothing to release.
+    }
+  }
+}
+
+/** The owner of an existing file, when a new file written by this process would not have it (root editing a user's kubeconfig). */
+function ownerToKeep(stat: Stats): { uid: number; gid: number } | undefined {
+  if (typeof process.getuid !== "function" || typeof process.getgid !== "function") return undefined;
+  return stat.uid === process.getuid() && stat.gid === process.getgid() ? undefined : { uid: stat.uid, gid: stat.gid };
+}
+
+/** The merge under the lock: read, merge, write atomically and durably, with the existing file's owner and mode. */
+function mergeIntoFile(given: string, entry: ExecKubeconfigEntry, setCurrent: boolean): MergeResult {
   const exists = existsSync(given);
   // A kubeconfig that is a link (to a dotfiles repository, say) is written where it points, as kubectl does.
   const path = exists ? realpathSync(given) : given;
   const existing = exists ? readFileSync(path, "utf8") : undefined;
   const result = mergeKubeconfig(existing, entry, setCurrent, path);
-  if (!exists) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const mode = exists ? statSync(path).mode & 0o777 : 0o600;
-  writeFileAtomically(path, result.text, mode, (message) => new KubeconfigError(message));
+  const stat = exists ? statSync(path) : undefined;
+  const owner = stat === undefined ? undefined : ownerToKeep(stat);
+  writeFileAtomically(path, result.text, stat === undefined ? 0o600 : stat.mode & 0o777, (message) => new KubeconfigError(message), owner === undefined ? {} : { owner });
   return result;
+}
+
+/**
+ * Merges `entry` into the file at `given` under kubectl's lock (created 0600, its folder 0700, when
+ * absent; an existing file keeps its owner and mode).
+ */
+export function writeExecKubeconfig(given: string, entry: ExecKubeconfigEntry, setCurrent: boolean, options: KubeconfigLockOptions = {}): Promise<MergeResult> {
+  return withKubeconfigLock(given, () => mergeIntoFile(given, entry, setCurrent), options);
 }

@@ -11,7 +11,7 @@
  */
 import { request } from "node:https";
 
-/** `rejected`: 401, or 403 to the anonymous user (the certificate was not taken). `unknown`: no answer that tells. */
+/** `rejected`: 401, or 403 to the anonymous user (the certificate was not taken). `unknown`: no answer that tells, or a server that cannot be verified (never asked). */
 export type ProbeVerdict = "accepted" | "rejected" | "unknown";
 
 export interface ProbeTarget {
@@ -32,6 +32,9 @@ export const PROBE_TIMEOUT_MS = 5_000;
 const REFUSED_IN_HANDSHAKE = /ALERT_(BAD_CERTIFICATE|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|CERTIFICATE_UNKNOWN|UNKNOWN_CA|CERTIFICATE_REQUIRED)/;
 
 export function probeCertificate(target: ProbeTarget, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeVerdict> {
+  // Never to a server whose certificate is not verified (issue 21, item 8): the client key would
+  // prove itself to whoever answers. kubectl will find out about the certificate itself.
+  if (target.insecureSkipTlsVerify) return Promise.resolve("unknown");
   let url: URL;
   try {
     url = new URL(target.server);
@@ -51,7 +54,7 @@ export function probeCertificate(target: ProbeTarget, timeoutMs = PROBE_TIMEOUT_
         cert: target.certificatePem,
         key: target.keyPem,
         ...(target.certificateAuthorityData !== undefined ? { ca: Buffer.from(target.certificateAuthorityData, "base64").toString("utf8") } : {}),
-        rejectUnauthorized: !target.insecureSkipTlsVerify,
+        rejectUnauthorized: true,
         // A connection of its own: the key is not left in a pool for another request.
         agent: false,
         timeout: timeoutMs,

@@ -15,7 +15,7 @@ import { show } from "../provider/input-schema";
 import { isUnknown } from "../provider/inputs";
 import { closestName } from "../provider/unknown-inputs";
 import { configVariables, SECRET_CONFIG, TOKEN_ALIAS } from "./schema";
-import { unwrapSecrets, wrapKeys } from "./secrets";
+import { redactFailures, secretKeys, unwrapSecrets, wrapKeys } from "./secrets";
 
 /** Inputs the engine adds to every provider's (`__internal` holds the plugin's download URL and checksums). */
 const ENGINE_KEYS: ReadonlySet<string> = new Set(["version", "pluginDownloadURL", "pluginChecksums", "__internal"]);
@@ -57,7 +57,11 @@ function settingProblem(key: string, value: unknown): string | undefined {
   return typeof value === "string" ? undefined : `must be a string; got ${show(value)}`;
 }
 
-/** CheckConfig: every setting known and well-typed; credentials returned as secrets, so state never holds them in plaintext. */
+/**
+ * CheckConfig: every setting known and well-typed. Credentials, and every setting the user marked
+ * secret (`pulumi config set --secret`, `pulumi.secret(...)`), are returned as secrets, so state never
+ * holds them in plaintext; a failure never repeats a marked value.
+ */
 export function checkConfig(raw: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const news = unwrapSecrets(raw) as Record<string, unknown>;
   const known = Object.keys(configVariables());
@@ -78,7 +82,7 @@ export function checkConfig(raw: Record<string, unknown>): { inputs: Record<stri
   if (typeof token === "string" && typeof alias === "string" && token !== alias) {
     failures.push({ property: TOKEN_ALIAS, reason: "is another name of token, and both are set to different values: set one of them" });
   }
-  return { inputs: wrapKeys(news, SECRET_CONFIG), failures };
+  return { inputs: wrapKeys(news, [...SECRET_CONFIG, ...secretKeys(raw)]), failures: redactFailures(failures, raw) };
 }
 
 /** DiffConfig: which settings changed. No change of a setting replaces the provider (or its certificates). */

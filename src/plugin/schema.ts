@@ -5,7 +5,7 @@
  * repository root is this object, written by `npm run gen-schema`; the SDKs are generated from it
  * (scripts/gen-sdk.sh), and a test fails when it, this module or the TypeScript resource disagree.
  */
-import { CLUSTER_KINDS } from "../constants";
+import { CLUSTER_KINDS, PLUGIN_DOWNLOAD_URL, REPOSITORY_URL } from "../constants";
 import { CONFIG_SETTINGS, PLUGIN_CONFIG_NAMESPACE, type SettingName } from "../config/settings";
 import { CONTEXT_CHOICES } from "../kubeconfig/render";
 import { INPUT_NAMES, type InputField } from "../provider/input-schema";
@@ -142,8 +142,12 @@ export function packageSchema(version: string) {
     description: "Kubernetes credentials for Huawei Cloud CCE clusters: secret kubeconfig outputs, renewed before they expire.",
     keywords: ["pulumi", "huaweicloud", "cce", "kubernetes", "kubeconfig", "category/cloud", "kind/native"],
     homepage: "https://www.npmjs.com/package/pulumi-cce-kubeconfig",
+    repository: REPOSITORY_URL,
     license: "Apache-2.0",
     publisher: "pulumi-cce-kubeconfig",
+    logoUrl: `${REPOSITORY_URL}/raw/main/docs/logo.svg`,
+    // The engine installs the plugin from the project's releases, for the machine it runs on.
+    pluginDownloadURL: PLUGIN_DOWNLOAD_URL,
     config: { variables: config },
     provider: { description: "The cce-kubeconfig provider: where and as whom to mint certificates.", inputProperties: config },
     types: {

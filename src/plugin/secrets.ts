@@ -45,3 +45,38 @@ export function wrapKeys(props: Readonly<Record<string, unknown>>, keys: Iterabl
   for (const key of keys) if (wrapped[key] !== undefined) wrapped[key] = secret(wrapped[key]);
   return wrapped;
 }
+
+/** Every string held, at any depth, inside a secret wrapper of `value`. */
+export function secretStrings(value: unknown, inside = false): string[] {
+  if (isSecret(value)) return secretStrings(value.value, true);
+  if (typeof value === "string") return inside ? [value] : [];
+  if (typeof value === "object" && value !== null) return Object.values(value).flatMap((v) => secretStrings(v, inside));
+  return [];
+}
+
+/** A check failure as the engine shows it (the same shape as config/checked's CheckFailure). */
+interface Failure {
+  property: string;
+  reason: string;
+}
+
+/** The `; got ...` tail that check messages end with (input-schema.ts `show()`). */
+const GOT = /; got [^]*$/;
+/** Shorter strings are too common to scrub from a message without mangling it (a `1` in "1 to 1825 days"). */
+const MIN_SCRUBBED_LENGTH = 4;
+
+/**
+ * Check failures that repeat no value the user marked secret: a failure of a secret property says
+ * "got a secret value", and any secret string that still appears in a reason is masked.
+ * `raw` is what the engine sent, secrets wrapped.
+ */
+export function redactFailures<F extends Failure>(failures: readonly F[], raw: Readonly<Record<string, unknown>>): F[] {
+  const keys = new Set(secretKeys(raw));
+  const values = secretStrings(raw).filter((v) => v.length >= MIN_SCRUBBED_LENGTH).sort((a, b) => b.length - a.length);
+  return failures.map((failure) => {
+    const top = failure.property.split(/[.[]/)[0]!;
+    let reason = keys.has(top) ? failure.reason.replace(GOT, "; got a secret value (not shown)") : failure.reason;
+    for (const value of values) reason = reason.split(value).join("[secret]");
+    return { ...failure, reason };
+  });
+}

@@ -20,7 +20,7 @@ import { engineLog } from "./engine-log";
 import { InvalidInputError } from "../errors";
 import { emptyPb, grpcJs, pluginPb, providerGrpc, providerPb } from "./modules";
 import { currentUrn, toProps, toStruct, unary, unimplemented, unimplementedStream, type Props } from "./rpc";
-import { secretKeys, unwrapSecrets, wrapKeys } from "./secrets";
+import { redactFailures, secretKeys, unwrapSecrets, wrapKeys } from "./secrets";
 import { VERSION } from "./version";
 
 const once = <T>(load: () => T): (() => T) => {
@@ -49,7 +49,7 @@ export function providerService(options: ServiceOptions = {}): { implementation:
   /** Unwrapped values, and the top-level keys that were secret (they stay secret in what is returned). */
   const read = (struct: Parameters<typeof toProps>[0]) => {
     const raw = toProps(struct);
-    return { props: unwrapSecrets(raw) as Props, secrets: secretKeys(raw) };
+    return { raw, props: unwrapSecrets(raw) as Props, secrets: secretKeys(raw) };
   };
   const checkResponse = (inputs: Props, failures: readonly CheckFailure[] = []) =>
     new pb.CheckResponse()
@@ -99,7 +99,7 @@ export function providerService(options: ServiceOptions = {}): { implementation:
     check: unary(async (request: ProviderPb.CheckRequest) => {
       const news = read(request.getNews());
       const result = await operations().check(read(request.getOlds()).props, news.props);
-      return checkResponse(wrapKeys(result.inputs as Props, news.secrets), result.failures);
+      return checkResponse(wrapKeys(result.inputs as Props, news.secrets), redactFailures(result.failures ?? [], news.raw));
     }),
     diff: unary(async (request: ProviderPb.DiffRequest) => {
       const olds = read(request.getOlds()).props;
@@ -117,6 +117,8 @@ export function providerService(options: ServiceOptions = {}): { implementation:
     // `pulumi import` and `get` send no properties: the operations refuse that, minting nothing.
     read: unary(async (request: ProviderPb.ReadRequest) => {
       const { props, secrets } = read(request.getProperties());
+      // Inputs the user marked secret stay secret in the inputs Read hands back, as in Check's.
+      const inputSecrets = request.hasInputs() ? read(request.getInputs()).secrets : [];
       const result = await operations().read(request.getId(), props);
       if (result.id === undefined || result.id === "") return new pb.ReadResponse();
       const stored = result.props as CertificateOutputs;
@@ -124,7 +126,7 @@ export function providerService(options: ServiceOptions = {}): { implementation:
       return new pb.ReadResponse()
         .setId(result.id)
         .setProperties(toStruct(properties().outputsToReturn(stored, secrets)))
-        .setInputs(toStruct(wrapKeys(inputs, secrets)));
+        .setInputs(toStruct(wrapKeys(inputs, [...secrets, ...inputSecrets])));
     }),
     update: unary(async (request: ProviderPb.UpdateRequest) => {
       const { props: news, secrets } = read(request.getNews());

@@ -139,7 +139,7 @@ test("1. up creates the exec kubeconfig, the provider, a Namespace and a ConfigM
 
     // The command is the installed package's, made executable by npm as a bin target.
     const commandPath = output(created, "commandPath");
-    expect(commandPath).toBe(join(programDir(), "node_modules", "pulumi-cce-kubeconfig", "dist", "exec", "cli.js"));
+    expect(commandPath).toBe(join(programDir(), "node_modules", "pulumi-cce-kubeconfig", "dist", "exec", "main.js"));
     expect(() => accessSync(commandPath, constants.X_OK)).not.toThrow();
     const doc = parse(output(created, "kubeconfig"));
     expect(doc.users[0].user).toEqual({

@@ -17,7 +17,8 @@ import { startClusterControlPlane, Steps, type ControlPlane } from "../helpers/k
 import { findLeaks } from "../helpers/leak-scan";
 import { requireTool } from "../helpers/tools";
 
-const CLI = resolve(__dirname, "../../dist/exec/cli.js");
+// The package's bin (package.json): the cached path, handing over to dist/exec/cli.js when it must.
+const CLI = resolve(__dirname, "../../dist/exec/main.js");
 const CLUSTER_ID = DEFAULT_CLUSTER_ID;
 const MISSING_CLUSTER_ID = "00000000-0000-4000-8000-000000000404";
 /** A closed loopback port: the chain's last step (ECS metadata) must never reach 169.254.169.254. */
@@ -186,7 +187,8 @@ test("twenty concurrent kubectl calls with an empty cache mint exactly one certi
     expect(results.map((r) => [r.status, r.stdout.trim()])).toEqual(Array.from({ length: 20 }, () => [0, "configmap/exec-plugin"]));
     expect(emulator.mintCount()).toBe(before + 1);
     expect(cacheFiles(cache)).toHaveLength(1);
-    expect(readdirSync(cache).filter((f) => !f.endsWith(".json"))).toEqual([]);
+    // No lock or temporary file is left: besides the entry, only the cached path's records and their key.
+    expect(readdirSync(cache).filter((f) => !f.endsWith(".json") && !/^call-[0-9a-f]+\.ref$/.test(f) && f !== "calls.key")).toEqual([]);
   }));
 
 test.each<[string, number]>([

@@ -30,6 +30,8 @@ const CLUSTER_ID = EIP_CLUSTER_ID;
 const USER: EmulatorCredential = { accessKey: "AKYAMLE2EUSER0000001", secretKey: "SKyaml-e2e-user-secret-key-000000000000001" };
 const EXAMPLE = join(REPO_ROOT, "examples", "yaml", "Pulumi.yaml");
 const STACK = "dev";
+/** A setting the user marks secret although the provider does not treat it as a credential (issue 21, item 1). */
+const MARKED_DOMAIN = "acme-domain-marked-secret-by-the-user";
 /**
  * The first certificate is minted this many days old (emulator.backdateCertificates): 65 of its
  * 365 days are left, outside the default 30-day renewal window, so refresh and a second up keep
@@ -142,6 +144,8 @@ beforeAll(async () => {
   await pulumi(["config", "set", "cce-kubeconfig:projectId", DEFAULT_PROJECT_ID]);
   await pulumi(["config", "set", "--secret", "cce-kubeconfig:accessKey", USER.accessKey]);
   await pulumi(["config", "set", "--secret", "cce-kubeconfig:secretKey", USER.secretKey]);
+  // Unused by a key-pair sign-in; here to prove that a value marked --secret stays secret in state.
+  await pulumi(["config", "set", "--secret", "cce-kubeconfig:domainName", MARKED_DOMAIN]);
 }, 600_000);
 
 afterAll(async () => {
@@ -287,7 +291,7 @@ test("4. renewal: with renewBefore past the certificate's remaining days, up min
     expect(configMap.metadata.uid).toBe(created.configMapUid);
   }));
 
-test("5. pulumi stack export holds no plaintext client key, kubeconfig, access or secret key; control: a planted key is found", () =>
+test("5. pulumi stack export holds no plaintext client key, kubeconfig, access or secret key, nor a setting the user marked secret; control: a planted key is found", () =>
   steps.run("test 5", async () => {
     const state = (await pulumi(["stack", "export"])).stdout;
     const clientKeys = [created, renewed].map((o) => {
@@ -296,12 +300,15 @@ test("5. pulumi stack export holds no plaintext client key, kubeconfig, access o
     });
     const pems = clientKeys.map((data) => Buffer.from(data, "base64").toString("utf8"));
     expect(pems.every((pem) => pem.includes("PRIVATE KEY"))).toBe(true);
-    const secrets = [USER.secretKey, USER.accessKey, created.kubeconfig, renewed.kubeconfig, ...clientKeys, ...pems.flatMap(pemSecrets)];
+    const secrets = [USER.secretKey, USER.accessKey, MARKED_DOMAIN, created.kubeconfig, renewed.kubeconfig, ...clientKeys, ...pems.flatMap(pemSecrets)];
 
     // The kubeconfig is in the state, as ciphertext.
     const resources = (JSON.parse(state) as { deployment: { resources: Array<{ type: string; outputs?: Record<string, unknown> }> } }).deployment.resources;
     const certificate = resources.find((r) => r.type === "cce-kubeconfig:index:ClusterCertificate");
     expect(certificate?.outputs?.["kubeconfig"]).toMatchObject({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: expect.any(String) });
+    // The default provider's inputs hold the setting the user marked secret, as ciphertext.
+    const provider = resources.find((r) => r.type === "pulumi:providers:cce-kubeconfig") as { inputs?: Record<string, unknown> } | undefined;
+    expect(provider?.inputs?.["domainName"]).toMatchObject({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: expect.any(String) });
 
     expect(secrets.filter((s) => containsValue(state, s))).toEqual([]);
     expect(findLeaks([state], secrets, ["stack export"])).toEqual([]);

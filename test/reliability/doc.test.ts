@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FAILURE_MODES, failureModesTable, hostileInputsTable, markdownCell, SIGN_IN_FAILURES, signInFailuresTable, type SignInFailure } from "./failure-modes";
+import { FAILURE_MODES, failureModesTable, HARDENING_FAILURES, hardeningTable, hostileInputsTable, markdownCell, SIGN_IN_FAILURES, signInFailuresTable, type SignInFailure } from "./failure-modes";
 
 const DOC = join(__dirname, "..", "..", "docs", "reliability.md");
 
@@ -15,6 +15,7 @@ describe("docs/reliability.md", () => {
     ["the tested failure modes table", failureModesTable()],
     ["the hostile inputs table", hostileInputsTable()],
     ["the sign-in failures table", signInFailuresTable()],
+    ["the hardening table", hardeningTable()],
   ])("shows %s exactly as failure-modes.ts renders it", (_name, table) => {
     if (!doc.includes(`\n${table}\n`)) {
       throw new Error(`docs/reliability.md is out of date with test/reliability/failure-modes.ts; paste this table:\n\n${table}\n`);
@@ -32,7 +33,7 @@ describe("docs/reliability.md", () => {
   };
 
   test("every sign-in failure names a test that exists (control: a made-up title is not found)", () => {
-    for (const row of SIGN_IN_FAILURES) expect([row.test.file, row.test.title, testExists(row)]).toEqual([row.test.file, row.test.title, true]);
+    for (const row of [...SIGN_IN_FAILURES, ...HARDENING_FAILURES]) expect([row.test.file, row.test.title, testExists(row)]).toEqual([row.test.file, row.test.title, true]);
     expect(testExists({ ...SIGN_IN_FAILURES[0]!, test: { file: SIGN_IN_FAILURES[0]!.test.file, title: ["no such test"] } })).toBe(false);
   });
 });

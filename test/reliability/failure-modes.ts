@@ -718,7 +718,7 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
       ["an empty file", "CredentialsError CCE_NO_CREDENTIALS naming the file and HW_ASSUME_ROLE_ID_TOKEN_FILE, telling to write the CI's token there; nothing is sent"],
       ["a missing file", "the same CredentialsError, with ENOENT; nothing is sent"],
       ["an unreadable file", "the same CredentialsError, with the error code; nothing is sent"],
-      ["a huge file", "the same CredentialsError after a stat: larger than 64 KiB, never read"],
+      ["a huge file", "the same CredentialsError after reading at most 64 KiB + 1 byte: larger than 64 KiB"],
       ["a file that holds no JWT", "the same CredentialsError: not three dot-separated parts; nothing is sent"],
     ] as const
   ).map(([title, behaviour]): SignInFailure => ({
@@ -766,6 +766,123 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
 /** The "Sign-in failures" table of docs/reliability.md. */
 export function signInFailuresTable(): string {
   const rows = SIGN_IN_FAILURES.map(
+    (row) => `| ${markdownCell(row.failure)} | ${markdownCell(row.behaviour)} | \`${row.test.file}\` › ${markdownCell(row.test.title.join(" › "))} |`,
+  );
+  return ["| Failure | What the package does | Test that proves it |", "|---|---|---|", ...rows].join("\n");
+}
+
+// ---- hardening (issue 21): each row names the test that proves it ----
+
+const CACHE_DESCRIBE = "the cache folder is the user's own and nothing else (issue 21, item 4)";
+
+/** Rows of the "Hardening" table: the same shape as the sign-in failures, checked the same way by doc.test.ts. */
+export const HARDENING_FAILURES: readonly SignInFailure[] = [
+  ...(
+    [
+      ["a FIFO is refused at once, without waiting for a writer or reading past the cap", "a token file (pod identity, OIDC) that is a FIFO", "refused at once as not a regular file (opened non-blocking, the open handle checked), never read past 64 KiB"],
+      ["/dev/zero is refused, not read until memory runs out", "a token file that is a device (/dev/zero)", "refused as not a regular file, never read"],
+      ["a link is followed to what it leads to: a regular file is read (Kubernetes projects tokens as links), a FIFO is refused", "a token file that is a link", "followed (Kubernetes projects tokens as links); what it leads to must be a regular file"],
+    ] as const
+  ).map(([title, failure, behaviour]): SignInFailure => ({
+    failure,
+    behaviour,
+    test: { file: "unit/capped-file.test.ts", title: ["token files (pod identity, OIDC) are read within 64 KiB whatever they are (issue 21, item 3)", title] },
+  })),
+  {
+    failure: "a KooCLI profile that is a FIFO",
+    behaviour: "SharedConfigError naming the path at once, instead of blocking until a writer comes",
+    test: { file: "unit/capped-file.test.ts", title: ["the KooCLI profile is read within 1 MiB whatever it is (issue 21, item 3)", "a FIFO is refused at once, naming the path, instead of blocking until a writer comes"] },
+  },
+  {
+    failure: "the plugin fails with an unusable KooCLI file, a project lookup or an unusable cache",
+    behaviour: "each error class has its gRPC code (INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION), so the engine knows nothing changed; only an error the package did not raise is UNKNOWN",
+    test: { file: "unit/plugin-status.test.ts", title: ["the plugin's gRPC status of each error class (issue 21, item 10)", "the table covers every error class errors.ts exports"] },
+  },
+  {
+    failure: "HTTP_PROXY set and NO_PROXY empty, a call to the emulator on loopback (its token or password)",
+    behaviour: "loopback and link-local hosts (and localhost) never go through the proxy; other hosts still do",
+    test: {
+      file: "proxy.test.ts",
+      title: ["loopback and link-local hosts never go through the proxy, even with NO_PROXY empty (issue 21, item 9)", "a CCE call to %s goes straight to it (control: a name goes through the proxy)"],
+    },
+  },
+  {
+    failure: "an endless answer from the metadata service",
+    behaviour: "read through the client's own undici path (never the global fetch, which newer Node routes through proxies) with a streaming cap: cut at 64 KiB at once, the connection closed, a CredentialsError with the reason",
+    test: { file: "metadata-body-cap.test.ts", title: ["an endless securitykey answer is cut at 64 KiB at once, and the connection closed (issue 21, item 9)"] },
+  },
+  ...(
+    [
+      ["a CCE_KUBECONFIG_CACHE_DIR that is a link is refused, and the folder it leads to keeps its mode (control: the folder itself is taken)", "the exec cache folder is a link", "CredentialCacheError CCE_CACHE_UNUSABLE naming the folder and the setting; the folder it leads to is not changed (it was chmod-ed through the link)"],
+      ["a relative folder is refused, naming the setting that chose it (control: an absolute one is taken)", "the exec cache folder is a relative path", "the same CredentialCacheError: keys never land in whatever folder kubectl runs in"],
+      ["a folder of mode %s is refused and left as it is, not narrowed", "the exec cache folder is writable by its group or others", "the same CredentialCacheError, with the mode; the folder is not chmod-ed"],
+      ["another user's folder is refused and left as it is", "the exec cache folder is another user's", "the same CredentialCacheError, with the owner's uid"],
+      ["an entry that is a link is not read, even to a good entry (control: the entry it leads to is read)", "a cache entry is a link (to another identity's entry, say)", "opened with O_NOFOLLOW: read as absent, and replaced by the next mint"],
+      ["an entry of another user, or that others can write, is not read", "a cache entry is another user's, or writable by others", "read as absent, and replaced by the next mint"],
+    ] as const
+  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/exec-cache.test.ts", title: [CACHE_DESCRIBE, title] } })),
+  {
+    failure: "temporary keys that rotate (an SSO profile, a security token)",
+    behaviour: "each mint deletes the entry it supersedes and every expired entry: three rotations leave one private key, not three",
+    test: { file: "exec-cache-cleanup.test.ts", title: ["the cache forgets what it no longer needs (issue 21, item 5)", "three rotations of temporary keys leave one private key, the last one's (control: a fixed key's entry stays beside it)"] },
+  },
+  {
+    failure: "a job on a shared runner forges an ID token with another job's sub",
+    behaviour: "the exec cache keys OIDC entries by a hash of the whole token, never its unverified sub: the forged token reaches no other entry, and its mint fails at IAM",
+    test: {
+      file: "unit/exec-cache.test.ts",
+      title: ["cache file names", "an OIDC identity is the whole ID token, never its unverified sub: a forged token with another job's sub does not reach its entry (issue 21, item 5)"],
+    },
+  },
+  ...(
+    [
+      ["8 processes merging 5 contexts each into one file at once lose none of the 40, and leave no lock", "concurrent merges into one kubeconfig (two runs, or one and kubectl config set-*)", "each merge takes kubectl's own <file>.lock (O_EXCL, removed after): no entry is lost (before: about 30 of 40)"],
+      ["a lock kubectl holds is waited for: the merge happens after it is removed, and keeps kubectl's change", "kubectl holds <file>.lock", "waited for (10 s at most), then merged into what kubectl left"],
+      ["a lock that stays is reported, naming the lock file, and left in place with the kubeconfig unchanged", "a lock a killed kubectl left behind", "KubeconfigError naming the lock file to remove; never taken over, the kubeconfig unchanged"],
+      ["the new file and its folder are fsynced, the file before the rename and the folder after", "a crash or power cut during the merge", "the new file is fsynced before the rename and the folder after: the kubeconfig is the old or the new, never empty"],
+      ["an existing file keeps its owner and mode when another user (root) rewrites it (control: a new file is the writer's, 0600)", "root (sudo) merges into a user's kubeconfig", "the file keeps its owner, group and mode"],
+    ] as const
+  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/kubeconfig-file-lock.test.ts", title: ["merging into a kubeconfig loses nothing (issue 21, item 6)", title] } })),
+  {
+    failure: "the API server refuses a certificate the exec command minted minutes ago (a moved elastic IP, a wrong context)",
+    behaviour: "KubeconfigError naming the server, the context and the cache file to delete; no new mint for 10 minutes (before: one a minute)",
+    test: {
+      file: "exec-probe-memory.test.ts",
+      title: [
+        "a server that refuses every certificate costs one mint, not one a minute (issue 21, item 7)",
+        "a certificate minted 2 minutes ago that the server refuses fails naming the server, the context and the cache file, and mints nothing (control: 11 minutes after, one mint)",
+      ],
+    },
+  },
+  {
+    failure: "the API server does not answer, and 20 kubectl calls start at once",
+    behaviour: "one probe; its silence is remembered for a minute and the other 19 are served the cached certificate at once (before: each waited out its 5 s probe under the lock)",
+    test: {
+      file: "exec-probe-memory.test.ts",
+      title: ["a server that refuses every certificate costs one mint, not one a minute (issue 21, item 7)", "an unreachable API server is probed once for 20 parallel calls, and each is served the cached certificate"],
+    },
+  },
+  {
+    failure: "in auto, CCE answers only the external context (no externalTLSVerify)",
+    behaviour: "InvalidInputError naming --context external to accept the unverified connection; nothing cached",
+    test: {
+      file: "exec-probe-memory.test.ts",
+      title: [
+        "no silent skip of TLS verification (issue 21, item 8)",
+        "in auto, an answer with only the external context is refused naming --context external, and nothing is cached (control: --context external is accepted)",
+      ],
+    },
+  },
+  {
+    failure: "a cached certificate for a server that cannot be verified (an explicit external)",
+    behaviour: "never probed (no rejectUnauthorized: false): the key is not shown to whoever answers",
+    test: { file: "exec-probe-memory.test.ts", title: ["no silent skip of TLS verification (issue 21, item 8)", "the probe never connects to a server it cannot verify (control: a verified target is connected to)"] },
+  },
+];
+
+/** The "Hardening" table of docs/reliability.md. */
+export function hardeningTable(): string {
+  const rows = HARDENING_FAILURES.map(
     (row) => `| ${markdownCell(row.failure)} | ${markdownCell(row.behaviour)} | \`${row.test.file}\` › ${markdownCell(row.test.title.join(" › "))} |`,
   );
   return ["| Failure | What the package does | Test that proves it |", "|---|---|---|", ...rows].join("\n");

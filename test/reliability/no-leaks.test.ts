@@ -5,7 +5,7 @@
  * error and console line is scanned for every credential, signature, key and PEM block used.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect, format } from "node:util";
@@ -13,6 +13,7 @@ import { Agent, type Dispatcher } from "undici";
 import type { Emulator } from "../../src/emulator";
 import type { CceClientOptions } from "../../src/api/client";
 import { EMPTY_CONFIG } from "../../src/config/settings";
+import { obtainCertificate, type CertificateOptions } from "../../src/exec/certificates";
 import { signRequest } from "../../src/signing";
 import * as operations from "../../src/provider/operations";
 import { createOperations } from "../../src/provider/operations";
@@ -307,6 +308,38 @@ async function runBattery(): Promise<void> {
     rmSync(oidcDir, { recursive: true, force: true });
   }
 
+  // ---- exec cache (issue 21, items 4 and 5): minting with cleanup, refused folders, their debug lines ----
+  const execDir = mkdtempSync(join(tmpdir(), "leaks-exec-"));
+  try {
+    const cacheDir = join(execDir, "cache");
+    const note = (label: string) => (text: string) => void produced.push({ label, text });
+    const obtain = (keys: Record<string, string>, dir = cacheDir, extra: Partial<CertificateOptions> = {}) =>
+      obtainCertificate(
+        { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url },
+        { env: { CCE_KUBECONFIG_CACHE_DIR: dir, HW_PROJECT_ID: DEFAULT_PROJECT_ID, HW_ECS_METADATA_URL: "http://127.0.0.1:9", HW_MAX_RETRIES: "0", ...keys }, warn: note("exec warning"), debug: note("exec debug"), ...extra },
+      );
+    const temporary = { HW_ACCESS_KEY: TEMP_AK, HW_SECRET_KEY: TEMP_SK, HW_SECURITY_TOKEN: SECURITY_TOKEN };
+    mintedKeys.push((await obtain({ HW_ACCESS_KEY: AK, HW_SECRET_KEY: SK })).keyPem);
+    const first = await obtain(temporary);
+    mintedKeys.push(first.keyPem);
+    // The last rotation's entry under another name of the same slot, and the current one gone: the next mint supersedes it.
+    copyFileSync(first.cacheFile, first.cacheFile.replace(/[0-9a-f]{32}\.json$/, `${"f".repeat(32)}.json`));
+    unlinkSync(first.cacheFile);
+    mintedKeys.push((await obtain(temporary)).keyPem);
+    expect(produced.some((p) => p.label === "exec debug" && p.text.startsWith("deleted 1 expired or superseded cache entries"))).toBe(true);
+    const open = join(execDir, "open");
+    mkdirSync(open, { mode: 0o700 });
+    chmodSync(open, 0o777);
+    await failing("exec cache: a folder others can write", () => obtain(temporary, open));
+    symlinkSync(cacheDir, join(execDir, "link"));
+    await failing("exec cache: a folder that is a link", () => obtain(temporary, join(execDir, "link")));
+    // Probe failures (items 7 and 8): a server that gives no answer, then one refusing a certificate minted moments ago.
+    await obtain(temporary, cacheDir, { verifyEveryMs: 0, probe: async () => "unknown" });
+    await failing("exec probe: a certificate minted moments ago refused by the server", () => obtain(temporary, cacheDir, { verifyEveryMs: 0, probe: async () => "rejected" }));
+  } finally {
+    rmSync(execDir, { recursive: true, force: true });
+  }
+
   // One signature computed with signRequest, as the client signed its last fixed-clock call.
   const path = `/api/v3/projects/${DEFAULT_PROJECT_ID}/clusters/${DEFAULT_CLUSTER_ID}`;
   const url = new URL(`${emulator.url}${path}`);
@@ -377,7 +410,7 @@ describe("secrets never leak", () => {
     expect(produced.filter((p) => p.label.endsWith(": message")).length).toBeGreaterThanOrEqual(30);
     // Requests alike within one second (retries) share a signature: X-Sdk-Date has whole seconds.
     expect(sentSignatures.size).toBeGreaterThanOrEqual(5);
-    expect(mintedKeys).toHaveLength(2);
+    expect(mintedKeys).toHaveLength(5); // the client, the provider, three exec mints
   });
 
   test("no error message, String(error), JSON.stringify(error), stack, inspected error or console line holds a secret or a PEM block", () => {

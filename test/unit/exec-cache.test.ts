@@ -2,16 +2,16 @@
  * The exec plugin's certificate cache, its lock and the kubeconfig merge, on a real file system
  * (a temporary folder per test); the lock also across real processes.
  */
-import { execFile } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { DAY_MS } from "../../src/constants";
 import { createClusterAuthority, issueClientCertificate } from "../../src/emulator/ca";
-import { cacheDirectory, ensureCacheDirectory, readCacheEntry, writeCacheEntry, type CachedCertificate } from "../../src/exec/cache";
-import { cacheFileName, credentialIdentity, type CacheKey } from "../../src/exec/cache-key";
+import { cacheDirectory, ensureCacheDirectory, pruneCacheEntries, readCacheEntry, writeCacheEntry, type CachedCertificate } from "../../src/exec/cache";
+import { cacheFileName, cacheSlotPrefix, credentialIdentity, credentialSlot, type CacheKey } from "../../src/exec/cache-key";
 import { withFileLock } from "../../src/exec/lock";
 import { defaultKubeconfigPath, mergeKubeconfig, writeExecKubeconfig, type ExecKubeconfigEntry } from "../../src/exec/kubeconfig-file";
 import { KubeconfigError } from "../../src/errors";
@@ -44,6 +44,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const mode = (path: string) => statSync(path).mode & 0o777;
+/** `nobody`: a user this test is not (the tests that use it chown, so they run as root, as CI's container does). */
+const OTHER_UID = 65534;
 
 describe("cache folder", () => {
   test("is CCE_KUBECONFIG_CACHE_DIR, else $XDG_CACHE_HOME/cce-kubeconfig (absolute only), else ~/.cache/cce-kubeconfig", () => {
@@ -113,8 +115,80 @@ describe("cache entries", () => {
   });
 });
 
+describe("the cache folder is the user's own and nothing else (issue 21, item 4)", () => {
+  const refusal = (path: string, why: string, source = "CCE_KUBECONFIG_CACHE_DIR") => ({
+    name: "CredentialCacheError",
+    code: "CCE_CACHE_UNUSABLE",
+    path,
+    message: `the certificate cache folder ${path} (${source}) ${why}; set CCE_KUBECONFIG_CACHE_DIR to a folder of yours`,
+  });
+
+  test("a CCE_KUBECONFIG_CACHE_DIR that is a link is refused, and the folder it leads to keeps its mode (control: the folder itself is taken)", () => {
+    const target = join(dir, "target");
+    mkdirSync(target);
+    chmodSync(target, 0o755);
+    symlinkSync(target, join(dir, "link"));
+    expect(() => ensureCacheDirectory(join(dir, "link"))).toThrow(expect.objectContaining(refusal(join(dir, "link"), "is a link")));
+    expect(mode(target)).toBe(0o755);
+    ensureCacheDirectory(target);
+    expect(mode(target)).toBe(0o700);
+  });
+
+  test("a relative folder is refused, naming the setting that chose it (control: an absolute one is taken)", () => {
+    expect(() => cacheDirectory({ CCE_KUBECONFIG_CACHE_DIR: "cache" })).toThrow(
+      expect.objectContaining({ code: "CCE_CACHE_UNUSABLE", path: "cache", message: "the certificate cache folder cache (CCE_KUBECONFIG_CACHE_DIR) is a relative path: set CCE_KUBECONFIG_CACHE_DIR to an absolute folder of yours" }),
+    );
+    expect(() => cacheDirectory({}, () => "home")).toThrow("(the default ~/.cache/cce-kubeconfig) is a relative path");
+    expect(() => ensureCacheDirectory("cache")).toThrow(expect.objectContaining(refusal("cache", "is a relative path")));
+    expect(cacheDirectory({ CCE_KUBECONFIG_CACHE_DIR: dir })).toBe(dir);
+  });
+
+  test.each([
+    ["775", 0o775, "is writable by its group (mode 775)"],
+    ["757", 0o757, "is writable by others (mode 757)"],
+  ])("a folder of mode %s is refused and left as it is, not narrowed", (_name, folderMode, why) => {
+    const open = join(dir, "open");
+    mkdirSync(open);
+    chmodSync(open, folderMode);
+    expect(() => ensureCacheDirectory(open, "XDG_CACHE_HOME")).toThrow(expect.objectContaining(refusal(open, why, "XDG_CACHE_HOME")));
+    expect(mode(open)).toBe(folderMode);
+  });
+
+  test("another user's folder is refused and left as it is", () => {
+    const theirs = join(dir, "theirs");
+    mkdirSync(theirs, { mode: 0o700 });
+    chownSync(theirs, OTHER_UID, OTHER_UID);
+    expect(() => ensureCacheDirectory(theirs)).toThrow(expect.objectContaining(refusal(theirs, `belongs to another user (uid ${OTHER_UID})`)));
+    expect(statSync(theirs).uid).toBe(OTHER_UID);
+  });
+
+  test("an entry that is a link is not read, even to a good entry (control: the entry it leads to is read)", () => {
+    writeCacheEntry(join(dir, "other-identity.json"), entry);
+    symlinkSync(join(dir, "other-identity.json"), join(dir, "entry.json"));
+    expect(readCacheEntry(join(dir, "other-identity.json"))).toEqual(entry);
+    expect(readCacheEntry(join(dir, "entry.json"))).toBeUndefined();
+  });
+
+  test("an entry of another user, or that others can write, is not read", () => {
+    const file = join(dir, "entry.json");
+    writeCacheEntry(file, entry);
+    chmodSync(file, 0o622);
+    expect(readCacheEntry(file)).toBeUndefined();
+    chmodSync(file, 0o600);
+    expect(readCacheEntry(file)).toEqual(entry);
+    chownSync(file, OTHER_UID, OTHER_UID);
+    expect(readCacheEntry(file)).toBeUndefined();
+  });
+
+  test("an entry that is a FIFO is not read and does not block", () => {
+    const file = join(dir, "entry.json");
+    expect(spawnSync("mkfifo", [file]).status).toBe(0);
+    expect(readCacheEntry(file)).toBeUndefined();
+  });
+});
+
 describe("cache file names", () => {
-  const key: CacheKey = { endpoint: "https://cce.x", project: "p", clusterId: CLUSTER, clusterKind: "cce", context: "auto", identity: "i" };
+  const key: CacheKey = { endpoint: "https://cce.x", project: "p", clusterId: CLUSTER, clusterKind: "cce", context: "auto", identity: "i", slot: "i" };
   const aksk = (accessKey: string, secretKey: string): AuthSettings => ({ method: { kind: "aksk", accessKey, secretKey, from: "HW_ACCESS_KEY + HW_SECRET_KEY" }, ignored: [] });
 
   test("differ by every part of the key", () => {
@@ -122,7 +196,7 @@ describe("cache file names", () => {
       [key, { ...key, endpoint: "https://cce.y" }, { ...key, project: "q" }, { ...key, clusterKind: "autopilot" }, { ...key, context: "internal" }, { ...key, identity: "j" }].map(cacheFileName),
     );
     expect(names.size).toBe(6);
-    expect(cacheFileName(key)).toMatch(new RegExp(`^${CLUSTER}-[0-9a-f]{32}\\.json$`));
+    expect(cacheFileName(key)).toMatch(new RegExp(`^${CLUSTER}-[0-9a-f]{16}-[0-9a-f]{32}\\.json$`));
   });
 
   test("name the identity by access key, a token's hash, the agency; never by a secret", () => {
@@ -138,13 +212,51 @@ describe("cache file names", () => {
     expect(credentialIdentity(token(secret))).not.toContain(secret);
   });
 
-  test("an OIDC identity is the identity provider and the ID token's subject: a new token of the same job's subject shares the entry, another subject does not", () => {
-    const claims = (sub: string, jti: string) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ sub, jti })).toString("base64url")}.c2ln`;
-    const oidc = (token: string, idpId = "github"): AuthSettings => ({ method: { kind: "oidc", idpId, idToken: { value: token, from: "HW_ASSUME_ROLE_ID_TOKEN" }, from: "X" }, ignored: [] });
-    expect(credentialIdentity(oidc(claims("repo:a", "1")))).toBe(credentialIdentity(oidc(claims("repo:a", "2"))));
-    expect(credentialIdentity(oidc(claims("repo:a", "1")))).not.toBe(credentialIdentity(oidc(claims("repo:b", "1"))));
-    expect(credentialIdentity(oidc(claims("repo:a", "1")))).not.toBe(credentialIdentity(oidc(claims("repo:a", "1"), "gitlab")));
-    expect(credentialIdentity(oidc(claims("repo:a", "1")))).not.toContain("repo:a");
+  const jwt = (claims: Record<string, unknown>) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.c2ln`;
+  const oidc = (token: string, idpId = "github"): AuthSettings => ({ method: { kind: "oidc", idpId, idToken: { value: token, from: "HW_ASSUME_ROLE_ID_TOKEN" }, from: "X" }, ignored: [] });
+
+  test("an OIDC identity is the whole ID token, never its unverified sub: a forged token with another job's sub does not reach its entry (issue 21, item 5)", () => {
+    const victim = jwt({ sub: "repo:acme/prod:ref:refs/heads/main", jti: "victim" });
+    const forged = jwt({ sub: "repo:acme/prod:ref:refs/heads/main", jti: "forged" });
+    expect(credentialIdentity(oidc(forged))).not.toBe(credentialIdentity(oidc(victim)));
+    // Control: the same token is the same identity, with either provider id telling apart.
+    expect(credentialIdentity(oidc(victim))).toBe(credentialIdentity(oidc(victim)));
+    expect(credentialIdentity(oidc(victim))).not.toBe(credentialIdentity(oidc(victim, "gitlab")));
+    expect(credentialIdentity(oidc(victim))).not.toContain("repo:acme");
+  });
+
+  test("an ID token past its own exp reaches no entry (a leaked, expired token unlocks nothing IAM would refuse it)", () => {
+    const now = new Date("2031-01-01T00:00:00Z");
+    const token = jwt({ sub: "s", exp: now.getTime() / 1000 + 60 });
+    expect(credentialIdentity(oidc(token), now)).toBe(credentialIdentity(oidc(token), now));
+    const later = new Date(now.getTime() + 61_000);
+    expect(credentialIdentity(oidc(token), later)).not.toBe(credentialIdentity(oidc(token), later));
+  });
+
+  test("rotating credentials share a slot, so a new rotation supersedes the last; fixed keys keep one slot per identity", () => {
+    const temporary = (accessKey: string): AuthSettings => ({ method: { kind: "aksk", accessKey, secretKey: "s", securityToken: "t", from: 'profile "sso" in /h/config.json' }, ignored: [] });
+    const [a, b] = [temporary("TMPA"), temporary("TMPB")];
+    expect(credentialSlot(a, credentialIdentity(a))).toBe(credentialSlot(b, credentialIdentity(b)));
+    const fixed = (accessKey: string) => aksk(accessKey, "s");
+    expect(credentialSlot(fixed("AK1"), credentialIdentity(fixed("AK1")))).not.toBe(credentialSlot(fixed("AK2"), credentialIdentity(fixed("AK2"))));
+    expect(cacheSlotPrefix({ ...key, slot: "x" })).toBe(cacheFileName({ ...key, slot: "x" }).slice(0, cacheSlotPrefix(key).length));
+  });
+});
+
+describe("the cache forgets what it no longer needs (issue 21, item 5)", () => {
+  test("pruning deletes superseded entries of the slot and expired entries of any cluster, and keeps the rest (control: a valid entry of another slot, another user's, other files)", async () => {
+    const now = new Date();
+    const authority = await createClusterAuthority(CLUSTER, new Date(now.getTime() - 3 * DAY_MS));
+    const old = await issueClientCertificate(authority, "0123456789abcdef0123456789abcdef", new Date(now.getTime() - 3 * DAY_MS), new Date(now.getTime() - DAY_MS));
+    const expired: CachedCertificate = { ...entry, certificatePem: old.certificatePem, keyPem: old.privateKeyPem, notBefore: old.notBefore, notAfter: old.notAfter };
+    const files = { kept: "c-slotA-new.json", superseded: "c-slotA-old.json", otherSlot: "c-slotB-x.json", expired: "d-slotC-y.json", theirs: "d-slotD-z.json" };
+    for (const name of [files.kept, files.superseded, files.otherSlot]) writeCacheEntry(join(dir, name), entry);
+    writeCacheEntry(join(dir, files.expired), expired);
+    writeCacheEntry(join(dir, files.theirs), expired);
+    chownSync(join(dir, files.theirs), OTHER_UID, OTHER_UID);
+    writeFileSync(join(dir, "c-slotA-new.json.lock"), "");
+    expect(pruneCacheEntries(dir, files.kept, "c-slotA-", now).sort()).toEqual([files.expired, files.superseded].sort());
+    expect(readdirSync(dir).sort()).toEqual([files.kept, "c-slotA-new.json.lock", files.otherSlot, files.theirs].sort());
   });
 });
 
@@ -324,17 +436,17 @@ describe("kubeconfig merge", () => {
     expect(() => mergeKubeconfig("clusters: 3\n", exec, false)).toThrow("the kubeconfig's clusters is not a list");
   });
 
-  test("a new file is created 0600 in a new 0700 folder; an existing file keeps its mode; a link is written where it points", () => {
+  test("a new file is created 0600 in a new 0700 folder; an existing file keeps its mode; a link is written where it points", async () => {
     const file = join(dir, "kube", "config");
-    writeExecKubeconfig(file, exec, false);
+    await writeExecKubeconfig(file, exec, false);
     expect(mode(file)).toBe(0o600);
     expect(mode(join(dir, "kube"))).toBe(0o700);
     chmodSync(file, 0o640);
-    writeExecKubeconfig(file, { ...exec, name: "other" }, false);
+    await writeExecKubeconfig(file, { ...exec, name: "other" }, false);
     expect(mode(file)).toBe(0o640);
     const link = join(dir, "link");
     symlinkSync(file, link);
-    writeExecKubeconfig(link, { ...exec, name: "third" }, false);
+    await writeExecKubeconfig(link, { ...exec, name: "third" }, false);
     expect(parse(readFileSync(file, "utf8")).contexts).toHaveLength(3);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
