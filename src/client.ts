@@ -5,7 +5,16 @@
  * The package's main entry point stays the Pulumi one.
  */
 export { CceClient, formatExpireAt, MAX_CONNECTIONS_PER_ORIGIN, MAX_RESPONSE_BYTES } from "./api/client";
-export type { CceClientOptions, CertificateRequest, ClusterKind, CredentialSource, HttpDispatcher, IssuedClusterCertificate } from "./api/client";
+export type {
+  CceClientOptions,
+  CertificateRequest,
+  CertificateRevocationResult,
+  ClusterKind,
+  CredentialSource,
+  HttpDispatcher,
+  IssuedClusterCertificate,
+  RevocationTarget,
+} from "./api/client";
 export type { RetryOptions } from "./api/retry";
 export type { ClusterCertResponse, ClusterShowResponse } from "./api/types";
 export type { CceCredentials } from "./config/settings";

@@ -11,8 +11,23 @@ export * as execKubeconfigProvider from "./provider/exec-shim";
 export type { ExecKubeconfigOutputs } from "./provider/exec-operations";
 export { execCommandPath } from "./provider/exec-command";
 
+export { CertificateRevocation } from "./resources/certificate-revocation/resource";
+export type { CertificateRevocationArgs } from "./resources/certificate-revocation/resource";
+// The same pattern again: serialization stores a `require` of the revocation's shim.
+export * as certificateRevocationProvider from "./resources/certificate-revocation/shim";
+export type { RevocationOutputs } from "./resources/certificate-revocation/operations";
+
 export { CceClient, formatExpireAt } from "./api/client";
-export type { CceClientOptions, CertificateRequest, ClusterKind, CredentialSource, HttpDispatcher, IssuedClusterCertificate } from "./api/client";
+export type {
+  CceClientOptions,
+  CertificateRequest,
+  CertificateRevocationResult,
+  ClusterKind,
+  CredentialSource,
+  HttpDispatcher,
+  IssuedClusterCertificate,
+  RevocationTarget,
+} from "./api/client";
 export type { RetryOptions } from "./api/retry";
 export type { ClusterCertResponse, ClusterShowResponse } from "./api/types";
 export type { CceCredentials, StackConfig } from "./config/settings";

@@ -179,3 +179,58 @@ test("the client refuses ids that would change the path, before sending anything
   expect(emulator.requests).toEqual([]);
   expect(DEFAULT_PROJECT_ID).toMatch(/^[0-9a-f]{32}$/);
 });
+
+describe("revokeCertificates", () => {
+  const REVOKE = `/api/v3/projects/${DEFAULT_PROJECT_ID}/clusters/${DEFAULT_CLUSTER_ID}/clustercertrevoke`;
+  const userIdOf = (data: string) => certOf(data).subject.split("CN=")[1]!;
+
+  test("POST clustercertrevoke with {userId} ends that user's certificates and answers the request id", async () => {
+    const { config } = await clientOf(emulator).createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 1 });
+    const userId = userIdOf(config.users[0]!.user["client-certificate-data"]);
+    const revokes = emulator.revokeCount(DEFAULT_CLUSTER_ID);
+    const result = await clientOf(emulator).revokeCertificates(DEFAULT_CLUSTER_ID, { userId });
+    expect(result.requestId).toMatch(/^[0-9a-f]{32}$/);
+    expect(emulator.requests.at(-1)).toMatchObject({ method: "POST", path: REVOKE, status: 200, auth: "aksk" });
+    expect(emulator.revokeCount(DEFAULT_CLUSTER_ID)).toBe(revokes + 1);
+    expect(emulator.certificates(DEFAULT_CLUSTER_ID).filter((c) => c.subject.endsWith(userId)).every((c) => c.revoked)).toBe(true);
+  });
+
+  test("{agencyId} is sent as agencyId", async () => {
+    await expect(clientOf(emulator).revokeCertificates(DEFAULT_CLUSTER_ID, { agencyId: "0123456789abcdef0123456789abcdef" })).resolves.toBeDefined();
+    expect(emulator.requests.at(-1)).toMatchObject({ path: REVOKE, status: 200 });
+  });
+
+  test("both, neither or a malformed id are refused before anything is sent, naming the field", async () => {
+    const client = clientOf(emulator);
+    const bad: unknown[] = [{ userId: "a", agencyId: "b" }, {}, { userId: "" }, { agencyId: "x/../y" }, { userId: 7 }];
+    const fields = ["userId", "userId", "userId", "agencyId", "userId"];
+    for (const [i, target] of bad.entries()) {
+      await expect(client.revokeCertificates(DEFAULT_CLUSTER_ID, target as { userId: string })).rejects.toMatchObject({ code: "CCE_INVALID_INPUT", field: fields[i] });
+    }
+    expect(emulator.requests).toEqual([]);
+  });
+
+  test("an Autopilot client refuses, naming clusterKind, and sends nothing", async () => {
+    await expect(clientOf(emulator, { clusterKind: "autopilot" }).revokeCertificates(DEFAULT_CLUSTER_ID, { userId: "a" })).rejects.toMatchObject({
+      code: "CCE_INVALID_INPUT",
+      field: "clusterKind",
+    });
+    expect(emulator.requests).toEqual([]);
+  });
+
+  test("429 and 500 are retried like a read, then the revoke succeeds once", async () => {
+    emulator.injectFault({ path: "/clustercertrevoke", status: 429, headers: { "Retry-After": "0" }, body: { errorCode: "CCE.01429002", errorMessage: "locked" } });
+    emulator.injectFault({ path: "/clustercertrevoke", status: 500, body: { errorCode: "CCE.01500001", errorMessage: "internal error" } });
+    const revokes = emulator.revokeCount();
+    await clientOf(emulator).revokeCertificates(DEFAULT_CLUSTER_ID, { userId: "0123456789abcdef0123456789abcdef" });
+    expect(emulator.requests.map((r) => r.status)).toEqual([429, 500, 200]);
+    expect(emulator.revokeCount()).toBe(revokes + 1);
+  });
+
+  test("a 403 is a CceApiError with CCE.01403001, not retried", async () => {
+    emulator.injectFault({ path: "/clustercertrevoke", status: 403, body: { errorCode: "CCE.01403001", errorMessage: "Forbidden" } });
+    const error = await expectApiError(clientOf(emulator).revokeCertificates(DEFAULT_CLUSTER_ID, { userId: "a" }));
+    expect([error.status, error.apiCode, error.attempts, error.method, error.path]).toEqual([403, "CCE.01403001", 1, "POST", REVOKE]);
+    expect(error.message.startsWith(`CCE POST ${REVOKE} `) && error.message.includes("CCE.01403001")).toBe(true);
+  });
+});

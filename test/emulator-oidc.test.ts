@@ -130,7 +130,7 @@ function keysFor(token: string, { header = token, inBody = token, durationSecond
   return post(SECURITY_TOKENS_PATH, { auth: { identity: { methods: ["token"], token: block } } }, header === null ? {} : { "X-Auth-Token": header });
 }
 
-function credentialOf(answer: Answer): Required<EmulatorCredential> {
+function credentialOf(answer: Answer): Required<Omit<EmulatorCredential, "admin">> {
   const { access, secret, securitytoken } = answer.json()["credential"] as Record<string, string>;
   return { accessKey: access!, secretKey: secret!, securityToken: securitytoken! };
 }

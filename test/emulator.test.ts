@@ -62,6 +62,8 @@ interface Kubeconfig {
   "current-context": string;
 }
 
+const pemBlocks = (bundle: string): string[] => bundle.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+
 function credentialsOf(config: Kubeconfig): { cert: string; key: string; ca: string; server: string } {
   const cluster = config.clusters.find((c) => c.name === "internalCluster")!.cluster;
   return {
@@ -115,7 +117,7 @@ describe("the CCE emulator", () => {
   });
 
   describe("POST clustercert", () => {
-    test("mints a certificate signed by the cluster CA that the TLS endpoint accepts", async () => {
+    test("mints a certificate issued under the cluster CA that the TLS endpoint accepts", async () => {
       const before = emulator.mintCount(DEFAULT_CLUSTER_ID);
       const answer = await call(emulator, "POST", CERT_PATH, { body: { duration: 30 } });
       expect(answer.status).toBe(200);
@@ -132,8 +134,13 @@ describe("the CCE emulator", () => {
       expect(tls.key).toContain("PRIVATE KEY-----");
       const cert = new X509Certificate(tls.cert);
       const ca = new X509Certificate(tls.ca);
-      expect(cert.verify(ca.publicKey)).toBe(true);
-      expect(cert.checkIssued(ca)).toBe(true);
+      // Issued by the caller's issuing CA, which the cluster's CA issued (src/emulator/issuers.ts).
+      const issuers = pemBlocks((await emulator.handOverCluster(DEFAULT_CLUSTER_ID)).clientCaBundlePem()).map((pem) => new X509Certificate(pem));
+      const issuer = issuers.find((i) => cert.checkIssued(i) && cert.verify(i.publicKey));
+      expect(issuer?.checkIssued(ca) && issuer.verify(ca.publicKey) && issuer.ca).toBe(true);
+      expect(issuer?.subject).toMatch(new RegExp(`^CN=${DEFAULT_CLUSTER_ID} issuer \\d+\nO=cce-emulator$`));
+      // Control: the cluster's CA did not sign the client certificate itself.
+      expect(cert.checkIssued(ca)).toBe(false);
       expect(ca.subject).toContain(`CN=${DEFAULT_CLUSTER_ID}`);
       expect(cert.subject).toContain("O=system:masters");
       expect(cert.keyUsage).toEqual(["1.3.6.1.5.5.7.3.2"]);
@@ -474,7 +481,8 @@ describe("the CCE emulator", () => {
     test("answer 401 to a revoked certificate after clustercertrevoke", async () => {
       const e = await start();
       const tls = credentialsOf(await mint(e));
-      const revoke = await call(e, "POST", `${CLUSTER_PATH}/clustercertrevoke`, { body: { userId: "someone" } });
+      const userId = new X509Certificate(tls.cert).subject.split("CN=")[1]!;
+      const revoke = await call(e, "POST", `${CLUSTER_PATH}/clustercertrevoke`, { body: { userId } });
       expect(revoke.status).toBe(200);
       expect(revoke.text).toBe("");
       expect(e.revokeCount(DEFAULT_CLUSTER_ID)).toBe(1);
@@ -486,6 +494,64 @@ describe("the CCE emulator", () => {
       const bad = await call(e, "POST", `${CLUSTER_PATH}/clustercertrevoke`, { body: {} });
       expect(bad.status).toBe(400);
       expect(e.revokeCount()).toBe(1);
+    });
+  });
+
+  describe("clustercertrevoke", () => {
+    const REVOKE_PATH = `${CLUSTER_PATH}/clustercertrevoke`;
+    const admin = { accessKey: "AKREVOKEADMIN0000001", secretKey: "SKrevoke-admin-secret-00000000000000001" };
+    const plain = { accessKey: "AKREVOKEPLAIN0000001", secretKey: "SKrevoke-plain-secret-00000000000000001", admin: false };
+    const idOf = async (e: Emulator, credential: EmulatorCredential) => {
+      const answer = await call(e, "POST", CERT_PATH, { body: { duration: 1 }, credential });
+      return new X509Certificate(credentialsOf(answer.json() as unknown as Kubeconfig).cert).subject.split("CN=")[1]!;
+    };
+
+    test("answers 400 CCE.01400001 to both, neither, empty or non-string ids, revoking nothing", async () => {
+      const e = await start({ credentials: [admin] });
+      for (const body of [{ userId: "a", agencyId: "b" }, {}, { userId: "" }, { agencyId: 7 }, "not json", []]) {
+        const answer = await call(e, "POST", REVOKE_PATH, { body, credential: admin });
+        expect([answer.status, answer.json()["errorCode"], answer.json()["message"]]).toEqual([400, "CCE.01400001", "send exactly one of userId or agencyId, a non-empty string"]);
+      }
+      expect(e.revokeCount()).toBe(0);
+      // Control: one id is accepted.
+      expect((await call(e, "POST", REVOKE_PATH, { body: { agencyId: "b" }, credential: admin })).status).toBe(200);
+      expect(e.revokeCount()).toBe(1);
+    });
+
+    test("answers 404 CCE.01404001 for an unknown cluster, and Autopilot's path has no revoke", async () => {
+      const autopilot = "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
+      const e = await start({ credentials: [admin], projects: [{ id: DEFAULT_PROJECT_ID, clusters: [{ id: DEFAULT_CLUSTER_ID }, { id: autopilot, kind: "autopilot" }] }] });
+      const unknown = await call(e, "POST", `/api/v3/projects/${DEFAULT_PROJECT_ID}/clusters/00000000-0000-4000-8000-000000000000/clustercertrevoke`, { body: { userId: "a" }, credential: admin });
+      expect([unknown.status, unknown.json()["errorCode"]]).toEqual([404, "CCE.01404001"]);
+      const pilot = await call(e, "POST", `/autopilot/v3/projects/${DEFAULT_PROJECT_ID}/clusters/${autopilot}/clustercertrevoke`, { body: { userId: "a" }, credential: admin });
+      expect([pilot.status, pilot.json()["errorCode"]]).toEqual([404, "CCE.01404001"]);
+      expect(e.revokeCount()).toBe(0);
+    });
+
+    test("a plain IAM user may revoke only its own certificates (403 CCE.01403001 for another's); an administrator anyone's", async () => {
+      const e = await start({ credentials: [admin, plain] });
+      const [adminId, plainId] = [await idOf(e, admin), await idOf(e, plain)];
+      const refused = await call(e, "POST", REVOKE_PATH, { body: { userId: adminId }, credential: plain });
+      expect([refused.status, refused.json()["errorCode"]]).toEqual([403, "CCE.01403001"]);
+      expect(e.certificates().map((c) => c.revoked)).toEqual([false, false]);
+      expect((await call(e, "POST", REVOKE_PATH, { body: { userId: plainId }, credential: plain })).status).toBe(200);
+      expect(e.certificates().map((c) => c.revoked)).toEqual([false, true]);
+      expect((await call(e, "POST", REVOKE_PATH, { body: { userId: adminId }, credential: admin })).status).toBe(200);
+      expect(e.certificates().map((c) => c.revoked)).toEqual([true, true]);
+      expect(e.revokeCount(DEFAULT_CLUSTER_ID)).toBe(2);
+    });
+
+    test("certificates carry CN = the caller's IAM user id; a revoke ends only those of the id named, and later ones work", async () => {
+      const e = await start({ credentials: [admin, plain] });
+      const [adminId, plainId] = [await idOf(e, admin), await idOf(e, plain)];
+      expect([adminId, plainId].every((id) => /^[0-9a-f]{32}$/.test(id)) && adminId !== plainId).toBe(true);
+      await call(e, "POST", REVOKE_PATH, { body: { userId: plainId }, credential: admin });
+      await idOf(e, plain);
+      expect(e.certificates().map((c) => [c.subject, c.revoked])).toEqual([
+        [`O=system:masters, CN=${adminId}`, false],
+        [`O=system:masters, CN=${plainId}`, true],
+        [`O=system:masters, CN=${plainId}`, false],
+      ]);
     });
   });
 

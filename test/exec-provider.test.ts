@@ -64,7 +64,7 @@ const PRIVATE_KEY = /PRIVATE KEY|LS0tLS1CRUdJTiBQUklWQVRF|LS0tLS1CRUdJTiBFQyBQUk
 describe("check", () => {
   const { ops } = operationsWith(envOf(newCache()));
 
-  test("defaults: the command on PATH, a context named after the cluster, one-day certificates, the inputs given as flags", async () => {
+  test("defaults: the command on PATH, a context named after the cluster, the command's one-hour certificates (no validity flag), the inputs given as flags", async () => {
     const inputs = await checked(ops, { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url });
     expect(inputs).toEqual({
       clusterId: DEFAULT_CLUSTER_ID,
@@ -76,8 +76,22 @@ describe("check", () => {
       command: "cce-kubeconfig",
       contextName: `cce-${DEFAULT_CLUSTER_ID}`,
       // HW_PROJECT_ID is the environment's: the command reads it where it runs, so it is no flag.
-      selection: { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url, duration: 1 },
+      selection: { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url },
     });
+  });
+
+  test("ttl is written as --ttl; a bad one, or one beside duration, fails check naming ttl", async () => {
+    const inputs = await checked(ops, { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url, ttl: "15m" });
+    expect(inputs.selection).toEqual({ clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url, ttl: "15m" });
+    expect(inputs.ttl).toBe("15m");
+    for (const [news, reason] of [
+      [{ ttl: "10m" }, `must be a whole number with a unit m, h, d or y, from 15m (CCE's minimum for expire_at) to 5y; got "10m"`],
+      [{ ttl: 60 }, "must be a string; got number 60"],
+      [{ ttl: "1h", duration: 1 }, "set either duration or ttl, not both"],
+    ] as const) {
+      const result = await ops.check({}, { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url, ...news });
+      expect(result.failures).toEqual([{ property: "ttl", reason }]);
+    }
   });
 
   test("the stack config's project and region become flags (the command cannot read the stack); its credentials never do", async () => {
@@ -127,7 +141,7 @@ describe("create", () => {
             exec: {
               apiVersion: "client.authentication.k8s.io/v1",
               command: "/opt/bin/cce-kubeconfig",
-              args: ["credential", "--cluster-id", DEFAULT_CLUSTER_ID, "--endpoint", emulator.url, "--duration", "1"],
+              args: ["credential", "--cluster-id", DEFAULT_CLUSTER_ID, "--endpoint", emulator.url],
               interactiveMode: "Never",
               provideClusterInfo: false,
             },
@@ -251,7 +265,7 @@ describe("diff, update, read, delete", () => {
     expect(emulator.mintCount() - mints).toBe(1);
     expect(updated.server).toBe(emulator.clusterEndpoint(EIP_CLUSTER_ID));
     expect(updated.server).not.toBe(outs.server);
-    expect(parse(updated.kubeconfig).users[0].user.exec.args).toEqual(["credential", "--cluster-id", EIP_CLUSTER_ID, "--endpoint", emulator.url, "--context", "internal", "--duration", "1"]);
+    expect(parse(updated.kubeconfig).users[0].user.exec.args).toEqual(["credential", "--cluster-id", EIP_CLUSTER_ID, "--endpoint", emulator.url, "--context", "internal"]);
   });
 
   test("read mints nothing and keeps the state; with the cluster gone it reports the resource gone", async () => {

@@ -8,6 +8,8 @@ test("src/index.ts exports exactly the public names", () => {
       "CceApiError",
       "CceClient",
       "CceKubeconfigError",
+      "CertificateRevocation",
+      "certificateRevocationProvider",
       "ClusterCertificate",
       "CredentialsError",
       "EmulatorError",
@@ -32,6 +34,7 @@ test("the providers implement every operation the host calls", () => {
   for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"] as const) {
     expect(typeof api.clusterCertificateProvider[method]).toBe("function");
     expect(typeof api.execKubeconfigProvider[method]).toBe("function");
+    expect(typeof api.certificateRevocationProvider[method]).toBe("function");
   }
 });
 
@@ -81,6 +84,14 @@ assertType<Equals<api.ExecKubeconfig["certificateAuthorityData"], pulumi.Output<
 assertType<Equals<ReturnType<api.ExecKubeconfig["kubernetesProviderArgs"]>, api.KubernetesProviderArgs>>();
 assertType<Equals<api.ExecKubeconfigArgs["command"], pulumi.Input<string> | undefined>>();
 assertType<Equals<ReturnType<typeof api.execCommandPath>, string>>();
+assertType<Equals<Parameters<api.CceClient["revokeCertificates"]>[1], api.RevocationTarget>>();
+assertType<Equals<Awaited<ReturnType<api.CceClient["revokeCertificates"]>>, api.CertificateRevocationResult>>();
+// Exactly one of the two ids, by type: both (or neither) do not compile.
+// @ts-expect-error both ids
+const bothIds: api.RevocationTarget = { userId: "a", agencyId: "b" };
+void bothIds;
+assertType<Equals<api.CertificateRevocation["revokedAt"], pulumi.Output<string>>>();
+assertType<Equals<api.CertificateRevocationArgs["triggers"], pulumi.Input<unknown[]> | undefined>>();
 // No client credential in the exec resource's outputs, by type.
 assertType<Equals<Extract<keyof api.ExecKubeconfigOutputs, "clientCertificateData" | "clientKeyData">, never>>();
 

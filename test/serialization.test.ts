@@ -14,14 +14,14 @@ const PLANTED = {
 
 const SERIALIZE = `
 const pulumi = require("@pulumi/pulumi");
-const { clusterCertificateProvider, execKubeconfigProvider } = require("pulumi-cce-kubeconfig");
+const { clusterCertificateProvider, execKubeconfigProvider, certificateRevocationProvider } = require("pulumi-cce-kubeconfig");
 const serialize = (provider) => pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true }).then((sf) => ({ text: sf.text, containsSecrets: sf.containsSecrets }));
-Promise.all([serialize(clusterCertificateProvider), serialize(execKubeconfigProvider)])
-  .then(([certificate, exec]) => process.stdout.write(JSON.stringify({ ...certificate, exec })));
+Promise.all([serialize(clusterCertificateProvider), serialize(execKubeconfigProvider), serialize(certificateRevocationProvider)])
+  .then(([certificate, exec, revocation]) => process.stdout.write(JSON.stringify({ ...certificate, exec, revocation })));
 `;
 
 let emulator: Emulator;
-let serialized: { text: string; containsSecrets: boolean; exec: { text: string; containsSecrets: boolean } };
+let serialized: { text: string; containsSecrets: boolean; exec: { text: string; containsSecrets: boolean }; revocation: { text: string; containsSecrets: boolean } };
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
@@ -47,6 +47,14 @@ test("the ExecKubeconfig's serialized provider is a require of its own shim, not
   expect(serialized.exec.containsSecrets).toBe(false);
   for (const heavy of ["zod", "undici", "x509", "createHmac", "yaml"]) expect(serialized.exec.text).not.toContain(heavy);
   for (const value of Object.values(PLANTED)) expect(serialized.exec.text).not.toContain(value);
+});
+
+test("the CertificateRevocation's serialized provider is a require of its own shim, nothing captured, no credential of the environment", () => {
+  expect(serialized.revocation.text.length).toBeLessThan(400);
+  expect(serialized.revocation.text).toContain('require("pulumi-cce-kubeconfig/resources/certificate-revocation/shim")');
+  expect(serialized.revocation.containsSecrets).toBe(false);
+  for (const heavy of ["zod", "undici", "x509", "createHmac", "yaml"]) expect(serialized.revocation.text).not.toContain(heavy);
+  for (const value of Object.values(PLANTED)) expect(serialized.revocation.text).not.toContain(value);
 });
 
 test("a fresh process revives it and it creates, reads and diffs against the emulator", async () => {

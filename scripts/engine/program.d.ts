@@ -20,6 +20,8 @@ export interface StackSpec {
   refresh?: boolean;
   /** preview, up and destroy: resource operations in flight at once, as `--parallel` (the engine's default otherwise). */
   parallel?: number;
+  /** up: URNs to replace, as `pulumi up --replace`. */
+  replace?: string[];
 }
 export interface StackResult {
   ok: boolean;

@@ -31,6 +31,7 @@ const { pathToFileURL } = require("node:url");
  * @property {boolean} [refresh]  preview/up: refresh the state first, as `pulumi up --refresh` does
  * @property {number} [parallel]  preview/up/destroy: resource operations in flight at once, as `--parallel`
  *   (the engine's default otherwise)
+ * @property {string[]} [replace]  up: URNs to replace, as `pulumi up --replace`
  */
 
 /** @param {StackSpec} spec */
@@ -88,7 +89,7 @@ async function main(spec) {
       return { output, changeSummary: r.changeSummary, steps };
     }
     case "up": {
-      const r = await stack.up({ onOutput, onEvent, refresh: spec.refresh, parallel: spec.parallel });
+      const r = await stack.up({ onOutput, onEvent, refresh: spec.refresh, parallel: spec.parallel, replace: spec.replace });
       return { output, changes: r.summary.resourceChanges, outputs: r.outputs, steps, sequence };
     }
     case "refresh": {

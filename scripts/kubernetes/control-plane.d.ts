@@ -2,7 +2,7 @@
 import type { Emulator } from "../../src/emulator";
 
 export interface ControlPlaneOptions {
-  /** PEM of the CA that signs client certificates (kube-apiserver --client-ca-file). */
+  /** PEM of the CAs that sign client certificates (kube-apiserver --client-ca-file; ControlPlane.clientCaFile). */
   clientCaPem: string;
   /** The API server's serving certificate (PEM), SANs 127.0.0.1 and localhost, issued by a CA the caller's kubeconfig trusts. */
   servingCertificatePem: string;
@@ -34,6 +34,11 @@ export interface ControlPlane {
   /** `https://127.0.0.1:PORT` */
   url: string;
   port: number;
+  /**
+   * The API server's --client-ca-file. startClusterControlPlane rewrites it whenever the emulator's
+   * client CA bundle changes (a revoke), and kube-apiserver reloads it within seconds.
+   */
+  clientCaFile: string;
   /** One log file per component: `<name>.log` (stdout and stderr), and the API server's audit.log. */
   logDir: string;
   /**

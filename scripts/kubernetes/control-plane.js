@@ -501,6 +501,7 @@ async function startOnce(options, bins) {
     return {
       url: `https://127.0.0.1:${port}`,
       port,
+      clientCaFile: path.join(pki, "client-ca.crt"),
       logDir,
       auditLog: path.join(logDir, "audit.log"),
       pids: { etcd: etcd.child.pid ?? 0, "kube-apiserver": apiserver.child.pid ?? 0, "kube-controller-manager": controllerManager.child.pid ?? 0 },
@@ -529,13 +530,30 @@ async function startClusterControlPlane(emulator, clusterId, options = {}) {
   const handover = await emulator.handOverCluster(clusterId);
   const plane = await startControlPlane({
     ...options,
-    clientCaPem: handover.caPem,
+    clientCaPem: handover.clientCaBundlePem(),
     servingCaPem: handover.caPem,
     servingCertificatePem: handover.servingCertificatePem,
     servingKeyPem: handover.servingKeyPem,
     controllerManagerCertificatePem: handover.controllerManagerCertificatePem,
     controllerManagerKeyPem: handover.controllerManagerKeyPem,
   });
+  // A revoke drops an issuer from the bundle; kube-apiserver reloads --client-ca-file when it
+  // changes. Rewritten in place, not renamed over: kube-apiserver's watch of the file ends on a
+  // rename and is restarted only a minute later, while in-place writes are each seen at once.
+  const rewrite = () => {
+    try {
+      writeFileSync(plane.clientCaFile, handover.clientCaBundlePem());
+    } catch {
+      // The plane was stopped (its data removed) by another way than its stop(): nothing to trust.
+    }
+  };
+  const unsubscribe = handover.onClientCaChange(rewrite);
+  rewrite();
+  const stop = plane.stop;
+  plane.stop = (stopOptions) => {
+    unsubscribe();
+    return stop(stopOptions);
+  };
   try {
     await handover.attach(plane.url);
   } catch (e) {

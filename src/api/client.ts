@@ -66,6 +66,16 @@ export interface IssuedClusterCertificate {
   requestId?: string;
 }
 
+/**
+ * Whose certificates a revoke ends: exactly one of an IAM user id or an agency id (CCE's
+ * `clustercertrevoke` body). The id is the subject CN of that identity's certificates.
+ */
+export type RevocationTarget = { userId: string; agencyId?: never } | { agencyId: string; userId?: never };
+
+export interface CertificateRevocationResult {
+  requestId?: string;
+}
+
 /** @default per-attempt bound of timeoutMs */
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -139,6 +149,20 @@ export class CceClient {
     return this.call("GET", `${this.clusterPath(clusterId)}/clustercert`, undefined, clusterCertResponse);
   }
 
+  /**
+   * `POST .../clustercertrevoke`: ends every certificate of that user or agency on the cluster,
+   * whoever holds it (CCE cannot revoke one certificate). Idempotent, so retried like a read.
+   * Autopilot documents no revoke call.
+   */
+  async revokeCertificates(clusterId: string, target: RevocationTarget): Promise<CertificateRevocationResult> {
+    if (this.clusterKind === "autopilot") {
+      throw new InvalidInputError("clusterKind", "Autopilot clusters document no clustercertrevoke call; revoke from the CCE console");
+    }
+    const body = JSON.stringify(revocationBody(target));
+    const { requestId } = await this.call("POST", `${this.clusterPath(clusterId)}/clustercertrevoke`, body, undefined);
+    return requestId === undefined ? {} : { requestId };
+  }
+
   /** `GET .../clusters/{id}`: shows a cluster without minting anything; `kind` asks the other family. */
   async getCluster(clusterId: string, kind: ClusterKind = this.clusterKind): Promise<ClusterShowResponse> {
     return (await this.call("GET", this.clusterPath(clusterId, kind), undefined, clusterShowResponse)).config;
@@ -155,19 +179,23 @@ export class CceClient {
   /**
    * One call with retries. When CCE answers 401 to credentials IAM issued, the source renews them
    * once and the call is made once more: never a loop, so a password that stopped working fails.
+   * Without a schema the 2xx body is not read (the revoke answers an empty one).
    */
+  private async call<T>(method: string, path: string, body: string | undefined, schema: Shape<T>): Promise<{ config: T; requestId?: string }>;
+  private async call(method: string, path: string, body: string | undefined, schema: undefined): Promise<{ requestId?: string }>;
   private async call<T>(
     method: string,
     path: string,
     body: string | undefined,
-    schema: Shape<T>,
-  ): Promise<{ config: T; requestId?: string }> {
+    schema: Shape<T> | undefined,
+  ): Promise<{ config?: T; requestId?: string }> {
     const source = this.options.credentials;
     // Resolved once, outside the retry loop: missing credentials are not a transient failure.
     const credentials = isSource(source) ? await source.current() : typeof source === "function" ? await source() : source;
     const send = async (with_: CceCredentials) => {
       const request = { service: "CCE" as const, method, url: new URL(`${this.endpoint}${path}`), body, projectId: this.projectId, credentials: with_ };
       const { result, attempts } = await callWithRetries(request, this.context());
+      if (schema === undefined) return { requestId: result.requestId };
       return { config: parseBody(result, schema, failFor(request), attempts), requestId: result.requestId };
     };
     try {
@@ -179,6 +207,18 @@ export class CceClient {
       return send(renewed);
     }
   }
+}
+
+/** `{"userId": ...}` or `{"agencyId": ...}`: exactly one, each an id that cannot bend the JSON or the path. */
+export function revocationBody(target: RevocationTarget): { userId: string } | { agencyId: string } {
+  const given = (["userId", "agencyId"] as const).filter((field) => (target as Record<string, unknown>)[field] !== undefined);
+  if (given.length !== 1) throw new InvalidInputError("userId", "give exactly one of userId or agencyId");
+  const field = given[0]!;
+  const value = (target as Record<string, unknown>)[field];
+  if (typeof value !== "string" || !CCE_ID_PATTERN.test(value)) {
+    throw new InvalidInputError(field, "must be 1 to 128 letters, digits, '-' or '_' (an IAM user or agency id is 32 hex characters)");
+  }
+  return field === "userId" ? { userId: value } : { agencyId: value };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

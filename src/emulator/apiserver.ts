@@ -27,6 +27,11 @@ export interface ClusterApiServer {
   url: string;
   port: number;
   close(): Promise<void>;
+  /**
+   * Replaces the CAs that client certificates may chain to (the cluster's CA and its issuers,
+   * issuers.ts), for later connections. Absent for an external server the emulator does not own.
+   */
+  trust?(caPems: readonly string[]): void;
 }
 
 function status(code: number, reason: string, message: string): object {
@@ -46,7 +51,8 @@ export function normalizeSerial(serial: string): string {
 
 /**
  * Starts the TLS endpoint on 127.0.0.1, port 0. `isRevoked` receives the normalized serial of the
- * client certificate; a revoked certificate gets 401.
+ * client certificate; a revoked certificate gets 401 (here every issuer stays trusted, so a revoke
+ * is answered by serial; an external kube-apiserver learns it from the issuers it is given).
  */
 export async function startClusterApiServer(
   authority: ClusterAuthority,
@@ -87,5 +93,10 @@ export async function startClusterApiServer(
   // A refused client certificate fails the handshake; nothing to log.
   server.on("tlsClientError", () => undefined);
   const listening = await listen(server, 0, "127.0.0.1");
-  return { url: `https://127.0.0.1:${listening.port}`, port: listening.port, close: listening.close };
+  return {
+    url: `https://127.0.0.1:${listening.port}`,
+    port: listening.port,
+    close: listening.close,
+    trust: (caPems) => server.setSecureContext({ key: authority.server.privateKeyPem, cert: authority.server.certificatePem, ca: [...caPems] }),
+  };
 }

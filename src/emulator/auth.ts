@@ -45,6 +45,11 @@ export type AuthResult =
       kind: "aksk" | "token";
       /** A stable IAM-like user id (32 hex) for the caller. */
       userId: string;
+      /**
+       * Whether the caller may revoke other identities' certificates: the emulator's fixed
+       * credentials and tokens unless marked `admin: false`, and IAM users marked `admin: true`.
+       */
+      admin: boolean;
       /** The project an issued token is scoped to. */
       projectId?: string;
       /** Counts a use of an issued credential (Emulator.expireTokens); absent for fixed ones. */
@@ -66,10 +71,10 @@ function userIdOf(kind: string, identity: string): string {
 function verifyToken(token: string, context: AuthContext): AuthResult {
   // Check every token so the time taken does not reveal which one nearly matched.
   const match = context.tokens.reduce((found, candidate) => secretEquals(candidate, token) || found, false);
-  if (match) return { ok: true, kind: "token", userId: userIdOf("token", token) };
+  if (match) return { ok: true, kind: "token", userId: userIdOf("token", token), admin: true };
   const issued = context.issued?.token(token);
   if (issued?.ok !== true) return { ok: false, reason: "the X-Auth-Token is invalid or expired" };
-  const result: AuthResult = { ok: true, kind: "token", userId: issued.userId, use: issued.use };
+  const result: AuthResult = { ok: true, kind: "token", userId: issued.userId, admin: issued.admin, use: issued.use };
   if (issued.projectId !== undefined) result.projectId = issued.projectId;
   return result;
 }
@@ -122,8 +127,8 @@ function verifySignature(authorization: string, input: AuthInput, context: AuthC
   if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
     return { ok: false, reason: "verify aksk signature fail" };
   }
-  if (issued !== undefined) return { ok: true, kind: "aksk", userId: issued.userId, use: issued.use };
-  return { ok: true, kind: "aksk", userId: userIdOf("aksk", credential.accessKey) };
+  if (issued !== undefined) return { ok: true, kind: "aksk", userId: issued.userId, admin: issued.admin, use: issued.use };
+  return { ok: true, kind: "aksk", userId: userIdOf("aksk", credential.accessKey), admin: credential.admin !== false };
 }
 
 /** Authenticates a request by token (when `X-Auth-Token` is sent) or by AK/SK signature. */

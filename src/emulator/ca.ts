@@ -141,9 +141,45 @@ export async function issueServingCertificate(
   return { certificatePem: certificate.toString("pem"), privateKeyPem: pkcs8Pem(keys.privateKey) };
 }
 
+/** What signs certificates: a cluster's CA, or an issuing CA under it (issuers.ts). */
+export type Signer = Pick<ClusterAuthority, "signingKey" | "caCertificate">;
+
+export interface IssuingAuthority extends Signer {
+  certificatePem: string;
+}
+
+/**
+ * An intermediate CA under the cluster's CA (pathLen 0: it signs client certificates only), valid
+ * as long as its parent. `name` becomes its CN, so every issuer of a cluster has its own subject.
+ */
+export async function createIssuingAuthority(parent: Signer, name: string): Promise<IssuingAuthority> {
+  const lib = x509();
+  const keys = await generateKeys();
+  const certificate = await lib.X509CertificateGenerator.create(
+    {
+      serialNumber: randomSerial(),
+      subject: [{ CN: [name] }, { O: ["cce-emulator"] }],
+      issuer: parent.caCertificate.subject,
+      notBefore: parent.caCertificate.notBefore,
+      notAfter: parent.caCertificate.notAfter,
+      publicKey: keys.publicKey,
+      signingKey: parent.signingKey,
+      signingAlgorithm: EC_ALGORITHM,
+      extensions: [
+        new lib.BasicConstraintsExtension(true, 0, true),
+        new lib.KeyUsagesExtension(lib.KeyUsageFlags.keyCertSign | lib.KeyUsageFlags.cRLSign, true),
+        await lib.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+        await lib.AuthorityKeyIdentifierExtension.create(parent.caCertificate, false, crypto),
+      ],
+    },
+    crypto,
+  );
+  return { certificatePem: certificate.toString("pem"), signingKey: keys.privateKey, caCertificate: certificate };
+}
+
 /** Mints a client certificate (O=system:masters, clientAuth) with a fresh key pair. */
 export async function issueClientCertificate(
-  authority: ClusterAuthority,
+  authority: Signer,
   commonName: string,
   notBefore: Date,
   notAfter: Date,

@@ -34,15 +34,21 @@ function loopbackPort(url: string): number {
   return port;
 }
 
-/** Issues the external server's certificates; they are valid as long as the cluster's CA. */
+/**
+ * Issues the external server's certificates; they are valid as long as the cluster's CA. The
+ * controller manager's comes from the cluster's system issuer, which no revoke retires.
+ */
 export async function handOverCluster(registry: Registry, clusterId: string): Promise<ClusterHandover> {
-  const { authority } = registry.cluster(clusterId);
+  const { authority, issuers } = registry.cluster(clusterId);
   const { notBefore, notAfter } = authority.caCertificate;
   const serving = await issueServingCertificate(authority, notBefore, notAfter);
-  const controllerManager = await issueClientCertificate(authority, CONTROLLER_MANAGER_USER, notBefore, notAfter);
+  await issuers.prepare();
+  const controllerManager = await issueClientCertificate(await issuers.system(), CONTROLLER_MANAGER_USER, notBefore, notAfter);
   return {
     clusterId,
     caPem: authority.ca.certificatePem,
+    clientCaBundlePem: () => issuers.bundle(),
+    onClientCaChange: (listener) => issuers.onChange(listener),
     servingCertificatePem: serving.certificatePem,
     servingKeyPem: serving.privateKeyPem,
     controllerManagerCertificatePem: controllerManager.certificatePem,

@@ -52,6 +52,8 @@ interface Issued {
 /** An issued credential that authenticated a request: its caller, and a use to count if CCE accepts it. */
 export interface IssuedMatch {
   userId: string;
+  /** An IAM user marked `admin` (EmulatorUser.admin); agencies and federated callers are not. */
+  admin: boolean;
   projectId?: string;
   use(): void;
 }
@@ -134,13 +136,14 @@ export class IamState {
 
   private match<T extends object>(issued: Issued, extra: T): IssuedLookup<T> {
     if (issued.revoked === true || this.now().getTime() >= issued.expiresAt.getTime()) return { ok: false, reason: "the credential has expired" };
-    const match: IssuedMatch = { userId: issued.userId, use: () => this.counted() };
+    const admin = this.users.some((user) => user.admin === true && this.userId(user) === issued.userId);
+    const match: IssuedMatch = { userId: issued.userId, admin, use: () => this.counted() };
     if (issued.projectId !== undefined) match.projectId = issued.projectId;
     return { ok: true, ...match, ...extra };
   }
 
   /** Temporary keys for `userId`, accepted by CCE for `lifetimeMs` (agencies, and the ECS metadata service). */
-  issueTemporaryKeys(userId: string, lifetimeMs: number): { credential: Required<EmulatorCredential>; expiresAt: Date } {
+  issueTemporaryKeys(userId: string, lifetimeMs: number): { credential: Required<Omit<EmulatorCredential, "admin">>; expiresAt: Date } {
     // Shaped like IAM's: a 20-character uppercase AK, a 40-character SK, a long security token.
     const credential = {
       accessKey: randomBytes(10).toString("hex").toUpperCase(),

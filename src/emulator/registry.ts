@@ -8,6 +8,7 @@ import { createClusterAuthority, issueClientCertificate, CLIENT_BACKDATE_MS, typ
 import type { ClusterAuthority } from "./ca";
 import { normalizeSerial, startClusterApiServer } from "./apiserver";
 import type { ClusterApiServer } from "./apiserver";
+import { ClientIssuers } from "./issuers";
 import type { EmulatorCluster, IssuedCertificate } from "./types";
 
 export interface ClusterRecord {
@@ -25,6 +26,8 @@ export interface ClusterRecord {
    * does not own it. The clustercert answers and show-cluster read their URLs from here.
    */
   apiServer: ClusterApiServer;
+  /** The issuing CAs of its client certificates, one per identity and epoch (issuers.ts). */
+  issuers: ClientIssuers;
   /** The `Port-ID` header of the POST clustercert answer; stable per cluster. */
   portId: string;
   createdAt: Date;
@@ -90,7 +93,8 @@ export class Registry {
       }
       this.addProject(projectId);
       this.projects.get(projectId)!.push(cluster.id);
-      this.clusters.set(cluster.id, {
+      const issuers = new ClientIssuers(authority, cluster.id);
+      const record: ClusterRecord = {
         id: cluster.id,
         name: cluster.name ?? `emulated-${cluster.id.slice(0, 8)}`,
         eip: cluster.eip ?? false,
@@ -99,9 +103,13 @@ export class Registry {
         deleted: false,
         authority,
         apiServer,
+        issuers,
         portId: randomUUID(),
         createdAt: this.now(),
-      });
+      };
+      // The cluster's own endpoint trusts every issuer, retired ones too, and answers revokes by serial.
+      issuers.onChange(() => record.apiServer.trust?.([authority.ca.certificatePem, ...issuers.all()]));
+      this.clusters.set(cluster.id, record);
     } finally {
       this.pending.delete(cluster.id);
     }
@@ -139,7 +147,7 @@ export class Registry {
     notAfter: Date,
   ): Promise<MintedCredential> {
     const notBefore = new Date(now.getTime() - CLIENT_BACKDATE_MS);
-    const issue = () => issueClientCertificate(cluster.authority, caller.userId, notBefore, notAfter);
+    const issue = async () => issueClientCertificate(await cluster.issuers.issuerFor(caller.userId), caller.userId, notBefore, notAfter);
     let cert: ClientCertificate;
     if (this.preissue) {
       const key = `${cluster.id}\n${caller.userId}`;
@@ -166,11 +174,16 @@ export class Registry {
     return { certificatePem: cert.certificatePem, privateKeyPem: cert.privateKeyPem };
   }
 
-  /** Revokes every certificate on the cluster held by one of `userIds`; counts the call. */
-  revoke(clusterId: string, userIds: readonly string[]): void {
+  /**
+   * Revokes every certificate on the cluster issued to `identity` (a user or agency id) so far,
+   * and retires its issuer (issuers.ts), so an external API server refuses them too; counts the call.
+   */
+  async revoke(clusterId: string, identity: string): Promise<void> {
     for (const cert of this.issued) {
-      if (cert.clusterId === clusterId && userIds.includes(cert.userId)) cert.revoked = true;
+      if (cert.clusterId === clusterId && cert.userId === identity) cert.revoked = true;
     }
+    this.preissued.delete(`${clusterId}\n${identity}`);
+    await this.cluster(clusterId).issuers.retire(identity);
     this.revokes.set(clusterId, (this.revokes.get(clusterId) ?? 0) + 1);
   }
 

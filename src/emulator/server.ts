@@ -63,7 +63,7 @@ export interface HandlerContext {
   signal: AbortSignal;
 }
 
-type Caller = { kind: "aksk" | "token"; userId: string };
+type Caller = { kind: "aksk" | "token"; userId: string; admin: boolean };
 
 /** Reads the whole body, or undefined when it exceeds MAX_BODY_BYTES. */
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
@@ -125,6 +125,38 @@ function hasExpireAt(body: Buffer): boolean {
   }
 }
 
+/** `{"userId"}` or `{"agencyId"}`, exactly one non-empty string; undefined otherwise. */
+function revocationTarget(body: Buffer): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  const fields = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  const ids = [fields["userId"], fields["agencyId"]].filter((id) => id !== undefined && id !== null);
+  return ids.length === 1 && typeof ids[0] === "string" && ids[0] !== "" ? ids[0] : undefined;
+}
+
+/**
+ * `clustercertrevoke`: every certificate of the user or agency named (ids share one space: both
+ * are the CN of the certificates). An administrator may name anyone, a plain IAM user only itself.
+ */
+async function revokeCall(context: HandlerContext, res: ServerResponse, requestId: string, body: Buffer, cluster: ClusterRecord, caller: Caller): Promise<number> {
+  const target = revocationTarget(body);
+  if (target === undefined) {
+    badRequest(res, requestId, "send exactly one of userId or agencyId, a non-empty string");
+    return 400;
+  }
+  if (target !== caller.userId && !caller.admin) {
+    forbidden(res, requestId, "an IAM user may revoke only its own certificates; revoking another identity's needs an administrator");
+    return 403;
+  }
+  await context.registry.revoke(cluster.id, target);
+  sendJson(res, requestId, 200, undefined);
+  return 200;
+}
+
 /** Answers an authenticated request for a live cluster; returns the status sent. */
 async function dispatch(
   context: HandlerContext,
@@ -167,22 +199,7 @@ async function dispatch(
   }
   // Autopilot documents no revoke call: it answers 404 like any unknown API.
   if (resource === "clustercertrevoke" && method === "POST" && cluster.kind === "cce") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString("utf8"));
-    } catch {
-      parsed = undefined;
-    }
-    const fields = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
-    const ids = [fields.userId, fields.agencyId].filter((id): id is string => typeof id === "string" && id !== "");
-    if (ids.length !== 1) {
-      badRequest(res, requestId, "send exactly one of userId or agencyId");
-      return 400;
-    }
-    // The caller's own certificates, and those of the user or agency named.
-    context.registry.revoke(cluster.id, [caller.userId, ids[0]!]);
-    sendJson(res, requestId, 200, undefined);
-    return 200;
+    return revokeCall(context, res, requestId, body, cluster, caller);
   }
   notFound(res, requestId, `the API ${method} ${req.url?.split("?")[0] ?? ""} does not exist`);
   return 404;

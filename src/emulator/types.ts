@@ -27,6 +27,11 @@ export interface EmulatorUser {
   domainId?: string;
   /** A locked account answers 401 "The account is locked." whatever the password. @default false */
   locked?: boolean;
+  /**
+   * An administrator may revoke any identity's certificates (clustercertrevoke); a plain IAM user
+   * only their own, anyone else's answers 403. @default false
+   */
+  admin?: boolean;
 }
 
 /** An agency that signed-in callers may assume (`POST /v3.0/OS-CREDENTIAL/securitytokens`). */
@@ -72,6 +77,12 @@ export interface EmulatorCredential {
   secretKey: string;
   /** When set, requests signed with this pair must carry a matching, signed `X-Security-Token`. */
   securityToken?: string;
+  /**
+   * Whether the pair is an administrator's: it may revoke any identity's certificates; `false` makes
+   * it a plain IAM user's, which may revoke only its own (anyone else's answers 403). Fixed tokens
+   * are administrators'. @default true
+   */
+  admin?: boolean;
 }
 
 export interface EmulatorOptions {
@@ -250,26 +261,38 @@ export interface Emulator {
  * certificates that server needs, all issued by the cluster's CA, so the kubeconfigs the emulator
  * mints work against it as against a CCE cluster, and `attach` to point the cluster at it.
  *
- * Start the server (for kube-apiserver: `--client-ca-file` = caPem, `--tls-cert-file` and
- * `--tls-private-key-file` = the serving pair, RBAC on, loopback only) on `https://127.0.0.1:PORT`,
- * then call `attach`. From then on every client certificate the emulator mints authenticates there
- * as its subject: user = the caller's user id (CN), group `system:masters` (O), exactly as on CCE.
+ * Start the server (for kube-apiserver: `--client-ca-file` = clientCaBundlePem(), rewritten in
+ * place on every onClientCaChange, `--tls-cert-file` and `--tls-private-key-file` = the serving
+ * pair, RBAC on, loopback only) on `https://127.0.0.1:PORT`, then call `attach`. From then on every
+ * client certificate the emulator mints authenticates there as its subject: user = the caller's
+ * user id, or the agency's id for an assumed agency (CN), group `system:masters` (O), exactly as on CCE.
  *
- * Differences from the emulator's own endpoint: the external server knows nothing of
- * `clustercertrevoke` (a revoked certificate still authenticates until it expires), and the emulator
- * neither starts nor stops it. Every field but `clusterId` is secret: never log it.
+ * Revocation: each identity's certificates come from its own issuing CA under the cluster's CA
+ * (src/emulator/issuers.ts). `clustercertrevoke` retires that issuer and drops it from the client
+ * CA bundle, so a server that reloads the file (kube-apiserver does, within seconds) refuses every
+ * certificate the identity held (401) and accepts the ones minted afterwards. A server given the
+ * cluster's CA as client CA instead would accept nothing: the CA is never in the bundle. The
+ * emulator neither starts nor stops the server. Every field but `clusterId` is secret: never log it.
  */
 export interface ClusterHandover {
   clusterId: string;
-  /** The cluster's CA (PEM): the API server's `--client-ca-file`, and what verifies its serving certificate. */
+  /** The cluster's CA (PEM): what verifies the serving certificate (a kubeconfig's certificate-authority-data). */
   caPem: string;
+  /**
+   * The client CA bundle now (PEM, several certificates): the issuers of live certificates and the
+   * controller manager's. The API server's `--client-ca-file`.
+   */
+  clientCaBundlePem(): string;
+  /** Calls `listener` whenever the bundle changes (a revoke, a new issuer); returns the unsubscribe. */
+  onClientCaChange(listener: () => void): () => void;
   /** The API server's serving certificate (PEM), SANs IP 127.0.0.1 and DNS localhost: `--tls-cert-file`. */
   servingCertificatePem: string;
   /** Its private key (PKCS#8 PEM): `--tls-private-key-file`. */
   servingKeyPem: string;
   /**
    * A client certificate (PEM) with subject `O=system:masters, CN=system:kube-controller-manager`,
-   * valid as long as the CA: for kube-controller-manager's kubeconfig (and readiness probes).
+   * valid as long as the CA, from the cluster's system issuer (in every bundle, never retired):
+   * for kube-controller-manager's kubeconfig (and readiness probes).
    */
   controllerManagerCertificatePem: string;
   /** Its private key (PKCS#8 PEM). */

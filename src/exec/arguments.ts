@@ -4,7 +4,8 @@
  * is a UsageError naming the flag; nothing here reads the environment.
  */
 import { parseArgs } from "node:util";
-import { CLIENT_MAX_DURATION_DAYS, CLUSTER_KINDS, type ClusterKind } from "../constants";
+import { CLIENT_MAX_DURATION_DAYS, CLUSTER_KINDS, DAY_MS, HOUR_MS, MIN_EXPIRE_AHEAD_MS, MINUTE_MS, type ClusterKind } from "../constants";
+import type { RevocationTarget } from "../api/client";
 import { UsageError } from "../errors";
 import { CONTEXT_CHOICES, type ContextChoice } from "../kubeconfig/context";
 
@@ -14,6 +15,17 @@ import { CONTEXT_CHOICES, type ContextChoice } from "../kubeconfig/context";
  * exec credential asks for the least a leaked one could be used.
  */
 export const DEFAULT_EXEC_DURATION_DAYS = 1;
+
+/**
+ * How long an exec certificate lives unless `--ttl` or `--duration` says otherwise: an hour, as
+ * GKE's and AKS's credentials; the cache hands one out until a tenth of its life is left
+ * (exec-credential.ts), so a busy shell mints about once an hour.
+ */
+export const DEFAULT_EXEC_TTL_MS = HOUR_MS;
+/** `--ttl`'s bounds: CCE's `expire_at` is 15 minutes to 5 years ahead (5 × 365 days, within its 1827). */
+export const MIN_TTL_MS = MIN_EXPIRE_AHEAD_MS;
+export const MAX_TTL_MS = 5 * 365 * DAY_MS;
+const TTL_UNITS: Readonly<Record<string, number>> = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS, y: 365 * DAY_MS };
 
 /** Which cluster, in which project and family, and how long a new certificate should last. */
 export interface ClusterSelection {
@@ -29,8 +41,19 @@ export interface ClusterSelection {
   clusterKind?: ClusterKind;
   /** Which of CCE's contexts gives the server (render.ts `chooseContext`). @default "auto" */
   context?: ContextChoice;
-  /** Days; -1 asks CCE for its maximum. @default DEFAULT_EXEC_DURATION_DAYS */
+  /** Days; -1 asks CCE for its maximum. Exclusive with `ttl`. */
   duration?: number;
+  /** `--ttl` as given (`15m`, `1h`, `30d`, `1y`), sent as `expire_at`; unset with no duration: DEFAULT_EXEC_TTL_MS. */
+  ttl?: string;
+}
+
+/** Whose certificates `revoke` ends: an id given, or the identity running the command. */
+export type RevokeTarget = RevocationTarget | "mine";
+
+export interface RevokeCommand {
+  command: "revoke";
+  cluster: ClusterSelection;
+  target: RevokeTarget;
 }
 
 export interface CredentialCommand {
@@ -55,16 +78,19 @@ export interface HelpCommand {
   command: "help";
 }
 
-export type ExecCommand = CredentialCommand | KubeconfigCommand | HelpCommand;
+export type ExecCommand = CredentialCommand | KubeconfigCommand | RevokeCommand | HelpCommand;
 
 export const USAGE = [
   "usage: cce-kubeconfig credential --cluster-id ID [--project-id ID] [--region REGION] [--cloud DOMAIN] [--endpoint URL]",
-  "                                 [--cluster-kind cce|autopilot] [--context auto|internal|external|externalTLSVerify] [--duration DAYS]",
+  "                                 [--cluster-kind cce|autopilot] [--context auto|internal|external|externalTLSVerify]",
+  "                                 [--ttl 15m..5y (default 1h) | --duration DAYS]",
   "       cce-kubeconfig kubeconfig --cluster-id ID [--kubeconfig FILE] [--context-name NAME] [--exec-command PATH]",
   "                                 [--set-current] [the credential flags]",
+  "       cce-kubeconfig revoke     --cluster-id ID (--user-id ID | --agency-id ID | --mine) [the credential flags]",
   "",
   "credential  prints a client.authentication.k8s.io ExecCredential with a CCE client certificate (cached)",
   "kubeconfig  merges a cluster, a user that runs `cce-kubeconfig credential`, and a context into FILE",
+  "revoke      ends EVERY certificate of that IAM user or agency on the cluster, whoever holds it (CCE clustercertrevoke)",
   "Credentials come from the environment (HW_*), a KooCLI profile, CCE pod identity or ECS metadata.",
 ].join("\n");
 
@@ -77,6 +103,14 @@ const SELECTION_OPTIONS = {
   "cluster-kind": { type: "string" },
   context: { type: "string" },
   duration: { type: "string" },
+  ttl: { type: "string" },
+} as const;
+
+const REVOKE_OPTIONS = {
+  ...SELECTION_OPTIONS,
+  "user-id": { type: "string" },
+  "agency-id": { type: "string" },
+  mine: { type: "boolean" },
 } as const;
 
 const KUBECONFIG_OPTIONS = {
@@ -87,10 +121,10 @@ const KUBECONFIG_OPTIONS = {
   "set-current": { type: "boolean" },
 } as const;
 
-type Values = Partial<Record<keyof typeof KUBECONFIG_OPTIONS | "help", string | boolean>>;
+type Values = Partial<Record<keyof typeof KUBECONFIG_OPTIONS | keyof typeof REVOKE_OPTIONS | "help", string | boolean>>;
 
 /** parseArgs' own errors name the flag in their text; they become UsageErrors naming it. */
-function parse(argv: string[], options: typeof SELECTION_OPTIONS | typeof KUBECONFIG_OPTIONS): Values {
+function parse(argv: string[], options: typeof SELECTION_OPTIONS | typeof KUBECONFIG_OPTIONS | typeof REVOKE_OPTIONS): Values {
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }).values as Values;
   } catch (error) {
@@ -124,6 +158,24 @@ function durationDays(values: Values): number | undefined {
   return days;
 }
 
+/** `--ttl` in milliseconds: a whole number and one unit (m, h, d, y), from 15 minutes to 5 years. */
+export function ttlMs(value: string): number {
+  const match = /^(\d{1,6})([mhdy])$/.exec(value);
+  const ms = match === null ? NaN : Number(match[1]) * TTL_UNITS[match[2]!]!;
+  if (!(ms >= MIN_TTL_MS && ms <= MAX_TTL_MS)) {
+    throw new UsageError("--ttl", `must be a whole number with a unit m, h, d or y, from 15m (CCE's minimum for expire_at) to 5y; got ${JSON.stringify(value.slice(0, 40))}`);
+  }
+  return ms;
+}
+
+function ttlFlag(values: Values): string | undefined {
+  const value = text(values, "ttl");
+  if (value === undefined) return undefined;
+  ttlMs(value);
+  if (values.duration !== undefined) throw new UsageError("--ttl", "give either --ttl or --duration, not both");
+  return value;
+}
+
 function selection(values: Values): ClusterSelection {
   const clusterId = text(values, "cluster-id");
   if (clusterId === undefined) throw new UsageError("--cluster-id", "is required: the id (a UUID) of the CCE cluster");
@@ -135,6 +187,8 @@ function selection(values: Values): ClusterSelection {
   const clusterKind = oneOf(values, "cluster-kind", CLUSTER_KINDS);
   const context = oneOf(values, "context", CONTEXT_CHOICES);
   const duration = durationDays(values);
+  const ttl = ttlFlag(values);
+  if (ttl !== undefined) cluster.ttl = ttl;
   if (projectId !== undefined) cluster.projectId = projectId;
   if (region !== undefined) cluster.region = region;
   if (cloud !== undefined) cluster.cloud = cloud;
@@ -148,7 +202,7 @@ function selection(values: Values): ClusterSelection {
 /** The command `argv` (without node and the script) asks for. */
 export function parseCommandLine(argv: readonly string[]): ExecCommand {
   const [subcommand, ...rest] = argv;
-  if (subcommand === undefined) throw new UsageError(undefined, "a subcommand is required: credential or kubeconfig");
+  if (subcommand === undefined) throw new UsageError(undefined, "a subcommand is required: credential, kubeconfig or revoke");
   if (subcommand === "--help" || subcommand === "-h" || subcommand === "help") return { command: "help" };
   if (subcommand === "credential") {
     const values = parse(rest, SELECTION_OPTIONS);
@@ -166,7 +220,25 @@ export function parseCommandLine(argv: readonly string[]): ExecCommand {
     if (execCommand !== undefined) command.execCommand = execCommand;
     return command;
   }
-  throw new UsageError(undefined, `unknown subcommand ${JSON.stringify(subcommand.slice(0, 40))}: use credential or kubeconfig`);
+  if (subcommand === "revoke") {
+    const values = parse(rest, REVOKE_OPTIONS);
+    return values.help === true ? { command: "help" } : { command: "revoke", cluster: selection(values), target: revokeTarget(values) };
+  }
+  throw new UsageError(undefined, `unknown subcommand ${JSON.stringify(subcommand.slice(0, 40))}: use credential, kubeconfig or revoke`);
+}
+
+/** Exactly one of --user-id, --agency-id and --mine. */
+function revokeTarget(values: Values): RevokeTarget {
+  const userId = text(values, "user-id");
+  const agencyId = text(values, "agency-id");
+  const given = [userId, agencyId, values.mine === true ? "mine" : undefined].filter((v) => v !== undefined);
+  if (given.length !== 1) {
+    const flag = given.length === 0 ? "--user-id" : userId !== undefined ? "--user-id" : "--agency-id";
+    throw new UsageError(flag, "give exactly one of --user-id ID, --agency-id ID or --mine (whose certificates to revoke)");
+  }
+  if (userId !== undefined) return { userId };
+  if (agencyId !== undefined) return { agencyId };
+  return "mine";
 }
 
 /**
@@ -182,5 +254,6 @@ export function credentialArguments(cluster: ClusterSelection): string[] {
   if (cluster.clusterKind !== undefined) args.push("--cluster-kind", cluster.clusterKind);
   if (cluster.context !== undefined) args.push("--context", cluster.context);
   if (cluster.duration !== undefined) args.push("--duration", String(cluster.duration));
+  if (cluster.ttl !== undefined) args.push("--ttl", cluster.ttl);
   return args;
 }

@@ -14,13 +14,14 @@
  */
 import { basename, join } from "node:path";
 import { SETTING_SOURCES, EMPTY_CONFIG, resolveAuthSettings, type Environment, type SettingName } from "../config/settings";
-import { InvalidInputError, KubeconfigError } from "../errors";
+import { DAY_MS } from "../constants";
+import { InvalidInputError, isCceApiError, KubeconfigError } from "../errors";
 import { pemFromData, readCertificate } from "../kubeconfig/certificate";
 import type { CheckedInputs } from "../provider/inputs";
 import type { CheckFailure } from "../config/checked";
 import { checkInputs } from "../provider/inputs";
 import type { CertificateOutputs } from "../provider/outputs";
-import { DEFAULT_EXEC_DURATION_DAYS, type ClusterSelection } from "./arguments";
+import { DEFAULT_EXEC_DURATION_DAYS, DEFAULT_EXEC_TTL_MS, ttlMs, type ClusterSelection } from "./arguments";
 import { cacheDirectory, cacheDirectorySource, ensureCacheDirectory, pruneCacheEntries, readCacheEntry, writeCacheEntry, type CachedCertificate } from "./cache";
 import { cacheFileName, cacheSlotPrefix, credentialIdentity, credentialSlot, type CacheKey } from "./cache-key";
 import { handOutUntil } from "./exec-credential";
@@ -65,7 +66,16 @@ const FLAGS: Readonly<Record<string, string>> = {
   clusterKind: "--cluster-kind",
   context: "--context",
   duration: "--duration",
+  expireAt: "--ttl",
 };
+
+/**
+ * Added to `--ttl` before it is sent as `expire_at`: CCE refuses an `expire_at` less than 15
+ * minutes after its own clock reads the request, so `--ttl 15m` sent to the second would be
+ * refused by the time it arrives. 30 s covers the call's latency and keeps notAfter within a
+ * minute of what was asked.
+ */
+export const EXPIRE_AT_SLACK_MS = 30_000;
 
 /** A check failure, named as the user of the command sets it: the flag, and its variable when it can come from there. */
 function failureError(failure: CheckFailure): InvalidInputError {
@@ -75,9 +85,16 @@ function failureError(failure: CheckFailure): InvalidInputError {
   return new InvalidInputError(names.length > 0 ? names.join(" / ") : failure.property, failure.reason);
 }
 
-/** The resource inputs that mean `cluster`. */
-function resourceInputs(cluster: ClusterSelection): Record<string, unknown> {
-  const inputs: Record<string, unknown> = { clusterId: cluster.clusterId, duration: cluster.duration ?? DEFAULT_EXEC_DURATION_DAYS };
+/**
+ * The resource inputs that mean `cluster`: `--duration` as given, else `--ttl` (default 1 hour) as
+ * an `expire_at`. Autopilot takes a duration only: the ttl in whole days, at least one.
+ */
+function resourceInputs(cluster: ClusterSelection, now: Date): Record<string, unknown> {
+  const inputs: Record<string, unknown> = { clusterId: cluster.clusterId };
+  const ttl = cluster.ttl === undefined ? DEFAULT_EXEC_TTL_MS : ttlMs(cluster.ttl);
+  if (cluster.duration !== undefined) inputs["duration"] = cluster.duration;
+  else if (cluster.clusterKind === "autopilot") inputs["duration"] = cluster.ttl === undefined ? DEFAULT_EXEC_DURATION_DAYS : Math.max(1, Math.ceil(ttl / DAY_MS));
+  else inputs["expireAt"] = new Date(Math.ceil((now.getTime() + ttl + EXPIRE_AT_SLACK_MS) / 1000) * 1000).toISOString();
   if (cluster.projectId !== undefined) inputs["projectId"] = cluster.projectId;
   if (cluster.region !== undefined) inputs["region"] = cluster.region;
   if (cluster.cloud !== undefined) inputs["cloud"] = cluster.cloud;
@@ -85,6 +102,11 @@ function resourceInputs(cluster: ClusterSelection): Record<string, unknown> {
   if (cluster.clusterKind !== undefined) inputs["clusterKind"] = cluster.clusterKind;
   if (cluster.context !== undefined) inputs["context"] = cluster.context;
   return inputs;
+}
+
+/** CCE (or a cloud on its API) refused `expire_at` itself: a 400 whose text names it. */
+function refusesExpireAt(error: unknown): boolean {
+  return isCceApiError(error) && error.status === 400 && /expire_at/i.test(`${error.apiMessage ?? ""} ${error.message}`);
 }
 
 /**
@@ -95,7 +117,14 @@ function resourceInputs(cluster: ClusterSelection): Record<string, unknown> {
 async function mint(inputs: CheckedInputs, options: CertificateOptions, clock: () => Date): Promise<CachedCertificate> {
   const [{ createOperations }, { kubeconfigEntries, parseKubeconfig }] = await Promise.all([import("../provider/operations"), import("../kubeconfig/entries")]);
   const operations = createOperations({ env: options.env, clock, warn: options.warn });
-  const { outs } = (await operations.create(inputs)) as { outs: CertificateOutputs };
+  const created = await operations.create(inputs).catch(async (error: unknown) => {
+    // Once, never in a loop: a second refusal fails the call.
+    if (inputs.expireAt === undefined || !refusesExpireAt(error)) throw error;
+    options.warn(`CCE refused expire_at (--ttl) for cluster ${inputs.clusterId}; minted a certificate of duration 1 day instead`);
+    const { expireAt: _refused, ...rest } = inputs;
+    return operations.create({ ...rest, duration: 1 });
+  });
+  const { outs } = created as { outs: CertificateOutputs };
   // The server and CA of the context the resource would make current.
   const entries = kubeconfigEntries(parseKubeconfig(outs.kubeconfig), outs.currentContext);
   const clusterName = entries.contexts.find((c) => c.name === outs.currentContext)?.cluster;
@@ -194,20 +223,25 @@ async function probeCached(cached: CachedCertificate, call: Call): Promise<Obtai
   return undefined;
 }
 
+/** The checked inputs of `cluster` (the resource's own checks and defaults), its cache key, and the cache file of this identity's certificate. */
+export function locateCache(cluster: ClusterSelection, options: Pick<CertificateOptions, "env" | "clock">): { inputs: CheckedInputs; key: CacheKey; dir: string; cacheFile: string } {
+  const clock = options.clock ?? (() => new Date());
+  // operations.check is this call with its stack config; here there is none.
+  const checked = checkInputs({}, resourceInputs(cluster, clock()), EMPTY_CONFIG, options.env, clock());
+  const failure = checked.failures[0];
+  if (failure !== undefined) throw failureError(failure);
+  const inputs = checked.inputs;
+  const key = cacheKeyOf(inputs, options.env, clock());
+  const dir = cacheDirectory(options.env);
+  ensureCacheDirectory(dir, cacheDirectorySource(options.env));
+  return { inputs, key, dir, cacheFile: join(dir, cacheFileName(key)) };
+}
+
 export async function obtainCertificate(cluster: ClusterSelection, options: CertificateOptions): Promise<ObtainedCertificate> {
   const clock = options.clock ?? (() => new Date());
   const debug = options.debug ?? (() => undefined);
   const verifyEveryMs = options.verifyEveryMs ?? 60_000;
-  // The resource's own checks and defaults (operations.check is this call with its stack config; here there is none).
-  const checked = checkInputs({}, resourceInputs(cluster), EMPTY_CONFIG, options.env, clock());
-  const failure = checked.failures[0];
-  if (failure !== undefined) throw failureError(failure);
-  const inputs = checked.inputs;
-
-  const key = cacheKeyOf(inputs, options.env, clock());
-  const dir = cacheDirectory(options.env);
-  ensureCacheDirectory(dir, cacheDirectorySource(options.env));
-  const cacheFile = join(dir, cacheFileName(key));
+  const { inputs, key, dir, cacheFile } = locateCache(cluster, options);
   const call: Call = { cacheFile, context: key.context, clock, debug, probe: options.probe ?? probeCertificate };
 
   const within = (at: Date | undefined, ms: number) => at !== undefined && clock().getTime() - at.getTime() < ms;

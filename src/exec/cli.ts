@@ -5,6 +5,7 @@
  *
  *   cce-kubeconfig credential --cluster-id ID [...]   an ExecCredential on stdout
  *   cce-kubeconfig kubeconfig --cluster-id ID [...]   merges an exec entry into a kubeconfig
+ *   cce-kubeconfig revoke --cluster-id ID (--user-id ID | --agency-id ID | --mine)
  *
  * Credentials, project and endpoint come from the same settings as the ClusterCertificate resource,
  * read from the environment only (there is no stack here). A failure is one line on stderr naming
@@ -14,7 +15,7 @@ import { accessSync, constants } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import type { Environment } from "../config/settings";
 import { UsageError } from "../errors";
-import { credentialArguments, parseCommandLine, USAGE, type CredentialCommand, type KubeconfigCommand } from "./arguments";
+import { credentialArguments, parseCommandLine, USAGE, type CredentialCommand, type KubeconfigCommand, type RevokeCommand } from "./arguments";
 import { obtainCertificate, type CertificateOptions } from "./certificates";
 import { execApiVersion, execCredential, handOutUntil } from "./exec-credential";
 import { rememberCall } from "./fast-credential";
@@ -93,6 +94,20 @@ async function writeKubeconfig(command: KubeconfigCommand, context: CliContext):
   }
 }
 
+async function revoke(command: RevokeCommand, context: CliContext): Promise<void> {
+  // Loaded here only, as the kubeconfig subcommand's modules: the credential path stays light.
+  const { revokeCertificates } = await import("./revoke");
+  const { target, requestId, removed } = await revokeCertificates(command.cluster, command.target, certificateOptions(context));
+  const who = target.userId !== undefined ? `IAM user ${target.userId}` : `agency ${target.agencyId}`;
+  const cluster = command.cluster.clusterId;
+  context.stdout(
+    `${COMMAND_NAME}: revoked every certificate of ${who} on cluster ${cluster} (request id ${requestId ?? "none"}). ` +
+      `Every certificate of that identity on that cluster is now dead, including other stacks', other kubeconfigs' and other machines'; ` +
+      `certificates minted from now on work. Removed ${removed.length} cached certificate(s) of it from this machine.
+`,
+  );
+}
+
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, " ").trim();
 
 /** Runs the command line `argv` (without node and the script); resolves to the exit status. */
@@ -104,6 +119,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       return 0;
     }
     if (command.command === "credential") await printCredential(command, argv, context);
+    else if (command.command === "revoke") await revoke(command, context);
     else await writeKubeconfig(command, context);
     return 0;
   } catch (error) {

@@ -15,7 +15,7 @@ import type { ClusterKind } from "../constants";
 import type { ContextChoice } from "../kubeconfig/context";
 import type { CheckFailure } from "../config/checked";
 import { resolveSetting, type Environment, type StackConfig } from "../config/settings";
-import { DEFAULT_EXEC_DURATION_DAYS, type ClusterSelection } from "../exec/arguments";
+import { DEFAULT_EXEC_DURATION_DAYS, ttlMs, type ClusterSelection } from "../exec/arguments";
 import { InvalidInputError } from "../errors";
 import { isUnknown, unknownInputFailures, type Unknowable } from "../protocol";
 import { checkInputs, type CheckedInputs } from "./inputs";
@@ -27,7 +27,7 @@ export const DEFAULT_EXEC_COMMAND = "cce-kubeconfig";
 /** The inputs an ExecKubeconfig shares with ClusterCertificate, checked by checkInputs. */
 const SHARED_INPUTS = ["clusterId", "projectId", "region", "cloud", "endpoint", "clusterKind", "context", "duration"] as const;
 /** Every input of an ExecKubeconfig, in the order of its documentation. */
-export const EXEC_INPUT_NAMES = [...SHARED_INPUTS, "command", "contextName"] as const;
+export const EXEC_INPUT_NAMES = [...SHARED_INPUTS, "ttl", "command", "contextName"] as const;
 
 /** Location settings of the stack config that the command is given as flags (it cannot read the stack). */
 const PINNED_FROM_CONFIG = ["projectId", "region", "cloud"] as const;
@@ -41,6 +41,18 @@ const ownFields = {
     .string(got("must be a string"))
     .trim()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}$/, got("must be 1 to 253 letters, digits, '.', '_', ':', '@' or '-', starting with a letter or digit")),
+  // The command's --ttl grammar and bounds (exec/arguments.ts ttlMs), checked here so a bad one fails at preview.
+  ttl: z.string(got("must be a string")).trim().refine(
+    (value) => {
+      try {
+        ttlMs(value);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    got("must be a whole number with a unit m, h, d or y, from 15m (CCE's minimum for expire_at) to 5y"),
+  ),
 };
 
 /** The inputs after check; any value may still be UNKNOWN at a preview. */
@@ -48,6 +60,8 @@ export interface ExecCheckedInputs extends Pick<CheckedInputs, "clusterId" | "pr
   duration: Unknowable<number>;
   command: string;
   contextName: string;
+  /** `--ttl` written into the exec args; absent with a duration, or when the command's default (1 hour) applies. */
+  ttl?: string;
   /** The `credential` arguments' cluster, project and endpoint flags (arguments.ts credentialArguments). */
   selection: ClusterSelection;
 }
@@ -85,7 +99,9 @@ function selectionOf(news: Record<string, unknown>, checked: CheckedInputs, conf
   if (news["endpoint"] !== undefined) selection.endpoint = checked.endpoint;
   if (news["clusterKind"] !== undefined) selection.clusterKind = checked.clusterKind as ClusterSelection["clusterKind"];
   if (news["context"] !== undefined) selection.context = checked.context as ClusterSelection["context"];
-  selection.duration = checked.duration as number;
+  // Written only when given: otherwise the command's own default (an hour, via --ttl) applies.
+  if (news["duration"] !== undefined && news["duration"] !== null) selection.duration = checked.duration as number;
+  if (typeof news["ttl"] === "string") selection.ttl = news["ttl"].trim();
   return selection;
 }
 
@@ -107,7 +123,7 @@ export function checkExecInputs(
   const checked = checkInputs(olds, shared, config, env, now);
   failures.push(...checked.failures);
 
-  const own = (name: keyof typeof ownFields, fallback: string): string => {
+  const own = <F extends string | undefined>(name: keyof typeof ownFields, fallback: F): string | F => {
     const raw = news[name];
     if (raw === undefined || raw === null) return fallback;
     if (isUnknown(raw)) return raw;
@@ -117,6 +133,8 @@ export function checkExecInputs(
     return fallback;
   };
   const { clusterId, projectId, projectName, endpoint, region, cloud, context, clusterKind, duration } = checked.inputs;
+  const ttl = own("ttl", undefined);
+  if (ttl !== undefined && news["duration"] !== undefined && news["duration"] !== null) failures.push({ property: "ttl", reason: "set either duration or ttl, not both" });
   const inputs: ExecCheckedInputs = {
     clusterId,
     endpoint,
@@ -131,5 +149,6 @@ export function checkExecInputs(
   if (projectName !== undefined) inputs.projectName = projectName;
   if (region !== undefined) inputs.region = region;
   if (cloud !== undefined) inputs.cloud = cloud;
+  if (ttl !== undefined) inputs.ttl = ttl;
   return { inputs, failures };
 }

@@ -61,7 +61,7 @@ export interface ExecOperations {
 /** Inputs whose change points the kubeconfig at another cluster, project or API: a new resource. */
 export const EXEC_REPLACE_ON_CHANGE = ["clusterId", "projectId", "projectName", "region", "cloud", "endpoint", "clusterKind"] as const;
 /** Inputs that change only what the kubeconfig says (or which of the cluster's addresses it names). */
-export const EXEC_UPDATE_IN_PLACE = ["command", "contextName", "context", "duration", "selection"] as const;
+export const EXEC_UPDATE_IN_PLACE = ["command", "contextName", "context", "duration", "ttl", "selection"] as const;
 
 /** The credential settings of the stack config, by name, when they make a complete method; never a value. */
 function stackConfigCredentials(config: StackConfig): string | undefined {

@@ -24,8 +24,13 @@ export interface ExecKubeconfigArgs {
   clusterKind?: pulumi.Input<"cce" | "autopilot">;
   /** Which of CCE's contexts gives the server and CA, as for ClusterCertificate. @default "auto" */
   context?: pulumi.Input<ContextChoice>;
-  /** Days of validity of each certificate the command mints; -1 for CCE's maximum. @default 1 */
+  /** Days of validity of each certificate the command mints, written as `--duration`; -1 for CCE's maximum. Exclusive with `ttl`. */
   duration?: pulumi.Input<number>;
+  /**
+   * Life of each certificate the command mints, written as `--ttl` (sent to CCE as `expire_at`):
+   * `15m` to `5y`, units m, h, d, y. Exclusive with `duration`. @default the command's, "1h"
+   */
+  ttl?: pulumi.Input<string>;
   /**
    * What the kubeconfig's exec runs: a name found on PATH of whatever runs the kubeconfig, or an
    * absolute path (`execCommandPath()` gives this package's, on the machine that runs `pulumi up`).

@@ -4,7 +4,7 @@
  * a package upgrade upgrades `read` and `delete` of existing stacks too.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { callContext, CceClient, type CceClientOptions } from "../api/client";
+import { callContext, CceClient, type CceClientOptions, type CertificateRevocationResult, type RevocationTarget } from "../api/client";
 import { credentialSource, projectIdFor } from "../api/iam-session";
 import { DAY_MS, type ClusterKind } from "../constants";
 import { resolveAuthUrl } from "../config/endpoint";
@@ -62,6 +62,12 @@ export interface Operations {
   read(id: string, props: Record<string, unknown>): Promise<dynamic.ReadResult>;
   update(id: string, olds: CertificateOutputs, news: CheckedInputs): Promise<dynamic.UpdateResult>;
   deleteCertificate(id: string, props: object): Promise<void>;
+  /**
+   * Revokes every certificate of `target` on the cluster `checked` names, located and signed as a
+   * mint would be (project lookup, credential chain, stack config). Not a host operation: the
+   * CertificateRevocation resource and `cce-kubeconfig revoke` call it.
+   */
+  revokeCertificates(checked: CheckedInputs, target: RevocationTarget): Promise<CertificateRevocationResult>;
 }
 
 /**
@@ -244,6 +250,11 @@ export function createOperations(options: OperationsOptions = {}): Operations {
      * would cut off other holders. The certificate stays valid until it expires.
      */
     async deleteCertificate() {},
+
+    async revokeCertificates(checked, target) {
+      const inputs = await locate(knownInputs(checked));
+      return clientFor(inputs).revokeCertificates(inputs.clusterId, target);
+    },
   };
 }
 

@@ -146,7 +146,7 @@ test("1. up creates the exec kubeconfig, the provider, a Namespace and a ConfigM
       exec: {
         apiVersion: "client.authentication.k8s.io/v1",
         command: commandPath,
-        args: ["credential", "--cluster-id", CLUSTER_ID, "--endpoint", emulator.url, "--duration", "1"],
+        args: ["credential", "--cluster-id", CLUSTER_ID, "--endpoint", emulator.url],
         interactiveMode: "Never",
         provideClusterInfo: false,
       },

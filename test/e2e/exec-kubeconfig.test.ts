@@ -157,7 +157,7 @@ test("kubeconfig writes an exec entry with the API server's address and CA, mint
     expect(statSync(onlyEntry(cache)).mode & 0o777).toBe(0o600);
   }));
 
-test("credential prints a v1 ExecCredential: PEM of a certificate CCE minted for this cluster, expiring an hour before its notAfter", () =>
+test("credential prints a v1 ExecCredential: PEM of a certificate CCE minted for this cluster for an hour (the default --ttl), expiring a tenth of its life before its notAfter", () =>
   steps.run("test credential", async () => {
     const cache = join(freshDir("credential"), "cache");
     const result = await command(["credential", "--cluster-id", CLUSTER_ID], envFor(cache));
@@ -169,8 +169,10 @@ test("credential prints a v1 ExecCredential: PEM of a certificate CCE minted for
     // The label is built, so that no private key header stands in the repository's sources.
     expect(credential.status.clientKeyData.startsWith(`-----BEGIN ${["PRIVATE", "KEY"].join(" ")}-----\n`)).toBe(true);
     const issued = emulator.certificates(CLUSTER_ID).at(-1)!;
-    expect(issued.notAfter.getTime() - issued.notBefore.getTime()).toBeLessThanOrEqual(DAY_MS + 60_000);
-    expect(credential.status.expirationTimestamp).toBe(new Date(issued.notAfter.getTime() - HOUR_MS).toISOString().replace(/\.\d{3}Z$/, "Z"));
+    // An hour, plus the minute the emulator backdates notBefore and the 30 s added to expire_at.
+    const life = issued.notAfter.getTime() - issued.notBefore.getTime();
+    expect(Math.abs(life - HOUR_MS - 90_000)).toBeLessThanOrEqual(2_000);
+    expect(credential.status.expirationTimestamp).toBe(new Date(issued.notAfter.getTime() - life / 10).toISOString().replace(/\.\d{3}Z$/, "Z"));
 
     const v1beta1 = await command(["credential", "--cluster-id", CLUSTER_ID], envFor(cache, { KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1beta1", kind: "ExecCredential", spec: { interactive: false } }) }));
     expect(JSON.parse(v1beta1.stdout).apiVersion).toBe("client.authentication.k8s.io/v1beta1");
@@ -198,7 +200,8 @@ test.each<[string, number]>([
     const entry = onlyEntry(cache);
     emulator.backdateCertificates(backdateDays);
     try {
-      expect((await command(["credential", "--cluster-id", CLUSTER_ID], envFor(join(work, "scratch-cache")))).status).toBe(0);
+      // A day's certificate, as before --ttl: backdating it by 23.5 hours leaves it in its last hour.
+      expect((await command(["credential", "--cluster-id", CLUSTER_ID, "--duration", "1"], envFor(join(work, "scratch-cache")))).status).toBe(0);
     } finally {
       emulator.backdateCertificates(0);
     }

@@ -35,6 +35,8 @@ export interface FaultSetup {
   unknown?: "project" | "cluster";
   /** How far the emulator's clock runs ahead of the client's. */
   serverClockSkewMs?: number;
+  /** Which call the row makes: a mint (POST clustercert) or a revoke (POST clustercertrevoke). @default "mint" */
+  call?: "mint" | "revoke";
 }
 
 export type ExpectedOutcome =
@@ -46,6 +48,8 @@ export type ExpectedOutcome =
       mints: number;
       /** The client's waits between attempts, in ms, exactly (Retry-After, or the backoff with FIXED_RANDOM). */
       waits: readonly number[];
+      /** For a revoke row: revokes the emulator applied, abandoned attempts included. */
+      revokes?: number;
     }
   | {
       outcome: "fails";
@@ -65,6 +69,8 @@ export type ExpectedOutcome =
       message: string[];
       /** The distinct dotted paths of `CceApiError.issues`, for a response that failed validation. */
       issues?: string[];
+      /** For a revoke row: revokes the emulator applied, abandoned attempts included. @default 0 */
+      revokes?: number;
     };
 
 export interface FailureMode {
@@ -132,6 +138,7 @@ function withUser(user: Record<string, unknown>): Record<string, unknown> {
 
 const cceError = (errorCode: string, errorMessage: string) => ({ errorCode, errorMessage });
 const POST_CERT = { method: "POST", path: "/clustercert" } as const;
+const POST_REVOKE = { method: "POST", path: "/clustercertrevoke" } as const;
 const HTML_PAGE = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>";
 
 // ---- the table ----
@@ -262,6 +269,49 @@ export const FAILURE_MODES: readonly FailureMode[] = [
     },
     behaviour:
       "gives up after maxRetries retries, each cut at timeoutMs; the server still completes every abandoned attempt (4 certificates minted, none delivered)",
+  },
+  // The revoke (issue 20): idempotent, so retried like a read.
+  {
+    fault: "revoke: 429 with Retry-After, then 500",
+    setup: {
+      call: "revoke",
+      faults: () => [
+        { ...POST_REVOKE, status: 429, headers: { "Retry-After": "1" }, body: cceError("CCE.01429002", "locked") },
+        { ...POST_REVOKE, status: 500, body: cceError("CCE.01500001", "internal error") },
+      ],
+    },
+    expected: { outcome: "recovers", statuses: [429, 500, 200], mints: 0, revokes: 1, waits: [1_000, BACKOFF_WAITS[1]] },
+    behaviour: "retries the revoke like a read (it is idempotent): waits the 1 s asked, backs off after the 500, and the revoke is applied once",
+  },
+  {
+    fault: "revoke: 500 on every attempt",
+    setup: { call: "revoke", faults: () => [{ ...POST_REVOKE, status: 500, times: 10, headers: { "X-Request-Id": "fault-revoke-500" } }] },
+    expected: {
+      outcome: "fails",
+      code: "CCE_API_ERROR",
+      status: 500,
+      apiCode: "CCE.01500001",
+      requestId: "fault-revoke-500",
+      attempts: 4,
+      waits: BACKOFF_WAITS,
+      revokes: 0,
+      message: ["POST", "/clustercertrevoke", "4 attempts"],
+    },
+    behaviour: "gives up after maxRetries (3) retries, naming the revoke call, status, code, request id and attempts; nothing was revoked",
+  },
+  {
+    fault: "revoke: every response slower than the timeout",
+    setup: { call: "revoke", timeoutMs: 200, faults: () => [{ ...POST_REVOKE, delayMs: 1_500, times: 4 }] },
+    expected: {
+      outcome: "fails",
+      code: "CCE_NETWORK_ERROR",
+      attempts: 4,
+      waits: BACKOFF_WAITS,
+      revokes: 4,
+      message: ["/clustercertrevoke", "timed out (200 ms per attempt) after 4 attempts"],
+    },
+    behaviour:
+      "gives up after maxRetries retries, each cut at timeoutMs; the server still applies every abandoned revoke, which is harmless (the same identity revoked again): run it again to be sure",
   },
   // Permanent: answered, so not retried.
   {
@@ -542,7 +592,8 @@ function asserted(mode: FailureMode): string {
   const e = mode.expected;
   if (e.outcome === "recovers") {
     const statuses = e.statuses.map((s) => (s === 0 ? "reset" : String(s))).join(" → ");
-    return `recovers (${statuses}) after ${waitsText(e.waits)}, ${plural(e.mints, "certificate")} minted`;
+    const effect = e.revokes !== undefined ? `${plural(e.revokes, "revoke")} applied` : `${plural(e.mints, "certificate")} minted`;
+    return `recovers (${statuses}) after ${waitsText(e.waits)}, ${effect}`;
   }
   const what = e.status !== undefined ? `HTTP ${e.status}${e.apiCode ? ` ${e.apiCode}` : ""}` : e.code;
   const parts = [`fails: ${what}`, e.attempts === 0 ? "no request" : plural(e.attempts, "attempt")];
@@ -550,6 +601,7 @@ function asserted(mode: FailureMode): string {
   if (e.requestId !== undefined) parts.push("request id in the message");
   if (e.issues) parts.push(`issues at ${e.issues.map((p) => `\`${p}\``).join(", ")}`);
   if (e.mints) parts.push(`${plural(e.mints, "certificate")} minted`);
+  if (e.revokes !== undefined) parts.push(`${plural(e.revokes, "revoke")} applied`);
   return parts.join(", ");
 }
 

@@ -75,6 +75,12 @@ async function requestsSettle(count: number, withinMs = 5_000): Promise<void> {
   await new Promise((r) => setTimeout(r, 50)); // and nothing beyond
 }
 
+/** Polls `done` for up to 5 s: an abandoned attempt's server-side work finishes after its delay. */
+async function waitFor(done: () => boolean, withinMs = 5_000): Promise<void> {
+  const until = Date.now() + withinMs;
+  while (!done() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+}
+
 const title = (mode: FailureMode) => `${mode.fault}: ${mode.behaviour}`;
 
 describe("faults injected into the emulator", () => {
@@ -86,22 +92,24 @@ describe("faults injected into the emulator", () => {
     const options = optionsFor(mode, time);
     const clusterId = mode.setup.unknown === "cluster" ? "00000000-0000-4000-8000-00000000dead" : DEFAULT_CLUSTER_ID;
     const mintsBefore = emulator.mintCount();
+    const revokesBefore = emulator.revokeCount();
 
-    const outcome = await clientOf(emulator, options)
-      .createClusterCertificate(clusterId, { duration: 30 })
-      .then(
-        (issued) => ({ issued, error: undefined }),
-        (error: unknown) => ({ issued: undefined, error }),
-      );
+    const client = clientOf(emulator, options);
+    const call = mode.setup.call === "revoke" ? client.revokeCertificates(clusterId, { userId: "0123456789abcdef0123456789abcdef" }) : client.createClusterCertificate(clusterId, { duration: 30 });
+    const outcome = await call.then(
+      (issued) => ({ issued, error: undefined }),
+      (error: unknown) => ({ issued: undefined, error }),
+    );
 
     const expected = mode.expected;
     expect(time.waits).toEqual(expected.waits);
     if (expected.outcome === "recovers") {
       expect(outcome.error).toBeUndefined();
-      expect(outcome.issued?.config.users).toHaveLength(1);
+      if (mode.setup.call !== "revoke") expect((outcome.issued as { config: { users: unknown[] } }).config.users).toHaveLength(1);
       await requestsSettle(expected.statuses.length);
       expect(emulator.requests.map((r) => r.status)).toEqual(expected.statuses);
       expect(emulator.mintCount() - mintsBefore).toBe(expected.mints);
+      expect(emulator.revokeCount() - revokesBefore).toBe(expected.revokes ?? 0);
       return;
     }
 
@@ -128,6 +136,8 @@ describe("faults injected into the emulator", () => {
     await requestsSettle(expected.attempts);
     expect(emulator.requests).toHaveLength(expected.attempts);
     expect(emulator.mintCount() - mintsBefore).toBe(expected.mints ?? 0);
+    if (mode.setup.call === "revoke") await waitFor(() => emulator.revokeCount() - revokesBefore >= (expected.revokes ?? 0));
+    expect(emulator.revokeCount() - revokesBefore).toBe(expected.revokes ?? 0);
   });
 });
 

@@ -26,6 +26,8 @@ import { findLeaks, pemSecrets, type Leak } from "../helpers/leak-scan";
 import { stackConfig } from "../helpers/stack-config";
 import { cceResponse, pemBlock } from "./failure-modes";
 import { testIdentityProvider } from "../helpers/id-token";
+import { createRevocationOperations } from "../../src/resources/certificate-revocation/operations";
+import type { RevocationInputs } from "../../src/resources/certificate-revocation/inputs";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const randomText = (length: number, alphabet = ALNUM) => [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join("");
@@ -144,6 +146,36 @@ async function runBattery(): Promise<void> {
       request_id: "echo",
     },
   });
+
+  // ---- the revoke (issue 20): its success, every failure shape, and the resource's operations ----
+  await client().revokeCertificates(DEFAULT_CLUSTER_ID, { userId: "0123456789abcdef0123456789abcdef" });
+  const revokeFault = async (label: string, fault: Parameters<Emulator["injectFault"]>[0], overrides: Partial<CceClientOptions> = {}) => {
+    emulator.clearFaults();
+    emulator.injectFault({ path: "/clustercertrevoke", ...fault });
+    await failing(label, () => client(overrides).revokeCertificates(DEFAULT_CLUSTER_ID, { userId: "0123456789abcdef0123456789abcdef" }));
+    emulator.clearFaults();
+  };
+  await revokeFault("revoke 403", { status: 403, body: { errorCode: "CCE.01403001", errorMessage: "Forbidden" } });
+  await revokeFault("revoke 429 exhausted", { status: 429, times: 5 });
+  await revokeFault("revoke 500 exhausted", { status: 500, times: 5 });
+  await revokeFault("revoke timeout", { delayMs: 400, times: 5 }, { timeoutMs: 100 });
+  await revokeFault("revoke 400 echoing tokens and a key", {
+    status: 400,
+    body: { error_code: "APIGW.0101", error_msg: `bad request: X-Auth-Token: ${IAM_TOKEN}; X-Security-Token: ${SECURITY_TOKEN}; ${PLANTED_KEY}`, request_id: "echo-revoke" },
+  });
+  await failing("revoke with the secret key as the user id", () => client().revokeCertificates(DEFAULT_CLUSTER_ID, { userId: `../${SK}` }));
+  await failing("revoke with a wrong secret key", () =>
+    client({ credentials: { kind: "aksk", accessKey: AK, secretKey: WRONG_SK } }).revokeCertificates(DEFAULT_CLUSTER_ID, { userId: "0123456789abcdef0123456789abcdef" }),
+  );
+  const revocation = createRevocationOperations();
+  await revocation.configure({ config: stackConfig(PROVIDER_CONFIG) });
+  const revocationChecked = await revocation.check({}, { endpoint: emulator.url, clusterId: DEFAULT_CLUSTER_ID, userId: `${IAM_TOKEN.slice(0, 40)}/`, agencyId: `${SK}/` });
+  produced.push({ label: "revocation check of hostile ids", text: JSON.stringify(revocationChecked) });
+  const revocationInputs = (await revocation.check({}, { endpoint: emulator.url, clusterId: DEFAULT_CLUSTER_ID, userId: "0123456789abcdef0123456789abcdef" })).inputs as RevocationInputs;
+  produced.push({ label: "revocation create outputs", text: JSON.stringify(await revocation.create(revocationInputs)) });
+  emulator.injectFault({ path: "/clustercertrevoke", status: 500, times: 5 });
+  await failing("revocation create 500 exhausted", () => revocation.create(revocationInputs));
+  emulator.clearFaults();
 
   await failing("client option: endpoint with the key pair in it", async () => client({ endpoint: `https://${AK}:${SK}@cce.example.com` }));
   await failing("client call: cluster id holding the secret key", () => client().getCluster(`../${SK}`));

@@ -1,5 +1,5 @@
 /** The command line of cce-kubeconfig and the exec protocol's small rules. */
-import { credentialArguments, DEFAULT_EXEC_DURATION_DAYS, parseCommandLine } from "../../src/exec/arguments";
+import { credentialArguments, DEFAULT_EXEC_DURATION_DAYS, DEFAULT_EXEC_TTL_MS, parseCommandLine, ttlMs } from "../../src/exec/arguments";
 import { execApiVersion, execCredential, handOutUntil, renewalMarginMs } from "../../src/exec/exec-credential";
 import { HOUR_MS, DAY_MS, MINUTE_MS } from "../../src/constants";
 import { UsageError } from "../../src/errors";
@@ -100,8 +100,19 @@ test("the exec entry's arguments are the credential flags that were given, and p
   expect(parseCommandLine(credentialArguments(located))).toEqual({ command: "credential", cluster: located });
 });
 
-test("the default validity is CCE's shortest, one day", () => {
+test("the default validity is an hour (--ttl, sent as expire_at); Autopilot, which takes days only, gets CCE's shortest, one day", () => {
+  expect(DEFAULT_EXEC_TTL_MS).toBe(60 * 60 * 1000);
   expect(DEFAULT_EXEC_DURATION_DAYS).toBe(1);
+});
+
+test("--ttl is written back and parses to the same selection; revoke parses its target", () => {
+  const cluster = { clusterId: CLUSTER, ttl: "15m" };
+  expect(credentialArguments(cluster)).toEqual(["credential", "--cluster-id", CLUSTER, "--ttl", "15m"]);
+  expect(parseCommandLine(credentialArguments(cluster))).toEqual({ command: "credential", cluster });
+  expect([ttlMs("15m"), ttlMs("1h"), ttlMs("2d"), ttlMs("5y")]).toEqual([15 * 60_000, 3_600_000, 2 * 86_400_000, 5 * 365 * 86_400_000]);
+  expect(() => ttlMs("14m")).toThrow(/^--ttl: .*from 15m/);
+  expect(parseCommandLine(["revoke", "--cluster-id", CLUSTER, "--mine"])).toEqual({ command: "revoke", cluster: { clusterId: CLUSTER }, target: "mine" });
+  expect(parseCommandLine(["revoke", "--cluster-id", CLUSTER, "--agency-id", "a1"])).toEqual({ command: "revoke", cluster: { clusterId: CLUSTER }, target: { agencyId: "a1" } });
 });
 
 test("the answer's apiVersion is the one KUBERNETES_EXEC_INFO names, v1 without it; another version or a bad value is refused by name", () => {
