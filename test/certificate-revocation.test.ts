@@ -6,7 +6,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import type { Emulator } from "../src/emulator";
-import { UNKNOWN } from "../src/provider/inputs";
+import { UNKNOWN } from "../src/protocol";
 import { createRevocationOperations, type RevocationOutputs } from "../src/resources/certificate-revocation/operations";
 import { CERTIFICATE_REVOCATION_SCHEMA, CERTIFICATE_REVOCATION_TYPE } from "../src/resources/certificate-revocation/schema";
 import { REVOCATION_INPUT_NAMES, type RevocationInputs } from "../src/resources/certificate-revocation/inputs";
@@ -132,6 +132,6 @@ test("the schema fragment names the type token, every input with a description, 
   expect(CERTIFICATE_REVOCATION_TYPE).toBe("cce-kubeconfig:index:CertificateRevocation");
   expect(Object.keys(CERTIFICATE_REVOCATION_SCHEMA.inputProperties).sort()).toEqual([...REVOCATION_INPUT_NAMES].sort());
   for (const property of Object.values(CERTIFICATE_REVOCATION_SCHEMA.properties)) expect(property.description.length).toBeGreaterThan(10);
-  expect(CERTIFICATE_REVOCATION_SCHEMA.properties.revokedAt.type).toBe("string");
+  expect(CERTIFICATE_REVOCATION_SCHEMA.properties["revokedAt"]?.type).toBe("string");
   expect(CERTIFICATE_REVOCATION_SCHEMA.requiredInputs).toEqual(["clusterId"]);
 });

@@ -541,7 +541,7 @@ describe("the provider plugin, bundled, over gRPC", () => {
     const target = { urn: "urn:pulumi:dev::plugin-test::cce-kubeconfig:index:Nope::n" };
     const refusal = {
       code: grpc.status.INVALID_ARGUMENT,
-      details: 'type: "cce-kubeconfig:index:Nope" is not a resource of the cce-kubeconfig provider, which serves cce-kubeconfig:index:ClusterCertificate, cce-kubeconfig:index:ExecKubeconfig',
+      details: 'type: "cce-kubeconfig:index:Nope" is not a resource of the cce-kubeconfig provider, which serves cce-kubeconfig:index:CertificateRevocation, cce-kubeconfig:index:ClusterCertificate, cce-kubeconfig:index:ExecKubeconfig',
     };
     emulator.clearRequests();
     const props = { clusterId: DEFAULT_CLUSTER_ID, endpoint: emulator.url };

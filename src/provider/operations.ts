@@ -252,8 +252,8 @@ export function createOperations(options: OperationsOptions = {}): Operations {
     async deleteCertificate() {},
 
     async revokeCertificates(checked, target) {
-      const inputs = await locate(knownInputs(checked));
-      return clientFor(inputs).revokeCertificates(inputs.clusterId, target);
+      const inputs = await locate(ctx, knownInputs(checked));
+      return clientFor(ctx, inputs).revokeCertificates(inputs.clusterId, target);
     },
   };
 }

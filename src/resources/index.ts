@@ -8,5 +8,5 @@ import type { ResourceEntry } from "./registry";
 export const RESOURCES: readonly ResourceEntry[] = Object.values(list).sort((a, b) => a.type.localeCompare(b.type));
 
 export type { ResourceEntry, ResourceOperations, ResourceOptions } from "./registry";
-export { clusterCertificate, execKubeconfig } from "./list";
+export { certificateRevocation, clusterCertificate, execKubeconfig } from "./list";
 export { PACKAGE_NAME } from "./registry";

@@ -4,3 +4,4 @@
  */
 export { clusterCertificate } from "./cluster-certificate";
 export { execKubeconfig } from "./exec-kubeconfig";
+export { certificateRevocation } from "./certificate-revocation";

@@ -22,7 +22,8 @@ type Props = Record<string, unknown>;
 /** A property of the Pulumi package schema. */
 export interface PropertySpec {
   type?: "string" | "integer" | "number" | "boolean" | "array" | "object";
-  items?: PropertySpec;
+  /** The element type of an array (no description of its own). */
+  items?: Omit<PropertySpec, "description"> & { description?: string };
   $ref?: string;
   description: string;
   secret?: boolean;

@@ -23,7 +23,13 @@ const REMAINING_CIRCLES = [
 ];
 
 /** exec/ still reaches the ClusterCertificate provider's modules, until the mint core (issue 19 item 3) exists. */
-const REMAINING_EXEC_TO_PROVIDER = ["exec/certificates.ts -> provider/inputs.ts", "exec/certificates.ts -> provider/operations.ts", "exec/certificates.ts -> provider/outputs.ts"];
+const REMAINING_EXEC_TO_PROVIDER = [
+  "exec/certificates.ts -> provider/inputs.ts",
+  "exec/certificates.ts -> provider/operations.ts",
+  "exec/certificates.ts -> provider/outputs.ts",
+  // `cce-kubeconfig revoke` signs through the resource's operations until the mint core exists (issue 19, item 3).
+  "exec/revoke.ts -> provider/operations.ts",
+];
 
 test("the graph is read: it holds every folder's modules and their imports", () => {
   expect(graph.size).toBeGreaterThan(80);

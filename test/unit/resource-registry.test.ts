@@ -18,7 +18,7 @@ test("every folder under src/resources/ is one line of list.ts, and the registry
   const folders = readdirSync(RESOURCES_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
   const lines = readFileSync(join(RESOURCES_DIR, "list.ts"), "utf8").split("\n").filter((line) => line.startsWith("export "));
   expect(lines.map((line) => /from "\.\/([^"]+)"/.exec(line)?.[1]).sort()).toEqual(folders.sort());
-  expect(RESOURCES.map((r) => r.type)).toEqual(["cce-kubeconfig:index:ClusterCertificate", "cce-kubeconfig:index:ExecKubeconfig"]);
+  expect(RESOURCES.map((r) => r.type)).toEqual(["cce-kubeconfig:index:CertificateRevocation", "cce-kubeconfig:index:ClusterCertificate", "cce-kubeconfig:index:ExecKubeconfig"]);
 });
 
 const throwaway = (calls: string[]) =>

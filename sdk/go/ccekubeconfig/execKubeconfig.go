@@ -32,7 +32,7 @@ type ExecKubeconfig struct {
 	ContextName pulumi.StringOutput `pulumi:"contextName"`
 	// The kubeconfig's current-context (contextName).
 	CurrentContext pulumi.StringOutput `pulumi:"currentContext"`
-	// Days of validity of each certificate the command mints; -1 for CCE's maximum. Default: 1.
+	// Days of validity of each certificate the command mints, written as --duration; -1 for CCE's maximum. Exclusive with ttl. Default: the command's ttl of 1h.
 	Duration pulumi.IntOutput `pulumi:"duration"`
 	// Full CCE base URL, written as --endpoint; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT where the command runs.
 	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
@@ -44,6 +44,8 @@ type ExecKubeconfig struct {
 	Region pulumi.StringPtrOutput `pulumi:"region"`
 	// API server URL of the chosen context.
 	Server pulumi.StringOutput `pulumi:"server"`
+	// Life of each certificate the command mints, written as --ttl and sent to CCE as expire_at: a whole number with a unit m, h, d or y, from 15m to 5y. Exclusive with duration. Default: 1h.
+	Ttl pulumi.StringPtrOutput `pulumi:"ttl"`
 }
 
 // NewExecKubeconfig registers a new resource with the given unique name, arguments, and options.
@@ -107,7 +109,7 @@ type execKubeconfigArgs struct {
 	Context *string `pulumi:"context"`
 	// The name of the kubeconfig's context, cluster and user. Default: cce-<clusterId>.
 	ContextName *string `pulumi:"contextName"`
-	// Days of validity of each certificate the command mints; -1 for CCE's maximum. Default: 1.
+	// Days of validity of each certificate the command mints, written as --duration; -1 for CCE's maximum. Exclusive with ttl. Default: the command's ttl of 1h.
 	Duration *int `pulumi:"duration"`
 	// Full CCE base URL, written as --endpoint; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT where the command runs.
 	Endpoint *string `pulumi:"endpoint"`
@@ -115,6 +117,8 @@ type execKubeconfigArgs struct {
 	ProjectId *string `pulumi:"projectId"`
 	// The region, written as --region. Default: the provider's region (cce-kubeconfig:region, written too), else HW_REGION_NAME where the command runs.
 	Region *string `pulumi:"region"`
+	// Life of each certificate the command mints, written as --ttl and sent to CCE as expire_at: a whole number with a unit m, h, d or y, from 15m to 5y. Exclusive with duration. Default: 1h.
+	Ttl *string `pulumi:"ttl"`
 }
 
 // The set of arguments for constructing a ExecKubeconfig resource.
@@ -131,7 +135,7 @@ type ExecKubeconfigArgs struct {
 	Context pulumi.StringPtrInput
 	// The name of the kubeconfig's context, cluster and user. Default: cce-<clusterId>.
 	ContextName pulumi.StringPtrInput
-	// Days of validity of each certificate the command mints; -1 for CCE's maximum. Default: 1.
+	// Days of validity of each certificate the command mints, written as --duration; -1 for CCE's maximum. Exclusive with ttl. Default: the command's ttl of 1h.
 	Duration pulumi.IntPtrInput
 	// Full CCE base URL, written as --endpoint; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT where the command runs.
 	Endpoint pulumi.StringPtrInput
@@ -139,6 +143,8 @@ type ExecKubeconfigArgs struct {
 	ProjectId pulumi.StringPtrInput
 	// The region, written as --region. Default: the provider's region (cce-kubeconfig:region, written too), else HW_REGION_NAME where the command runs.
 	Region pulumi.StringPtrInput
+	// Life of each certificate the command mints, written as --ttl and sent to CCE as expire_at: a whole number with a unit m, h, d or y, from 15m to 5y. Exclusive with duration. Default: 1h.
+	Ttl pulumi.StringPtrInput
 }
 
 func (ExecKubeconfigArgs) ElementType() reflect.Type {
@@ -268,7 +274,7 @@ func (o ExecKubeconfigOutput) CurrentContext() pulumi.StringOutput {
 	return o.ApplyT(func(v *ExecKubeconfig) pulumi.StringOutput { return v.CurrentContext }).(pulumi.StringOutput)
 }
 
-// Days of validity of each certificate the command mints; -1 for CCE's maximum. Default: 1.
+// Days of validity of each certificate the command mints, written as --duration; -1 for CCE's maximum. Exclusive with ttl. Default: the command's ttl of 1h.
 func (o ExecKubeconfigOutput) Duration() pulumi.IntOutput {
 	return o.ApplyT(func(v *ExecKubeconfig) pulumi.IntOutput { return v.Duration }).(pulumi.IntOutput)
 }
@@ -296,6 +302,11 @@ func (o ExecKubeconfigOutput) Region() pulumi.StringPtrOutput {
 // API server URL of the chosen context.
 func (o ExecKubeconfigOutput) Server() pulumi.StringOutput {
 	return o.ApplyT(func(v *ExecKubeconfig) pulumi.StringOutput { return v.Server }).(pulumi.StringOutput)
+}
+
+// Life of each certificate the command mints, written as --ttl and sent to CCE as expire_at: a whole number with a unit m, h, d or y, from 15m to 5y. Exclusive with duration. Default: 1h.
+func (o ExecKubeconfigOutput) Ttl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ExecKubeconfig) pulumi.StringPtrOutput { return v.Ttl }).(pulumi.StringPtrOutput)
 }
 
 type ExecKubeconfigArrayOutput struct{ *pulumi.OutputState }

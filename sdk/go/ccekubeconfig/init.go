@@ -21,6 +21,8 @@ func (m *module) Version() semver.Version {
 
 func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi.Resource, err error) {
 	switch typ {
+	case "cce-kubeconfig:index:CertificateRevocation":
+		r = &CertificateRevocation{}
 	case "cce-kubeconfig:index:ClusterCertificate":
 		r = &ClusterCertificate{}
 	case "cce-kubeconfig:index:ExecKubeconfig":

@@ -6,6 +6,7 @@ import builtins as _builtins
 from . import _utilities
 import typing
 # Export this package's modules as members:
+from .certificate_revocation import *
 from .cluster_certificate import *
 from .exec_kubeconfig import *
 from .provider import *
@@ -27,6 +28,7 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_cce_kubeconfig",
   "classes": {
+   "cce-kubeconfig:index:CertificateRevocation": "CertificateRevocation",
    "cce-kubeconfig:index:ClusterCertificate": "ClusterCertificate",
    "cce-kubeconfig:index:ExecKubeconfig": "ExecKubeconfig"
   }

@@ -28,7 +28,8 @@ class ExecKubeconfigArgs:
                  duration: pulumi.Input[Optional[_builtins.int]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 region: pulumi.Input[Optional[_builtins.str]] = None):
+                 region: pulumi.Input[Optional[_builtins.str]] = None,
+                 ttl: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a ExecKubeconfig resource.
 
@@ -38,10 +39,11 @@ class ExecKubeconfigArgs:
         :param pulumi.Input[_builtins.str] command: What the kubeconfig's exec runs, on the machine that runs kubectl or the Kubernetes provider: a name found on its PATH, or an absolute path. Default: cce-kubeconfig, which npm install -g pulumi-cce-kubeconfig puts on PATH.
         :param pulumi.Input[_builtins.str] context: Which of CCE's contexts gives the server and CA: one of auto, internal, external, externalTLSVerify. Default: auto.
         :param pulumi.Input[_builtins.str] context_name: The name of the kubeconfig's context, cluster and user. Default: cce-<clusterId>.
-        :param pulumi.Input[_builtins.int] duration: Days of validity of each certificate the command mints; -1 for CCE's maximum. Default: 1.
+        :param pulumi.Input[_builtins.int] duration: Days of validity of each certificate the command mints, written as --duration; -1 for CCE's maximum. Exclusive with ttl. Default: the command's ttl of 1h.
         :param pulumi.Input[_builtins.str] endpoint: Full CCE base URL, written as --endpoint; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT where the command runs.
         :param pulumi.Input[_builtins.str] project_id: The project id, written as --project-id. Default: the provider's projectId (cce-kubeconfig:projectId, written too), else HW_PROJECT_ID where the command runs.
         :param pulumi.Input[_builtins.str] region: The region, written as --region. Default: the provider's region (cce-kubeconfig:region, written too), else HW_REGION_NAME where the command runs.
+        :param pulumi.Input[_builtins.str] ttl: Life of each certificate the command mints, written as --ttl and sent to CCE as expire_at: a whole number with a unit m, h, d or y, from 15m to 5y. Exclusive with duration. Default: 1h.
         """
         pulumi.set(__self__, "cluster_id", cluster_id)
         if cloud is not None:
@@ -62,6 +64,8 @@ class ExecKubeconfigArgs:
             pulumi.set(__self__, "project_id", project_id)
         if region is not None:
             pulumi.set(__self__, "region", region)
+        if ttl is not None:
+            pulumi.set(__self__, "ttl", ttl)
 
     @_builtins.property
     @pulumi.getter(name="clusterId")
@@ -139,7 +143,7 @@ class ExecKubeconfigArgs:
     @pulumi.getter
     def duration(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Days of validity of each certificate the command mints; -1 for CCE's maximum. Default: 1.
+        Days of validity of each certificate the command mints, written as --duration; -1 for CCE's maximum. Exclusive with ttl. Default: the command's ttl of 1h.
         """
         return pulumi.get(self, "duration")
 
@@ -183,6 +187,18 @@ class ExecKubeconfigArgs:
     def region(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "region", value)
 
+    @_builtins.property
+    @pulumi.getter
+    def ttl(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Life of each certificate the command mints, written as --ttl and sent to CCE as expire_at: a whole number with a unit m, h, d or y, from 15m to 5y. Exclusive with duration. Default: 1h.
+        """
+        return pulumi.get(self, "ttl")
+
+    @ttl.setter
+    def ttl(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "ttl", value)
+
 
 @pulumi.type_token("cce-kubeconfig:index:ExecKubeconfig")
 class ExecKubeconfig(pulumi.CustomResource):
@@ -200,6 +216,7 @@ class ExecKubeconfig(pulumi.CustomResource):
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
+                 ttl: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
         A kubeconfig for a CCE cluster whose user runs `cce-kubeconfig credential`, so that whoever uses it (kubectl, the Kubernetes provider) mints its own short-lived client certificate with the credentials of its environment: no client certificate or key is ever in state. pulumi up reads the cluster's server and CA with the credentials of its environment (not the provider's configuration).
@@ -212,10 +229,11 @@ class ExecKubeconfig(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] command: What the kubeconfig's exec runs, on the machine that runs kubectl or the Kubernetes provider: a name found on its PATH, or an absolute path. Default: cce-kubeconfig, which npm install -g pulumi-cce-kubeconfig puts on PATH.
         :param pulumi.Input[_builtins.str] context: Which of CCE's contexts gives the server and CA: one of auto, internal, external, externalTLSVerify. Default: auto.
         :param pulumi.Input[_builtins.str] context_name: The name of the kubeconfig's context, cluster and user. Default: cce-<clusterId>.
-        :param pulumi.Input[_builtins.int] duration: Days of validity of each certificate the command mints; -1 for CCE's maximum. Default: 1.
+        :param pulumi.Input[_builtins.int] duration: Days of validity of each certificate the command mints, written as --duration; -1 for CCE's maximum. Exclusive with ttl. Default: the command's ttl of 1h.
         :param pulumi.Input[_builtins.str] endpoint: Full CCE base URL, written as --endpoint; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT where the command runs.
         :param pulumi.Input[_builtins.str] project_id: The project id, written as --project-id. Default: the provider's projectId (cce-kubeconfig:projectId, written too), else HW_PROJECT_ID where the command runs.
         :param pulumi.Input[_builtins.str] region: The region, written as --region. Default: the provider's region (cce-kubeconfig:region, written too), else HW_REGION_NAME where the command runs.
+        :param pulumi.Input[_builtins.str] ttl: Life of each certificate the command mints, written as --ttl and sent to CCE as expire_at: a whole number with a unit m, h, d or y, from 15m to 5y. Exclusive with duration. Default: 1h.
         """
         ...
     @overload
@@ -251,6 +269,7 @@ class ExecKubeconfig(pulumi.CustomResource):
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  project_id: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
+                 ttl: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -272,6 +291,7 @@ class ExecKubeconfig(pulumi.CustomResource):
             __props__.__dict__["endpoint"] = endpoint
             __props__.__dict__["project_id"] = project_id
             __props__.__dict__["region"] = region
+            __props__.__dict__["ttl"] = ttl
             __props__.__dict__["certificate_authority_data"] = None
             __props__.__dict__["current_context"] = None
             __props__.__dict__["kubeconfig"] = None
@@ -314,6 +334,7 @@ class ExecKubeconfig(pulumi.CustomResource):
         __props__.__dict__["project_id"] = None
         __props__.__dict__["region"] = None
         __props__.__dict__["server"] = None
+        __props__.__dict__["ttl"] = None
         return ExecKubeconfig(resource_name, opts=opts, __props__=__props__)
 
     @_builtins.property
@@ -384,7 +405,7 @@ class ExecKubeconfig(pulumi.CustomResource):
     @pulumi.getter
     def duration(self) -> pulumi.Output[_builtins.int]:
         """
-        Days of validity of each certificate the command mints; -1 for CCE's maximum. Default: 1.
+        Days of validity of each certificate the command mints, written as --duration; -1 for CCE's maximum. Exclusive with ttl. Default: the command's ttl of 1h.
         """
         return pulumi.get(self, "duration")
 
@@ -427,4 +448,12 @@ class ExecKubeconfig(pulumi.CustomResource):
         API server URL of the chosen context.
         """
         return pulumi.get(self, "server")
+
+    @_builtins.property
+    @pulumi.getter
+    def ttl(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Life of each certificate the command mints, written as --ttl and sent to CCE as expire_at: a whole number with a unit m, h, d or y, from 15m to 5y. Exclusive with duration. Default: 1h.
+        """
+        return pulumi.get(self, "ttl")
 

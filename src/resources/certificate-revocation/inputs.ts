@@ -8,9 +8,9 @@ import { z } from "zod";
 import { CCE_ID_PATTERN, type ClusterKind } from "../../constants";
 import type { CheckFailure } from "../../config/checked";
 import type { Environment, StackConfig } from "../../config/settings";
-import { checkInputs, isUnknown, type CheckedInputs, type Unknowable } from "../../provider/inputs";
+import { checkInputs, type CheckedInputs } from "../../provider/inputs";
 import { show } from "../../provider/input-schema";
-import { unknownInputFailures } from "../../provider/unknown-inputs";
+import { isUnknown, unknownInputFailures, type Unknowable } from "../../protocol";
 
 /** The inputs shared with ClusterCertificate, checked by checkInputs. */
 const LOCATION_INPUTS = ["clusterId", "projectId", "region", "cloud", "endpoint", "clusterKind"] as const;

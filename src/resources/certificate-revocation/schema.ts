@@ -2,23 +2,15 @@
  * The CertificateRevocation resource's fragment of the plugin's Pulumi package schema
  * (`resources["cce-kubeconfig:index:CertificateRevocation"]`), kept beside the resource so its
  * inputs and this list cannot drift apart (the keys are checked against REVOCATION_INPUT_NAMES by
- * type). The plugin (src/plugin/schema.ts) adds it to schema.json; the SDKs are generated from that.
+ * type). The registry entry (index.ts) carries it into the plugin's schema.json; the SDKs are generated from that.
  */
-import { PLUGIN_CONFIG_NAMESPACE } from "../../config/settings";
+import { string, typeToken, type PropertySpec, type ResourceSchema } from "../registry";
 import type { REVOCATION_INPUT_NAMES } from "./inputs";
 
 /** The resource's type token; state holds it, so it never changes. */
-export const CERTIFICATE_REVOCATION_TYPE = `${PLUGIN_CONFIG_NAMESPACE}:index:CertificateRevocation`;
+export const CERTIFICATE_REVOCATION_TYPE = typeToken("CertificateRevocation");
 
-interface Property {
-  type?: "string" | "array";
-  items?: { $ref: string };
-  description: string;
-}
-
-const string = (description: string): Property => ({ type: "string", description });
-
-const INPUTS: Readonly<Record<(typeof REVOCATION_INPUT_NAMES)[number], Property>> = {
+const INPUTS: Readonly<Record<(typeof REVOCATION_INPUT_NAMES)[number], PropertySpec>> = {
   clusterId: string("The cluster's UUID."),
   projectId: string("The project id. Default: the provider's projectId, then HW_PROJECT_ID, else the id IAM lists for the region's project."),
   region: string("The region, such as ap-southeast-1. Default: the provider's region, then HW_REGION_NAME."),
@@ -37,7 +29,7 @@ const INPUTS: Readonly<Record<(typeof REVOCATION_INPUT_NAMES)[number], Property>
 };
 
 /** `resources[CERTIFICATE_REVOCATION_TYPE]` of the package schema. */
-export const CERTIFICATE_REVOCATION_SCHEMA = {
+export const CERTIFICATE_REVOCATION_SCHEMA: ResourceSchema = {
   description:
     "Revokes every client certificate of one IAM user or agency on a CCE cluster (clustercertrevoke): every kubeconfig that identity " +
     "ever downloaded, other stacks' included; certificates minted afterwards work. Create revokes once; a change of any input " +
@@ -50,4 +42,4 @@ export const CERTIFICATE_REVOCATION_SCHEMA = {
     requestId: string("CCE's request id of the revoke."),
   },
   required: ["clusterId", "endpoint", "revokedAt"],
-} as const;
+};

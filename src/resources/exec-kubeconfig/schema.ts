@@ -21,7 +21,10 @@ const INPUTS: Readonly<Record<ExecInput, PropertySpec>> = {
   endpoint: string("Full CCE base URL, written as --endpoint; overrides region and cloud (`http:` only for loopback addresses). Default: HW_CCE_ENDPOINT where the command runs."),
   clusterKind: string(`The cluster's family: ${CLUSTER_KINDS.join(" or ")}. Default: cce.`),
   context: string(`Which of CCE's contexts gives the server and CA: one of ${CONTEXT_CHOICES.join(", ")}. Default: auto.`),
-  duration: { type: "integer", description: "Days of validity of each certificate the command mints; -1 for CCE's maximum. Default: 1." },
+  duration: { type: "integer", description: "Days of validity of each certificate the command mints, written as --duration; -1 for CCE's maximum. Exclusive with ttl. Default: the command's ttl of 1h." },
+  ttl: string(
+    "Life of each certificate the command mints, written as --ttl and sent to CCE as expire_at: a whole number with a unit m, h, d or y, from 15m to 5y. Exclusive with duration. Default: 1h.",
+  ),
   command: string(
     `What the kubeconfig's exec runs, on the machine that runs kubectl or the Kubernetes provider: a name found on its PATH, or an absolute path. ` +
       `Default: ${DEFAULT_EXEC_COMMAND}, which npm install -g pulumi-cce-kubeconfig puts on PATH.`,
