@@ -82,7 +82,7 @@ test("up creates the ExecKubeconfig with exactly one mint, into the command's ca
   expect(created.outputs?.["clusterId"]).toEqual({ value: EIP_CLUSTER_ID, secret: false });
   const user = (parse(output(created, "kubeconfig")) as { users: Array<{ user: Record<string, unknown> }> }).users[0]!.user;
   expect(Object.keys(user)).toEqual(["exec"]);
-  expect(user["exec"]).toMatchObject({ command: "cce-kubeconfig", args: ["credential", "--cluster-id", EIP_CLUSTER_ID, "--duration", "1"] });
+  expect(user["exec"]).toMatchObject({ command: "cce-kubeconfig", args: ["credential", "--cluster-id", EIP_CLUSTER_ID] });
 });
 
 test("refresh and a second up mint nothing and change nothing", async () => {

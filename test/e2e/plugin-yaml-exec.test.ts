@@ -130,7 +130,7 @@ test("1. up creates the Namespace and the ConfigMap on the API server, minting e
     expect(emulator.mintCount(CLUSTER_ID) - mints).toBe(1);
     expect(cacheEntries()).toHaveLength(1);
     created = await project.outputs<StackOutputs>();
-    expect(execOf(created.kubeconfig)).toMatchObject({ command: "cce-kubeconfig", args: ["credential", "--cluster-id", CLUSTER_ID, "--duration", "1"] });
+    expect(execOf(created.kubeconfig)).toMatchObject({ command: "cce-kubeconfig", args: ["credential", "--cluster-id", CLUSTER_ID] });
     const configMap = JSON.parse(await kubectl(created.kubeconfig, ["-n", created.namespace, "get", "configmap", created.configMap, "-o", "json"]));
     expect(configMap.metadata).toMatchObject({ name: "settings", namespace: "apps-exec", uid: created.configMapUid });
     expect(configMap.data).toEqual({ greeting: "hello from CCE, with no key in state" });
