@@ -8,6 +8,7 @@ import { execFile, type ExecFileException } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { parse } from "yaml";
 import { DAY_MS, HOUR_MS } from "../../src/constants";
 import type { Emulator } from "../../src/emulator";
@@ -299,6 +300,36 @@ test("with an IAM token as the credential, kubectl works through the exec entry 
     await kubectlOk(file, ["-n", "default", "get", "configmap", "exec-plugin"], env);
     expect(emulator.mintCount()).toBe(before + 1);
     expect(cacheFiles(cache)).toHaveLength(2);
+  }));
+
+// Issue 22: the release's single executable, for a kubectl user who is not a Node user.
+test("the linux-amd64 single executable, with no node on PATH, writes the kubeconfig and serves kubectl: one mint, then the cache", () =>
+  steps.run("test single executable", async () => {
+    const out = freshDir("release");
+    await steps.run(
+      "building the cce-kubeconfig linux-amd64 archive (scripts/package-plugin.js)",
+      () => promisify(execFile)(process.execPath, [resolve(__dirname, "../../scripts/package-plugin.js"), "--out", out, "--product", "exec", "--target", "linux-amd64"], { maxBuffer: 16 << 20 }),
+      "build (scripts/package-plugin.js)",
+    );
+    const archive = readdirSync(out).find((f) => /^cce-kubeconfig-v.+-linux-amd64\.tar\.gz$/.test(f));
+    expect(archive).toBeDefined();
+    const bin = freshDir("sea-bin");
+    await promisify(execFile)("tar", ["-xzf", join(out, archive!), "-C", bin]);
+    const sea = join(bin, "cce-kubeconfig");
+    const folder = freshDir("sea");
+    const file = join(folder, "kubeconfig");
+    // PATH holds only the executable's folder: no node anywhere (kubectl is run by its full path).
+    const env = { ...envFor(join(folder, "cache")), PATH: bin };
+    const before = emulator.mintCount();
+    const wrote = await runFile(sea, ["kubeconfig", "--cluster-id", CLUSTER_ID, "--kubeconfig", file, "--exec-command", sea], env, "cce-kubeconfig (single executable) kubeconfig");
+    expect(wrote).toMatchObject({ status: 0 });
+    expect(emulator.mintCount()).toBe(before + 1);
+    const read = JSON.parse(await kubectlOk(file, ["-n", "default", "get", "configmap", "exec-plugin", "-o", "json"], env));
+    expect(read.data).toEqual({ by: "cce-kubeconfig" });
+    expect(emulator.mintCount()).toBe(before + 1);
+    // Control: with the executable gone, kubectl cannot get a credential.
+    rmSync(sea);
+    expect((await kubectl(file, ["-n", "default", "get", "configmap", "exec-plugin"], env)).status).not.toBe(0);
   }));
 
 test("no credential of the chain reaches an ExecCredential, a kubeconfig or stderr; the scan catches a planted one", () =>

@@ -777,6 +777,32 @@ const CACHE_DESCRIBE = "the cache folder is the user's own and nothing else (iss
 
 /** Rows of the "Hardening" table: the same shape as the sign-in failures, checked the same way by doc.test.ts. */
 export const HARDENING_FAILURES: readonly SignInFailure[] = [
+  {
+    failure: "a plugin setting the user set with --secret that is not a credential (userName, projectId)",
+    behaviour: "CheckConfig returns it wrapped as a secret, so the provider's state holds ciphertext; a refused marked value is shown as 'a secret value (not shown)'",
+    test: { file: "plugin-server.test.ts", title: ["the provider plugin, bundled, over gRPC", "CheckConfig keeps every setting the user marked secret secret; control: the same settings unmarked come back plain"] },
+  },
+  {
+    failure: "a resource input the user marked secret, refused by Check",
+    behaviour: "the input stays wrapped in Check's answer and the failure never repeats its value",
+    test: {
+      file: "plugin-server.test.ts",
+      title: ["the provider plugin, bundled, over gRPC", "Check keeps an input the user marked secret secret, and its failure never repeats the value; control: unmarked, the value is shown"],
+    },
+  },
+  {
+    failure: "HC_CONTAINER_CREDENTIALS_FULL_URI http://169.254.0.1.attacker.example/ (a name that begins like a link-local address)",
+    behaviour: "CredentialsError before any request: plain http only to a loopback or link-local IP literal, never to a name (not even localhost)",
+    test: {
+      file: "unit/auth-settings.test.ts",
+      title: ["CCE pod identity over plain HTTP goes only to a loopback or link-local IP literal", "%s is refused, naming the rule and fetching nothing"],
+    },
+  },
+  {
+    failure: "the cached exec path with a changed access key, setting, flag or KooCLI file",
+    behaviour: "the call goes to the full command, which resolves the settings again; only the same command line, variables and identity files are served from the record",
+    test: { file: "exec-fast-path.test.ts", title: ["a call the full command recorded is answered from the cache", "%s goes to the full command (it loads the settings)"] },
+  },
   ...(
     [
       ["a FIFO is refused at once, without waiting for a writer or reading past the cap", "a token file (pod identity, OIDC) that is a FIFO", "refused at once as not a regular file (opened non-blocking, the open handle checked), never read past 64 KiB"],
