@@ -10,8 +10,8 @@
  * BENCH_EXEC_RUNS (15) runs of each, interleaved. Prints ratios against the baseline and against
  * one minting call, measured in the same run. Not a test: nothing here asserts a time. Needs dist/.
  */
-const { spawn } = require("node:child_process");
-const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
+const { execFileSync, spawn } = require("node:child_process");
+const { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const path = require("node:path");
 const { REPO_ROOT } = require("../scripts/engine/program");
@@ -49,6 +49,38 @@ function timed(/** @type {string[]} */ args, /** @type {NodeJS.ProcessEnv} */ en
   });
 }
 
+/** Runs an executable (the release's single executable: no preloaded reporter there); resolves to its wall time in ms. */
+function timedExecutable(/** @type {string} */ file, /** @type {string[]} */ args, /** @type {NodeJS.ProcessEnv} */ env) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(file, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (c) => (err += c));
+    child.on("exit", (code) => (code === 0 ? resolve(since(start)) : reject(new Error(`${file} exited ${code}: ${err.slice(-400)}`))));
+  });
+}
+
+/**
+ * The release's linux-amd64 `cce-kubeconfig` single executable (scripts/package-plugin.js, cached by
+ * content hash), unpacked into `work`; undefined, with a note, where the Node builds are missing.
+ */
+function singleExecutable(/** @type {string} */ work) {
+  if (process.platform !== "linux" || process.arch !== "x64") return undefined;
+  const out = path.join(work, "release");
+  try {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "package-plugin.js"), "--out", out, "--product", "exec", "--target", "linux-amd64"], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (error) {
+    say(`the single executable is not measured: ${String(/** @type {{stderr?: Buffer}} */ (error).stderr ?? error).trim().split("\n").at(-1)}`);
+    return undefined;
+  }
+  const archive = readdirSync(out).find((f) => /^cce-kubeconfig-v.+-linux-amd64\.tar\.gz$/.test(f));
+  if (archive === undefined) return undefined;
+  const bin = path.join(work, "sea");
+  mkdirSync(bin);
+  execFileSync("tar", ["-xzf", path.join(out, archive), "-C", bin]);
+  return path.join(bin, "cce-kubeconfig");
+}
+
 async function runExec() {
   const runs = Number(process.env["BENCH_EXEC_RUNS"] ?? 15);
   const concurrency = Number(process.env["BENCH_EXEC_CONCURRENCY"] ?? 20);
@@ -75,6 +107,9 @@ async function runExec() {
     /** @type {Record<string, number[]>} */
     const cpu = { baseline: [], cached: [], minting: [], cachedFull: [], mintingFull: [] };
     const full = ["credential", "--cluster-id", emulator.clusterId];
+    const sea = singleExecutable(work);
+    /** @type {number[]} */
+    const seaCached = [];
     const record = (/** @type {string} */ name, /** @type {{wall: number, cpu: number}} */ t) => {
       samples[name]?.push(t.wall);
       cpu[name]?.push(t.cpu);
@@ -83,6 +118,8 @@ async function runExec() {
       record("baseline", await timed(["-e", "0"], env(warmDir)));
       // A call within the minute after the last verification: served from the cache, as in a busy shell.
       record("cached", await timed(credential, env(warmDir)));
+      // The same call by the single executable: the same record and entry serve it.
+      if (sea !== undefined) seaCached.push(await timedExecutable(sea, full, env(warmDir)));
       const cold = mkdtempSync(path.join(work, "cold-"));
       record("minting", await timed(credential, env(cold)));
       record("cachedFull", await timed([FULL, ...full], env(warmDir)));
@@ -111,6 +148,7 @@ async function runExec() {
       mintingFullCpuMs: median(cpu["mintingFull"] ?? []),
       cachedFullMs: median(samples["cachedFull"] ?? []),
       mintingFullMs: median(samples["mintingFull"] ?? []),
+      seaCachedMs: sea === undefined ? undefined : median(seaCached),
       crowdMs,
       crowdMints,
     };
@@ -145,6 +183,9 @@ function execFragment(/** @type {Awaited<ReturnType<typeof runExec>>} */ r) {
       [
         ["`node -e 0` (baseline)", ms(r.baselineMs), times(1), times(ratio(r.baselineMs, r.mintingMs))],
         ["served from the cache", ms(r.cachedMs), times(ratio(r.cachedMs, r.baselineMs)), times(ratio(r.cachedMs, r.mintingMs))],
+        ...(r.seaCachedMs === undefined
+          ? []
+          : [["served from the cache by the release's single executable (linux-amd64)", ms(r.seaCachedMs), times(ratio(r.seaCachedMs, r.baselineMs)), times(ratio(r.seaCachedMs, r.mintingMs))]]),
         ["minting (empty cache)", ms(r.mintingMs), times(ratio(r.mintingMs, r.baselineMs)), times(1)],
         [`${r.concurrency} at once, empty cache (wall)`, ms(r.crowdMs), times(ratio(r.crowdMs, r.baselineMs)), times(ratio(r.crowdMs, r.mintingMs))],
       ],
