@@ -16,7 +16,7 @@ import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import type * as Grpc from "@grpc/grpc-js";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
@@ -157,7 +157,7 @@ test.each(["darwin-amd64", "darwin-arm64"])("the %s archive is the launcher (mod
   expect(readdirSync(dir).sort()).toEqual([PLUGIN, `${PLUGIN}.js`]);
   expect(statSync(join(dir, PLUGIN)).mode & 0o777).toBe(0o755);
   expect(readFileSync(join(dir, PLUGIN), "utf8")).toBe(`#!/bin/sh\nexec node "$(dirname "$0")/${PLUGIN}.js" "$@"\n`);
-  const port = await startForPort(join(dir, PLUGIN), ["127.0.0.1:1"], { PATH: join(process.execPath, "..") }, 60_000);
+  const port = await startForPort(join(dir, PLUGIN), ["127.0.0.1:1"], { PATH: [join(process.execPath, ".."), "/usr/bin", "/bin"].join(delimiter) }, 60_000);
   expect(port).toBeGreaterThan(0);
 });
 
