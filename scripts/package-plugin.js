@@ -61,12 +61,15 @@ function toolchainParts() {
   return [...scripts, postject, path.basename(realpathSync(nodeBuilds())), process.env.SOURCE_DATE_EPOCH ?? "0"];
 }
 
-/** One archive: its stage holds the executable, or the launcher and the bundle. */
-async function buildArchive(product, target, script, archive, stage) {
+/**
+ * One archive: its stage holds the executable, or the launcher and the bundle. `sea` (a product with
+ * a seaAsset) gives the executable's own script and assets instead of the whole bundle.
+ */
+async function buildArchive(product, target, script, archive, stage, sea) {
   const dir = mkdtempSync(path.join(stage, `${target.id}-`));
   if (target.node !== null) {
     const executable = executableName(product, target);
-    await makeExecutable(script, path.join(dir, executable), target, stage);
+    await makeExecutable(sea?.script ?? script, path.join(dir, executable), target, stage, sea?.assets ?? {});
     writeArchive(dir, [executable], archive);
     return;
   }
@@ -77,6 +80,19 @@ async function buildArchive(product, target, script, archive, stage) {
   writeArchive(dir, [product.name, `${product.name}.js`], archive);
 }
 
+/**
+ * For a product whose single executable keeps its full command as an asset: the small script (the
+ * entry with the asset's module left external) and the asset (that module bundled whole).
+ */
+function seaParts(product, stage) {
+  if (product.seaAsset === undefined) return undefined;
+  const script = path.join(stage, `${product.name}-sea-main.js`);
+  bundle(product.entry, script, [product.seaAsset.external]);
+  const asset = path.join(stage, `${product.name}-sea-${product.seaAsset.name}`);
+  bundle(product.seaAsset.entry, asset);
+  return { script, assets: { [product.seaAsset.name]: asset } };
+}
+
 /** Builds (or takes from the cache) each product's archive for each target; returns their paths. */
 async function packageAll({ targets, products, out }, stage) {
   mkdirSync(out, { recursive: true });
@@ -85,13 +101,14 @@ async function packageAll({ targets, products, out }, stage) {
   for (const product of products) {
     const script = path.join(stage, `${product.name}.js`);
     bundle(product.entry, script);
-    const bundleBytes = readFileSync(script);
+    const sea = seaParts(product, stage);
+    const bundleBytes = Buffer.concat([readFileSync(script), ...(sea === undefined ? [] : [readFileSync(sea.script), ...Object.values(sea.assets).map((f) => readFileSync(f))])]);
     for (const target of targets) {
       const archive = path.join(out, archiveName(product, version, target));
       const key = contentKey([version, product.id, target.id, bundleBytes, ...toolchain]);
       const started = Date.now();
       const hit = await cachedArchive(path.join(root, "artifacts", ".cache"), `${product.id}-${target.id}`, key, archive, (a) =>
-        buildArchive(product, target, script, a, stage),
+        buildArchive(product, target, script, a, stage, sea),
       );
       say(`${path.basename(archive)}: ${MB(statSync(archive).size)}, ${hit ? "cached" : "built"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       archives.push(archive);

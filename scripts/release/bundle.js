@@ -12,7 +12,7 @@ const { root } = require("./targets");
 const SDK_MANIFEST = "@pulumi/pulumi/package.json";
 
 /** Bundles `entry` into `outfile`; throws when anything but Node's own modules is left to `require`. */
-function bundle(/** @type {string} */ entry, /** @type {string} */ outfile) {
+function bundle(/** @type {string} */ entry, /** @type {string} */ outfile, /** @type {string[]} */ keepExternal = []) {
   const result = esbuild.buildSync({
     entryPoints: [entry],
     outfile,
@@ -32,7 +32,7 @@ function bundle(/** @type {string} */ entry, /** @type {string} */ outfile) {
     tsconfig: path.join(root, "tsconfig.build.json"),
     // Resolved only where the plugin runs from the npm package (modules.ts) or outside a plugin
     // (protocol/user-warning.ts, whose fallback the plugin replaces): never in the bundle.
-    external: [SDK_MANIFEST],
+    external: [SDK_MANIFEST, ...keepExternal],
     metafile: true,
     logLevel: "warning",
   });
@@ -40,7 +40,7 @@ function bundle(/** @type {string} */ entry, /** @type {string} */ outfile) {
   const builtin = (/** @type {string} */ id) => builtinModules.includes(id) || id.startsWith("node:");
   const external = Object.values(result.metafile.outputs)
     .flatMap((output) => output.imports)
-    .filter((i) => i.external && !builtin(i.path) && i.path !== SDK_MANIFEST)
+    .filter((i) => i.external && !builtin(i.path) && i.path !== SDK_MANIFEST && !keepExternal.includes(i.path))
     .map((i) => i.path);
   if (external.length > 0) throw new Error(`the bundle of ${entry} still requires ${[...new Set(external)].join(", ")}`);
 }

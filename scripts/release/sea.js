@@ -33,12 +33,19 @@ function nodeBuilds() {
  * to the next (so the archives would not be reproducible) and is specific to the platform that made
  * it. With it the same blob serves every target.
  */
-function makeBlob(/** @type {string} */ script, /** @type {string} */ blob, /** @type {string} */ stage) {
+function makeBlob(/** @type {string} */ script, /** @type {string} */ blob, /** @type {string} */ stage, /** @type {Record<string, string>} */ assets = {}) {
   // Paths relative to the script's folder: the blob records `main` as given, and a temporary
   // folder's name would make every build differ.
   const cwd = path.dirname(script);
   const config = path.join(stage, "sea-config.json");
-  const settings = { main: path.basename(script), output: path.relative(cwd, blob), disableExperimentalSEAWarning: true, useCodeCache: false };
+  const relativeAssets = Object.fromEntries(Object.entries(assets).map(([name, file]) => [name, path.relative(cwd, file)]));
+  const settings = {
+    main: path.basename(script),
+    output: path.relative(cwd, blob),
+    disableExperimentalSEAWarning: true,
+    useCodeCache: false,
+    ...(Object.keys(assets).length > 0 ? { assets: relativeAssets } : {}),
+  };
   writeFileSync(config, JSON.stringify(settings));
   execFileSync(path.join(nodeBuilds(), BLOB_MAKER, "node"), ["--experimental-sea-config", config], { cwd, stdio: ["ignore", "ignore", "inherit"] });
 }
@@ -49,10 +56,11 @@ async function makeExecutable(
   /** @type {string} */ executable,
   /** @type {import("./targets").Target} */ target,
   /** @type {string} */ stage,
+  /** @type {Record<string, string>} */ assets = {},
 ) {
   if (target.node === null) throw new Error(`${target.id} has no Node build to make an executable from`);
   const blob = path.join(stage, "sea.blob");
-  makeBlob(script, blob, stage);
+  makeBlob(script, blob, stage, assets);
   copyFileSync(path.join(nodeBuilds(), target.node, target.os === "windows" ? "node.exe" : "node"), executable);
   chmodSync(executable, 0o755);
   if (target.os === "windows") removeSignature(executable);

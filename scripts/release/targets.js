@@ -25,7 +25,8 @@ const TARGETS = [
   { id: "windows-arm64", os: "windows", node: "windows-arm64", machO: false },
 ];
 
-/** @typedef {{ id: string, name: string, entry: string, archivePrefix: string }} Product */
+/** @typedef {{ name: string, entry: string, external: string }} SeaAsset */
+/** @typedef {{ id: string, name: string, entry: string, archivePrefix: string, seaAsset?: SeaAsset }} Product */
 
 const root = path.join(__dirname, "..", "..");
 
@@ -37,7 +38,15 @@ const PRODUCTS = {
     entry: path.join(root, "src", "plugin", "main.ts"),
     archivePrefix: "pulumi-resource-cce-kubeconfig",
   },
-  exec: { id: "exec", name: "cce-kubeconfig", entry: path.join(root, "src", "exec", "main.ts"), archivePrefix: "cce-kubeconfig" },
+  exec: {
+    id: "exec",
+    name: "cce-kubeconfig",
+    entry: path.join(root, "src", "exec", "main.ts"),
+    archivePrefix: "cce-kubeconfig",
+    // In the single executable: main.ts alone as the script (its cached path), the full command as
+    // an asset it compiles only when it must mint or probe (src/exec/main.ts).
+    seaAsset: { name: "cli.js", entry: path.join(root, "src", "exec", "cli.ts"), external: "./cli" },
+  },
 };
 
 /** The archive's file name, as the engine fetches it from `<pluginDownloadURL>/`. */
