@@ -85,6 +85,29 @@ export interface ResourceOperations {
   delete(id: string, props: Props): Promise<void>;
 }
 
+/** Operations shaped as a dynamic provider's, with typed inputs (each resource's own interfaces). */
+interface TypedOperations {
+  configure(req: { config: StackConfig }): Promise<void>;
+  check(olds: Props, news: Props): Promise<unknown>;
+  diff(id: string, olds: never, news: never): Promise<{ changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }>;
+  create(inputs: never): Promise<{ id: string; outs?: Props }>;
+  read(id: string, props: Props): Promise<{ id?: string; props?: Props }>;
+  update(id: string, olds: never, news: never): Promise<{ outs?: Props }>;
+}
+
+/** A resource's typed operations under the registry's names, with property bags; `remove` is its delete. */
+export function asResourceOperations(operations: TypedOperations, remove: (id: string, props: Props) => Promise<void>): ResourceOperations {
+  return {
+    configure: (req) => operations.configure(req),
+    check: (olds, news) => operations.check(olds, news) as ReturnType<ResourceOperations["check"]>,
+    diff: (id, olds, news) => operations.diff(id, olds as never, news as never),
+    create: (inputs) => operations.create(inputs as never),
+    read: (id, props) => operations.read(id, props),
+    update: (id, olds, news) => operations.update(id, olds as never, news as never),
+    delete: remove,
+  };
+}
+
 /** What a resource folder declares; defineResource adds the type token and the secret outputs. */
 export interface ResourceDefinition {
   /** The type's name, `ClusterCertificate`: the token is `cce-kubeconfig:index:<name>`. */
