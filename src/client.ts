@@ -17,7 +17,7 @@ export type {
 } from "./api/client";
 export type { RetryOptions } from "./api/retry";
 export type { ClusterCertResponse, ClusterShowResponse } from "./api/types";
-export type { CceCredentials } from "./config/settings";
+export type { CceCredentials } from "./credentials";
 
 export { CceApiError, CceKubeconfigError, CredentialsError, InvalidInputError, isCceApiError } from "./errors";
 export type { CceApiErrorDetails, ResponseIssue } from "./errors";

@@ -30,7 +30,8 @@ export type {
 } from "./api/client";
 export type { RetryOptions } from "./api/retry";
 export type { ClusterCertResponse, ClusterShowResponse } from "./api/types";
-export type { CceCredentials, StackConfig } from "./config/settings";
+export type { StackConfig } from "./config/settings";
+export type { CceCredentials } from "./credentials";
 
 export {
   CceApiError,

@@ -8,7 +8,7 @@
  */
 import { createServer, type AddressInfo } from "node:net";
 import type { Emulator } from "../src/emulator";
-import { forgetIssuedCredentials } from "../src/api/iam-session";
+import { forgetIssuedCredentials } from "../src/credentials";
 import { CredentialsError } from "../src/errors";
 import { HOUR_MS, MINUTE_MS } from "../src/constants";
 import { createOperations } from "../src/provider/operations";
@@ -111,7 +111,7 @@ describe("no keys from the metadata service: a CredentialsError listing what was
     const error = await create(await operationsOn(metadataUrl)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CredentialsError);
     const message = (error as Error).message;
-    expect(message).toMatch(/^no CCE credentials found: .*HW_AUTH_TOKEN.*HW_PROFILE.*HW_ECS_METADATA_URL/);
+    expect(message).toMatch(/^no CCE credentials found: .*HW_PROFILE.*HW_AUTH_TOKEN.*HUAWEICLOUD_SDK_CREDENTIALS_FILE.*HW_ECS_METADATA_URL/);
     for (const value of Object.values(PLANTED)) expect(message).not.toContain(value);
     expect(emulator.mintCount()).toBe(minted);
     return message;

@@ -6,8 +6,8 @@
  */
 import type { Emulator } from "../src/emulator";
 import { callContext, CceClient, type CceClientOptions } from "../src/api/client";
-import { credentialSource, forgetIssuedCredentials } from "../src/api/iam-session";
-import { resolveAuthSettings } from "../src/config/settings";
+import { credentialSource, forgetIssuedCredentials } from "../src/credentials";
+import { resolveAuthSettings } from "../src/credentials";
 import { CceApiError, isCceApiError } from "../src/errors";
 import { DAY_MS, HOUR_MS } from "../src/constants";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";

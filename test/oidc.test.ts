@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Emulator } from "../src/emulator";
-import { forgetIssuedCredentials } from "../src/api/iam-session";
+import { forgetIssuedCredentials } from "../src/credentials";
 import { CceApiError, CredentialsError } from "../src/errors";
 import { createOperations } from "../src/provider/operations";
 import type { CheckedInputs } from "../src/provider/inputs";

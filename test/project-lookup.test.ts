@@ -6,7 +6,7 @@
  * id costs no IAM call; diff keeps a stored certificate's project.
  */
 import type { Emulator } from "../src/emulator";
-import { forgetIssuedCredentials } from "../src/api/iam-session";
+import { forgetIssuedCredentials } from "../src/credentials";
 import { ProjectLookupError } from "../src/errors";
 import { createOperations } from "../src/provider/operations";
 import type { CheckedInputs } from "../src/provider/inputs";

@@ -7,7 +7,7 @@
 import type { Emulator } from "../src/emulator";
 import { createOperations } from "../src/provider/operations";
 import type { CheckedInputs } from "../src/provider/inputs";
-import { forgetIssuedCredentials } from "../src/api/iam-session";
+import { forgetIssuedCredentials } from "../src/credentials";
 import { resolveAuthUrl } from "../src/config/endpoint";
 import { warnUser } from "../src/protocol";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
@@ -78,7 +78,7 @@ describe("two complete methods", () => {
     expect(warnings).toEqual([
       "pulumi-cce-kubeconfig: more than one set of CCE credentials is configured; using an IAM token (huaweicloud:token) and ignoring " +
         "a password sign-in (huaweicloud:password + huaweicloud:userName). The order is: a KooCLI profile you name, then OIDC federation, then an IAM token, then an access key pair, " +
-        "then a password sign-in, then CCE pod identity, then ECS instance metadata (as in the huaweicloud Terraform provider); unset the ones you do not mean to use.",
+        "then a password sign-in, then the Huawei Cloud SDKs' OIDC variables, then the Huawei Cloud SDKs' access key variables, then the Huawei Cloud SDKs' credentials file, then CCE pod identity, then ECS instance metadata (the README's Credentials table); unset the ones you do not mean to use.",
     ]);
   });
 

@@ -5,7 +5,7 @@
  * parsed by parse-body.ts (kept apart: its zod types must not reach this module's declarations,
  * which the public client's reach).
  */
-import type { CceCredentials } from "../config/settings";
+import type { CceCredentials } from "../credentials/types";
 import { CceApiError, type CceApiErrorDetails } from "../errors";
 import { parseErrorBody } from "./error-body";
 import { credentialValues, describeHttpFailure, describeNetworkError, plural, withoutSecrets, type Hints } from "./error-messages";

@@ -1,11 +1,11 @@
 /**
  * `CceClient`: a plain client of the CCE clustercert API, usable without Pulumi. It composes one
  * call with retries (call.ts), the response schemas (schemas.ts) and the credentials of each call,
- * which an IAM session (iam-session.ts) may renew once when CCE refuses them.
+ * which an IAM session (credentials/session.ts) may renew once when CCE refuses them.
  */
 import { CCE_ID_PATTERN, CLUSTER_KINDS, type ClusterKind } from "../constants";
 import { InvalidInputError, isCceApiError } from "../errors";
-import type { CceCredentials } from "../config/settings";
+import type { CceCredentials } from "../credentials/types";
 import { checkEndpoint } from "../config/endpoint";
 import { callWithRetries, failFor, type CallContext } from "./call";
 import { parseBody } from "./parse-body";

@@ -37,7 +37,7 @@ export interface MetadataRequest {
  * Content-Length says, no redirect followed.
  */
 export async function send(url: string, init: MetadataRequest, timeoutMs: number): Promise<{ status: number; text: string }> {
-  // Loaded at the first request: config/settings.ts reads this module's constants and needs no HTTP client.
+  // Loaded at the first request: credentials/ecs-metadata.ts reads this module's constants and needs no HTTP client.
   const { sendAttempt } = await import("./transport");
   let answer: AttemptResult;
   try {

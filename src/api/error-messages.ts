@@ -3,7 +3,7 @@
  * out of it. Messages name the status, the API code, the request id and what to check; never a
  * key, token, signature or certificate.
  */
-import type { CceCredentials } from "../config/settings";
+import type { CceCredentials } from "../credentials/types";
 import type { ApiErrorInfo } from "./error-body";
 
 export type Hints = Readonly<Record<number, string>>;

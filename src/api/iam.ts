@@ -2,10 +2,10 @@
  * The IAM calls this package makes (docs/cce-api.md, "IAM"): a password sign-in for a
  * project-scoped token, an agency's temporary keys (`assume_role`), and the projects of a name
  * (the region's project id when none is set). Each is one call with
- * retries (call.ts); neither caches: iam-session.ts does. The token, keys and password never
+ * retries (call.ts); neither caches: credentials/session.ts does. The token, keys and password never
  * reach an error: failures name the call, status, IAM's message and request id.
  */
-import type { Agency, CceCredentials, IamUser } from "../config/settings";
+import type { Agency, CceCredentials, IamUser } from "../credentials/types";
 import { headerValue } from "../http/headers";
 import { callWithRetries, failFor, type CallContext, type Fail } from "./call";
 import type { AttemptResult } from "./transport";

@@ -3,16 +3,14 @@
  * Actions OIDC token, say) is exchanged at IAM for a federated token
  * (`POST /v3.0/OS-AUTH/id-token/tokens`, `X-Idp-Id`), and that token for temporary keys
  * (`POST /v3.0/OS-CREDENTIAL/securitytokens`, method `token`), which sign the CCE calls (or assume
- * the agency, when one is named). The ID token file is read at each exchange, since CI runners
- * write a fresh token there; the ID token and the federated token reach no error.
+ * the agency, when one is named). The ID token and the federated token reach no error; reading the
+ * token (a CI runner's file, at each exchange) is credentials/oidc.ts's job.
  */
-export type { IdTokenSource } from "../config/id-token-file";
 import { securityTokensUrl, subjectToken, type IssuedCredential, type ProjectScope } from "./iam";
 import { callWithRetries, failFor, type CallContext } from "./call";
 import { parseBody } from "./parse-body";
 import { object, optional, string } from "./shape";
 import type { Hints } from "./error-messages";
-import { readIdToken, type IdTokenSource } from "../config/id-token-file";
 
 const hintsFor = (idpId: string): Hints => ({
   400: "IAM refused the ID token request",
@@ -79,22 +77,4 @@ export async function temporaryKeysForToken(authUrl: string, token: string, dura
     credentials: { kind: "aksk", accessKey: credential.access, secretKey: credential.secret, securityToken: credential.securitytoken },
     expiresAt: new Date(credential.expires_at),
   };
-}
-
-/**
- * The whole federation: the ID token read now, exchanged for a federated token scoped to
- * `project`, then temporary keys; they expire with the earlier of the two.
- */
-export async function federatedCredential(
-  authUrl: string,
-  idpId: string,
-  source: IdTokenSource,
-  project: ProjectScope,
-  durationSeconds: number,
-  ctx: CallContext,
-): Promise<IssuedCredential> {
-  const federated = await exchangeIdToken(authUrl, idpId, readIdToken(source), project, ctx);
-  const keys = await temporaryKeysForToken(authUrl, federated.token, durationSeconds, ctx);
-  const expiresAt = new Date(Math.min(keys.expiresAt.getTime(), federated.expiresAt.getTime()));
-  return federated.projectId === undefined ? { ...keys, expiresAt } : { ...keys, expiresAt, projectId: federated.projectId };
 }

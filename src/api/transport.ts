@@ -4,7 +4,7 @@
  */
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
 import { isLoopbackOrLinkLocalIp } from "../config/local-address";
-import type { CceCredentials } from "../config/settings";
+import type { CceCredentials } from "../credentials/types";
 import { headerValue, type HeaderMap } from "../http/headers";
 import { signRequest } from "../signing";
 import { cleanRequestId } from "./error-body";

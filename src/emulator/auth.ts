@@ -15,8 +15,19 @@ import {
 } from "../signing/canonical";
 import { MAX_CLOCK_SKEW_MS } from "../constants";
 import { headerValue } from "../http/headers";
-import type { IssuedLookup } from "./iam";
 import type { EmulatorCredential } from "./types";
+
+/** An issued credential that authenticated a request: its caller, and a use to count if CCE accepts it. */
+export interface IssuedMatch {
+  userId: string;
+  /** An IAM user marked `admin` (EmulatorUser.admin); agencies and federated callers are not. */
+  admin: boolean;
+  projectId?: string;
+  use(): void;
+}
+
+/** What IAM answers for an issued token or key: the match, why it no longer works, or undefined when it never issued it. */
+export type IssuedLookup<T> = ({ ok: true } & IssuedMatch & T) | { ok: false; reason: string } | undefined;
 
 export interface AuthInput {
   method: string;

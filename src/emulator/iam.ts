@@ -12,7 +12,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import { DAY_MS, MINUTE_MS } from "../constants";
 import { headerValue } from "../http/headers";
-import { authenticate, secretEquals, type AuthContext } from "./auth";
+import { authenticate, secretEquals, type AuthContext, type IssuedLookup, type IssuedMatch } from "./auth";
 import { sendJson } from "./responses";
 import type { EmulatorAgency, EmulatorCredential, EmulatorUser } from "./types";
 
@@ -49,16 +49,6 @@ interface Issued {
   revoked?: boolean;
 }
 
-/** An issued credential that authenticated a request: its caller, and a use to count if CCE accepts it. */
-export interface IssuedMatch {
-  userId: string;
-  /** An IAM user marked `admin` (EmulatorUser.admin); agencies and federated callers are not. */
-  admin: boolean;
-  projectId?: string;
-  use(): void;
-}
-
-export type IssuedLookup<T> = ({ ok: true } & IssuedMatch & T) | { ok: false; reason: string } | undefined;
 
 export const stableId = (...parts: string[]) => createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 32);
 

@@ -13,7 +13,8 @@
  * that refuses every certificate cannot make the plugin mint in a loop, even once a minute.
  */
 import { basename, join } from "node:path";
-import { SETTING_SOURCES, EMPTY_CONFIG, resolveAuthSettings, type Environment, type SettingName } from "../config/settings";
+import { SETTING_SOURCES, EMPTY_CONFIG, type Environment, type SettingName } from "../config/settings";
+import { resolveAuthSettings } from "../credentials";
 import { DAY_MS } from "../constants";
 import { InvalidInputError, isCceApiError, KubeconfigError } from "../errors";
 import { pemFromData, readCertificate } from "../kubeconfig/certificate";

@@ -9,7 +9,8 @@
 import { readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { RevocationTarget } from "../api/client";
-import { EMPTY_CONFIG, resolveAuthSettings } from "../config/settings";
+import { EMPTY_CONFIG } from "../config/settings";
+import { resolveAuthSettings } from "../credentials";
 import { KubeconfigError } from "../errors";
 import { readCertificate } from "../kubeconfig/certificate";
 import type { ClusterSelection, RevokeTarget } from "./arguments";

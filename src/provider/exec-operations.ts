@@ -10,7 +10,8 @@
  * command's cache on this machine, and their first call reuses it instead of minting again.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { EMPTY_CONFIG, resolveAuthSettings, type Environment, type StackConfig } from "../config/settings";
+import { EMPTY_CONFIG, type Environment, type StackConfig } from "../config/settings";
+import { resolveAuthSettings } from "../credentials";
 import { CredentialsError, InvalidInputError } from "../errors";
 import { credentialArguments, type ClusterSelection } from "../exec/arguments";
 import type { CertificateOptions } from "../exec/certificates";

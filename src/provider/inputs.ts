@@ -7,9 +7,9 @@
 import { MIN_EXPIRE_AHEAD_MS, type ClusterKind } from "../constants";
 import { passed, refused, type CheckFailure, type Checked } from "../config/checked";
 import { checkAuthUrl, checkCloud, checkEndpoint, checkRegion, defaultCloudForRegion, regionalEndpoint } from "../config/endpoint";
-import { resolveProfile, resolveSetting, SETTING_SOURCES, sourcesOf, type Environment, type SettingName, type StackConfig } from "../config/settings";
+import { resolveSetting, SETTING_SOURCES, sourcesOf, type Environment, type SettingName, type StackConfig } from "../config/settings";
+import { credentialsProject, type CredentialsProject } from "../credentials";
 import { InvalidInputError, SharedConfigError } from "../errors";
-import type { ProfileSettings } from "../config/koocli-profile";
 import type { ContextChoice } from "../kubeconfig/render";
 import { INPUT_NAMES, inputFields, type InputField, type ParsedInputs } from "./input-schema";
 import { isUnknown, UNKNOWN, unknownInputFailures, type Unknowable } from "../protocol";
@@ -104,25 +104,24 @@ const isPresent = (fields: Fields, field: InputField) =>
 interface Sources {
   config: StackConfig;
   env: Environment;
-  /** The KooCLI profile the user named, when it was read. */
-  profile?: ProfileSettings;
+  /** What the credentials name (a KooCLI profile's region and project id, an SDK source's project id). */
+  named: CredentialsProject;
 }
 
-/** Input, then stack config, then environment, then a named KooCLI profile; UNKNOWN stays UNKNOWN; undefined when not set anywhere. */
+/** Input, then stack config, then environment, then what the credentials name; UNKNOWN stays UNKNOWN; undefined when not set anywhere. */
 function lookUp(fields: Fields, field: InputField & SettingName, sources: Sources): string | undefined {
   if (fields.unknown.has(field)) return UNKNOWN;
-  const fromProfile = field === "region" || field === "projectId" ? sources.profile?.[field] : undefined;
-  return resolveSetting(field, fields.given[field] as string | undefined, sources.config, sources.env) ?? fromProfile;
+  const named = field === "region" || field === "projectId" ? sources.named[field] : undefined;
+  return resolveSetting(field, fields.given[field] as string | undefined, sources.config, sources.env) ?? named;
 }
 
-/** The named profile, read once per check; a profile that cannot be used is a failure naming it. */
-function readNamedProfile(config: StackConfig, env: Environment): { profile?: ProfileSettings; failures: CheckFailure[] } {
+/** The named profile and what the credentials name, read once per check; a profile that cannot be used is a failure naming it. */
+function readCredentialsProject(config: StackConfig, env: Environment): { named: CredentialsProject; failures: CheckFailure[] } {
   try {
-    const profile = resolveProfile(config, env);
-    return profile === undefined ? { failures: [] } : { profile, failures: [] };
+    return { named: credentialsProject(config, env), failures: [] };
   } catch (error) {
     if (!(error instanceof SharedConfigError)) throw error;
-    return { failures: [{ property: sourcesOf(config).profile.config ?? "profile", reason: error.message }] };
+    return { named: {}, failures: [{ property: sourcesOf(config).profile.config ?? "profile", reason: error.message }] };
   }
 }
 
@@ -297,9 +296,9 @@ export function checkInputs(
   now: Date = new Date(),
 ): { inputs: CheckedInputs; failures: CheckFailure[] } {
   const fields = parseFields(news);
-  const named = readNamedProfile(config, env);
-  const sources: Sources = named.profile === undefined ? { config, env } : { config, env, profile: named.profile };
-  const failures = [...fields.failures, ...named.failures];
+  const { named, failures: credentialFailures } = readCredentialsProject(config, env);
+  const sources: Sources = { config, env, named };
+  const failures = [...fields.failures, ...credentialFailures];
   const value = <T>(checked: Checked<T>): T | undefined => {
     if (checked.ok) return checked.value;
     failures.push(...checked.failures);

@@ -5,22 +5,11 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { callContext, CceClient, type CceClientOptions, type CertificateRevocationResult, type RevocationTarget } from "../api/client";
-import { credentialSource, projectIdFor } from "../api/iam-session";
+import { conflictWarning, credentialSource, methodProjectId, projectIdFor, resolveAuthSettings, type AuthSettings } from "../credentials";
 import { DAY_MS, type ClusterKind } from "../constants";
 import { resolveAuthUrl } from "../config/endpoint";
-import { orderText } from "../config/credential-order";
 import { InvalidInputError, isCceApiError } from "../errors";
-import {
-  EMPTY_CONFIG,
-  resolveAuthSettings,
-  resolveMaxRetries,
-  methodName,
-  resolveSetting,
-  sourcesOf,
-  type AuthSettings,
-  type Environment,
-  type StackConfig,
-} from "../config/settings";
+import { EMPTY_CONFIG, resolveMaxRetries, resolveSetting, sourcesOf, type Environment, type StackConfig } from "../config/settings";
 import { isUnknown, warnUser } from "../protocol";
 import { checkInputs, knownInputs, type CheckedInputs, type KnownInputs } from "./inputs";
 import { parseKubeconfig } from "../kubeconfig/entries";
@@ -42,16 +31,8 @@ const kindOf = (inputs: { clusterKind?: unknown }): ClusterKind => (inputs.clust
 
 const KIND_NAMES: Readonly<Record<ClusterKind, string>> = { cce: "a CCE (standard or Turbo)", autopilot: "an Autopilot" };
 
-/** The warning for more than one complete set of credentials: which one is used, by setting names only. */
-export function conflictWarning(settings: AuthSettings): string | undefined {
-  if (settings.ignored.length === 0) return undefined;
-  const used = methodName(settings.method.kind);
-  return (
-    `pulumi-cce-kubeconfig: more than one set of CCE credentials is configured; using ${used} (${settings.method.from}) ` +
-    `and ignoring ${settings.ignored.join(" and ")}. The order is: ${orderText()} ` +
-    "(as in the huaweicloud Terraform provider); unset the ones you do not mean to use."
-  );
-}
+/** The conflict warning is the chain's (credentials/chain.ts); exported here too, where the provider shows it. */
+export { conflictWarning };
 
 /** The operations the dynamic-provider host calls, as the shim names them. */
 export interface Operations {
@@ -128,6 +109,9 @@ function clientFor(ctx: Context, inputs: Located): CceClient {
 /** The set project id, else the id IAM lists under `projectName` (once per process per credentials and name). */
 async function locate<T extends KnownInputs>(ctx: Context, inputs: T): Promise<T & { projectId: string }> {
   if (inputs.projectId !== undefined) return inputs as T & { projectId: string };
+  // The project an SDK source names with its keys (HUAWEICLOUD_SDK_PROJECT_ID): known once the chain has chosen.
+  const named = methodProjectId(authSettings(ctx));
+  if (named !== undefined) return { ...inputs, projectId: named };
   if (inputs.projectName === undefined) throw new InvalidInputError("projectId", "is not set, and there is no region or project name to look it up by");
   const s = sourcesOf(ctx.stackConfig);
   const projectId = await projectIdFor(

@@ -274,7 +274,7 @@ test("no credentials at all fails with the chain's message, naming where it look
     expect(result.stdout).toBe("");
     const lines = result.stderr.split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^cce-kubeconfig: no CCE credentials found: set an IAM token, an access key pair, or a user name and password\. Looked at .*HW_AUTH_TOKEN.*HW_ACCESS_KEY.*HW_SECRET_KEY.*HW_PROFILE.*: the metadata service at http:\/\/127\.0\.0\.1:9 /);
+    expect(lines[0]).toMatch(/^cce-kubeconfig: no CCE credentials found: set an IAM token, an access key pair, or a user name and password\. Looked at .*HW_PROFILE.*HW_AUTH_TOKEN.*HW_ACCESS_KEY.*HW_SECRET_KEY.*HUAWEICLOUD_SDK_AK.*: the metadata service at http:\/\/127\.0\.0\.1:9 /);
   }));
 
 test("a bad flag fails with exit status 2 and one line naming it", () =>

@@ -6,8 +6,9 @@
  */
 import type { Emulator } from "../../src/emulator";
 import { callContext, type CceClientOptions } from "../../src/api/client";
-import { EMPTY_CONFIG, resolveAuthSettings } from "../../src/config/settings";
-import { credentialSource } from "../../src/api/iam-session";
+import { EMPTY_CONFIG } from "../../src/config/settings";
+import { resolveAuthSettings } from "../../src/credentials";
+import { credentialSource } from "../../src/credentials";
 import { CceApiError, CceKubeconfigError } from "../../src/errors";
 import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
 import { BACKOFF_WAITS, BASE_RETRY, BASE_TIMEOUT_MS, FAILURE_MODES, FIXED_RANDOM, type FailureMode } from "./failure-modes";

@@ -17,7 +17,7 @@ import { obtainCertificate, type CertificateOptions } from "../../src/exec/certi
 import { signRequest } from "../../src/signing";
 import * as operations from "../../src/provider/operations";
 import { createOperations } from "../../src/provider/operations";
-import { forgetIssuedCredentials } from "../../src/api/iam-session";
+import { forgetIssuedCredentials } from "../../src/credentials";
 import type { CheckedInputs } from "../../src/provider/inputs";
 import { storedKubeconfigEntries } from "../../src/kubeconfig/entries";
 import type { CertificateOutputs } from "../../src/provider/outputs";

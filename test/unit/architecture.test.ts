@@ -13,15 +13,6 @@ const graph = importGraph(readSources(join(__dirname, "..", "..", "src")));
 const isHost = (file: string) => file.startsWith("plugin/") || /^provider\/[^/]*shim\.ts$/.test(file) || file === "exec/cli.ts";
 const under = (folder: string) => (file: string) => file.startsWith(`${folder}/`);
 
-/**
- * Circles not yet broken (issue 19 items 1 and 2: credentials as sources, one settings resolver;
- * the emulator's IAM and auth modules). Strike one off when it is fixed.
- */
-const REMAINING_CIRCLES = [
-  ["api/call.ts", "api/ecs-metadata.ts", "api/error-messages.ts", "api/iam.ts", "api/parse-body.ts", "api/transport.ts", "config/settings.ts"],
-  ["emulator/auth.ts", "emulator/iam.ts"],
-];
-
 /** exec/ still reaches the ClusterCertificate provider's modules, until the mint core (issue 19 item 3) exists. */
 const REMAINING_EXEC_TO_PROVIDER = [
   "exec/certificates.ts -> provider/inputs.ts",
@@ -36,8 +27,19 @@ test("the graph is read: it holds every folder's modules and their imports", () 
   expect([...graph.get("plugin/server.ts")!]).toEqual(expect.arrayContaining(["plugin/resource-host.ts", "resources/index.ts"]));
 });
 
-test("no import circle in src/ but the remaining ones, listed exactly", () => {
-  expect(importCircles(graph)).toEqual(REMAINING_CIRCLES);
+test("no import circle in src/", () => {
+  expect(importCircles(graph)).toEqual([]);
+});
+
+test("src/api/ imports no settings, no host, and of src/credentials/ only its types, directly or through other modules", () => {
+  const settingsOrHost = (f: string) => f === "config/settings.ts" || isHost(f) || under("provider")(f) || under("resources")(f) || under("exec")(f);
+  expect(importsBetween(graph, under("api"), settingsOrHost, true)).toEqual([]);
+  expect(importsBetween(graph, under("api"), (f) => under("credentials")(f) && f !== "credentials/types.ts", true)).toEqual([]);
+  expect(importsBetween(graph, under("api"), under("credentials"))).toEqual(expect.arrayContaining(["api/client.ts -> credentials/types.ts"]));
+});
+
+test("src/credentials/ imports no host and no resource", () => {
+  expect(importsBetween(graph, under("credentials"), (f) => isHost(f) || under("provider")(f) || under("resources")(f) || under("exec")(f) || under("plugin")(f), true)).toEqual([]);
 });
 
 test("nothing under src/resources/ imports a host, directly or through other modules", () => {
@@ -57,14 +59,17 @@ test("src/exec/ imports the dynamic provider's modules only where it still does,
   expect(importsBetween(graph, under("exec"), (f) => isHost(f) && !under("exec")(f), true)).toEqual([]);
 });
 
-test("control: planted imports of each kind are found (a circle through import(), a resource reaching a host through require(), api reaching provider)", () => {
+test("control: planted imports of each kind are found (a circle through import(), a resource reaching a host through require(), api reaching provider, api reaching credentials beyond its types)", () => {
   const planted = new Map([
     ["a/one.ts", 'import type { X } from "../b/two";\n'],
     ["b/two.ts", 'export const load = () => import("../a/one");\n'],
     ["resources/r/index.ts", 'const m = require("../../middle");\n'],
     ["middle.ts", 'export * from "./plugin/server";\n'],
     ["plugin/server.ts", ""],
-    ["api/client.ts", 'import "../provider/inputs";\n'],
+    ["api/client.ts", 'import "../provider/inputs";\nimport type { T } from "../credentials/types";\n'],
+    ["api/iam.ts", 'import { resolveAuthSettings } from "../credentials";\n'],
+    ["credentials/index.ts", 'export * from "./types";\n'],
+    ["credentials/types.ts", ""],
     ["provider/inputs.ts", ""],
   ]);
   const g = importGraph(planted);
@@ -72,4 +77,5 @@ test("control: planted imports of each kind are found (a circle through import()
   expect(importsBetween(g, under("resources"), isHost)).toEqual([]);
   expect(importsBetween(g, under("resources"), isHost, true)).toEqual(["resources/r/index.ts -> plugin/server.ts"]);
   expect(importsBetween(g, under("api"), under("provider"), true)).toEqual(["api/client.ts -> provider/inputs.ts"]);
+  expect(importsBetween(g, under("api"), (f) => under("credentials")(f) && f !== "credentials/types.ts", true)).toEqual(["api/iam.ts -> credentials/index.ts"]);
 });

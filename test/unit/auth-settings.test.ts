@@ -4,9 +4,9 @@
  * incomplete method, the agency settings, and the warning a user sees for a conflict.
  */
 import { CredentialsError } from "../../src/errors";
-import { resolveAuthSettings, type AuthSettings } from "../../src/config/settings";
+import { resolveAuthSettings, type AuthSettings } from "../../src/credentials";
 import { conflictWarning } from "../../src/provider/operations";
-import { renewalTime } from "../../src/api/iam-session";
+import { renewalTime } from "../../src/credentials";
 import { IAM_RENEW_LEAD_MS, MINUTE_MS, HOUR_MS } from "../../src/constants";
 import { parseErrorBody } from "../../src/api/error-body";
 import { stackConfig } from "../helpers/stack-config";
@@ -178,7 +178,7 @@ describe("the conflict warning", () => {
     expect(warning).toBe(
       "pulumi-cce-kubeconfig: more than one set of CCE credentials is configured; using an IAM token (huaweicloud:token) and ignoring " +
         "an access key pair (huaweicloud:accessKey + huaweicloud:secretKey) and a password sign-in (huaweicloud:password + huaweicloud:userName). " +
-        "The order is: a KooCLI profile you name, then OIDC federation, then an IAM token, then an access key pair, then a password sign-in, then CCE pod identity, then ECS instance metadata (as in the huaweicloud Terraform provider); unset the ones you do not mean to use.",
+        "The order is: a KooCLI profile you name, then OIDC federation, then an IAM token, then an access key pair, then a password sign-in, then the Huawei Cloud SDKs' OIDC variables, then the Huawei Cloud SDKs' access key variables, then the Huawei Cloud SDKs' credentials file, then CCE pod identity, then ECS instance metadata (the README's Credentials table); unset the ones you do not mean to use.",
     );
   });
 

@@ -8,8 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readIdToken } from "../../src/config/id-token-file";
-import { MAX_SHARED_CONFIG_BYTES, readProfile } from "../../src/config/koocli-profile";
+import { readIdToken } from "../../src/credentials/id-token";
+import { MAX_SHARED_CONFIG_BYTES, readProfile } from "../../src/credentials/koocli-profile-file";
 import { MAX_TOKEN_FILE_BYTES, readTokenFile } from "../../src/config/token-file";
 
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvYXBwIn0.c2lnbmF0dXJl";

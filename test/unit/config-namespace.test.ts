@@ -2,7 +2,8 @@
  * One settings resolution for both hosts: the dynamic provider reads `huaweicloud:*`, the plugin
  * `cce-kubeconfig:*` (a plugin sees only its own namespace), and each names its own keys in errors.
  */
-import { resolveAgency, resolveAuthSettings, resolveSetting } from "../../src/config/settings";
+import { resolveSetting } from "../../src/config/settings";
+import { resolveAgency, resolveAuthSettings } from "../../src/credentials";
 import { checkInputs } from "../../src/provider/inputs";
 import { stackConfig } from "../helpers/stack-config";
 

@@ -15,7 +15,7 @@ import { cacheFileName, cacheSlotPrefix, credentialIdentity, credentialSlot, typ
 import { withFileLock } from "../../src/exec/lock";
 import { defaultKubeconfigPath, mergeKubeconfig, writeExecKubeconfig, type ExecKubeconfigEntry } from "../../src/exec/kubeconfig-file";
 import { KubeconfigError } from "../../src/errors";
-import type { AuthSettings } from "../../src/config/settings";
+import type { AuthSettings } from "../../src/credentials";
 
 const run = promisify(execFile);
 const CLUSTER = "5c3d7e1a-9b2f-4c6e-8a1d-3f5b7c9e0a12";

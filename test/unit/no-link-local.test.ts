@@ -12,7 +12,8 @@ import { request } from "undici";
 import { CLOSED_METADATA_URL, cloudFreeEnv } from "../helpers/cloud-free-env";
 import { cleanEnvironment } from "../helpers/plugin-install";
 import { LINK_LOCAL_REFUSAL } from "../setup/no-link-local";
-import { EMPTY_CONFIG, resolveAuthSettings } from "../../src/config/settings";
+import { EMPTY_CONFIG } from "../../src/config/settings";
+import { resolveAuthSettings } from "../../src/credentials";
 
 const REPO = join(__dirname, "..", "..");
 const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+$/;

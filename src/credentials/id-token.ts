@@ -1,13 +1,12 @@
 /**
  * The ID token of OIDC federation, from the setting's value or the file a CI runner writes it to.
- * Kept apart from api/oidc.ts (the IAM calls) so that what only reads the token, such as the exec
+ * Kept apart from oidc.ts (the IAM exchange) so that what only reads the token, such as the exec
  * command's cache key, loads no HTTP client.
  */
 import { CredentialsError } from "../errors";
-import { readTokenFile, type TokenFileProblem } from "./token-file";
+import { readTokenFile, type TokenFileProblem } from "../config/token-file";
 
-/** Where the ID token comes from: a value, or a file read at each exchange. */
-export type IdTokenSource = { value: string; from: string } | { file: string; from: string };
+import type { IdTokenSource } from "./types";
 
 /** What the error adds to each problem of the file. */
 const ADVICE: Readonly<Record<TokenFileProblem, string>> = {

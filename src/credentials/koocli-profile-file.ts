@@ -8,7 +8,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { SharedConfigError } from "../errors";
-import { readCappedFile } from "./capped-file";
+import { readCappedFile } from "../config/capped-file";
 
 /** KooCLI's config files are a few kB; anything larger is not one, and is not read into memory. */
 export const MAX_SHARED_CONFIG_BYTES = 1024 * 1024;
