@@ -103,6 +103,113 @@ class AttemptTimeoutError extends Error {
   override name = "TimeoutError";
 }
 
+/** The attempt's headers as sent: signed (AK/SK), carrying the token, or bare (the password sign-in). */
+function attemptHeaders(req: AttemptRequest): Record<string, string> {
+  const headers: Record<string, string> = { ...req.headers, Host: req.url.host, "Content-Type": "application/json" };
+  if (req.projectId !== undefined) headers["X-Project-Id"] = req.projectId;
+  if (req.credentials === undefined) return headers;
+  if (req.credentials.kind === "aksk") {
+    return signRequest({ method: req.method, url: req.url, headers, body: req.body }, req.credentials, { signingDate: req.signingDate }).headers;
+  }
+  return { ...headers, "X-Auth-Token": req.credentials.token };
+}
+
+const timeoutError = (ms: number) => new AttemptTimeoutError(`no answer within ${ms} ms`);
+
+/**
+ * One attempt in flight: what has arrived so far, its two timers, and its promise, settled once.
+ * `handler()` is the undici handler that feeds it.
+ */
+class AttemptInFlight {
+  private status = 0;
+  private responseHeaders: Record<string, string | string[] | undefined> = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private truncated = false;
+  private settled = false;
+  private controller: Dispatcher.DispatchController | undefined;
+  private attemptTimer: NodeJS.Timeout | undefined;
+  private readonly deadlineTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly req: AttemptRequest,
+    private readonly limit: number,
+    private readonly resolve: (result: AttemptResult) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    // Queueing included: a call never waits past its budget. A request still queued then is
+    // aborted as soon as undici would write it, so it is never sent.
+    this.deadlineTimer = setTimeout(() => {
+      const error = timeoutError(req.deadlineMs);
+      this.controller?.abort(error);
+      this.finish(error);
+    }, req.deadlineMs);
+  }
+
+  finish(error: unknown, result?: AttemptResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.attemptTimer);
+    clearTimeout(this.deadlineTimer);
+    if (result) this.resolve(result);
+    else this.reject(error);
+  }
+
+  handler(): Dispatcher.DispatchHandler {
+    return {
+      onRequestStart: (c) => this.started(c),
+      onResponseStart: (_c, statusCode, received) => {
+        this.status = statusCode;
+        this.responseHeaders = received;
+      },
+      onResponseData: (c, chunk) => this.received(c, chunk),
+      onResponseEnd: () => this.finish(undefined, this.answer()),
+      onResponseError: (_c, error) => this.finish(error),
+    };
+  }
+
+  /** Written to a connection: the attempt's own timeout starts now (or it is aborted, past the deadline). */
+  private started(c: Dispatcher.DispatchController): void {
+    this.controller = c;
+    if (this.settled) {
+      c.abort(timeoutError(this.req.deadlineMs));
+      return;
+    }
+    this.attemptTimer = setTimeout(() => {
+      const error = timeoutError(this.req.timeoutMs);
+      c.abort(error);
+      this.finish(error);
+    }, this.req.timeoutMs);
+  }
+
+  private received(c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.truncated) return;
+    const room = this.limit - this.size;
+    if (chunk.length > room) {
+      this.chunks.push(chunk.subarray(0, room));
+      this.size = this.limit;
+      this.truncated = true;
+      // Stop reading: closing the connection is cheaper than draining an unbounded body.
+      this.finish(undefined, this.answer());
+      c.abort(new Error("response body larger than the client reads"));
+      return;
+    }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  private answer(): AttemptResult {
+    return {
+      status: this.status,
+      text: Buffer.concat(this.chunks).toString("utf8"),
+      truncated: this.truncated,
+      requestId: cleanRequestId(headerValue(this.responseHeaders, "x-request-id")),
+      retryAfter: headerValue(this.responseHeaders, "retry-after"),
+      headers: this.responseHeaders,
+    };
+  }
+}
+
 /**
  * Sends one attempt through undici's dispatcher API, with a handler of its own: the timeout
  * starts when undici writes the request to a connection (onRequestStart), not when the call
@@ -111,93 +218,11 @@ class AttemptTimeoutError extends Error {
  * (a network error) or an AttemptTimeoutError when no full answer arrives in time.
  */
 export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
-  const headers: Record<string, string> = { ...req.headers, Host: req.url.host, "Content-Type": "application/json" };
-  if (req.projectId !== undefined) headers["X-Project-Id"] = req.projectId;
-  const sent =
-    req.credentials === undefined
-      ? headers
-      : req.credentials.kind === "aksk"
-        ? signRequest({ method: req.method, url: req.url, headers, body: req.body }, req.credentials, { signingDate: req.signingDate }).headers
-        : { ...headers, "X-Auth-Token": req.credentials.token };
+  const sent = attemptHeaders(req);
   const limit = req.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const dispatcher = (req.dispatcher as Dispatcher | undefined) ?? defaultDispatcher(req.url);
-
   return new Promise<AttemptResult>((resolve, reject) => {
-    let status = 0;
-    let responseHeaders: Record<string, string | string[] | undefined> = {};
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let truncated = false;
-    let settled = false;
-    let controller: Dispatcher.DispatchController | undefined;
-    let attemptTimer: NodeJS.Timeout | undefined;
-
-    const finish = (error: unknown, result?: AttemptResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(attemptTimer);
-      clearTimeout(deadlineTimer);
-      if (result) resolve(result);
-      else reject(error);
-    };
-    const timeout = (ms: number) => new AttemptTimeoutError(`no answer within ${ms} ms`);
-    const answer = (): AttemptResult => ({
-      status,
-      text: Buffer.concat(chunks).toString("utf8"),
-      truncated,
-      requestId: cleanRequestId(headerValue(responseHeaders, "x-request-id")),
-      retryAfter: headerValue(responseHeaders, "retry-after"),
-      headers: responseHeaders,
-    });
-
-    // Queueing included: a call never waits past its budget. A request still queued then is
-    // aborted as soon as undici would write it, so it is never sent.
-    const deadlineTimer = setTimeout(() => {
-      const error = timeout(req.deadlineMs);
-      controller?.abort(error);
-      finish(error);
-    }, req.deadlineMs);
-
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(c) {
-        controller = c;
-        if (settled) {
-          c.abort(timeout(req.deadlineMs));
-          return;
-        }
-        attemptTimer = setTimeout(() => {
-          const error = timeout(req.timeoutMs);
-          c.abort(error);
-          finish(error);
-        }, req.timeoutMs);
-      },
-      onResponseStart(_c, statusCode, received) {
-        status = statusCode;
-        responseHeaders = received;
-      },
-      onResponseData(c, chunk) {
-        if (truncated) return;
-        const room = limit - size;
-        if (chunk.length > room) {
-          chunks.push(chunk.subarray(0, room));
-          size = limit;
-          truncated = true;
-          // Stop reading: closing the connection is cheaper than draining an unbounded body.
-          finish(undefined, answer());
-          c.abort(new Error("response body larger than the client reads"));
-          return;
-        }
-        chunks.push(chunk);
-        size += chunk.length;
-      },
-      onResponseEnd() {
-        finish(undefined, answer());
-      },
-      onResponseError(_c, error) {
-        finish(error);
-      },
-    };
-
+    const attempt = new AttemptInFlight(req, limit, resolve, reject);
     try {
       dispatcher.dispatch(
         {
@@ -207,10 +232,10 @@ export function sendAttempt(req: AttemptRequest): Promise<AttemptResult> {
           headers: { ...sent, "User-Agent": USER_AGENT },
           body: req.body,
         },
-        handler,
+        attempt.handler(),
       );
     } catch (error) {
-      finish(error);
+      attempt.finish(error);
     }
   });
 }

@@ -13,7 +13,7 @@ import { IamState } from "./iam";
 import { listen, type Listening } from "./listen";
 import { MetadataState, POD_IDENTITY_PATH } from "./metadata";
 import { Registry } from "./registry";
-import { handleRequest } from "./server";
+import { handleRequest, type HandlerContext } from "./server";
 import type { Emulator, EmulatorCredential, EmulatorOptions, EmulatorProject, RecordedRequest } from "./types";
 
 /** The default project: a 32-hex project id, as Huawei Cloud issues them. */
@@ -78,54 +78,168 @@ function validate(options: EmulatorOptions): void {
   }
 }
 
-export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  validate(options);
+/** The emulator's parts and the settings that change while it runs, shared by the request handler and the handle. */
+interface EmulatorState {
+  now: () => Date;
+  registry: Registry;
+  /** IAM project names by project id (GET /v3/projects?name=). */
+  projectNames: Map<string, string>;
+  iam: IamState;
+  federation: IdTokenExchange;
+  metadata: MetadataState;
+  faults: FaultQueue;
+  requests: RecordedRequest[];
+  credentials: EmulatorCredential[];
+  tokens: string[];
+  /** Aborted when the emulator stops, ending pending fault delays. */
+  aborter: AbortController;
+  podToken: string;
+  /** See Emulator.backdateCertificates. */
+  certificateBackdateMs: number;
+}
+
+const newPodToken = (): string => `pod-${randomBytes(32).toString("base64url")}`;
+
+function createState(options: EmulatorOptions): EmulatorState {
   const providers = trustedProviders(options.identityProviders ?? []);
-  const host = options.host ?? "127.0.0.1";
   const now = options.now ?? (() => new Date());
   const credentials = (options.credentials ?? [randomCredential()]).map((c) => ({ ...c }));
   const tokens = [...(options.tokens ?? [randomToken()])];
-  const projects: EmulatorProject[] = options.projects ?? defaultProjects();
-
   const registry = new Registry(now, options.preissuedCertificates ?? false);
-  /** IAM project names by project id (GET /v3/projects?name=). */
   const projectNames = new Map<string, string>();
   const iam = new IamState(options.users ?? [], options.agencies ?? [], now, options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, {
     has: (id) => registry.hasProject(id),
     named: (name) => registry.projectIds().filter((id) => projectNames.get(id) === name),
     nameOf: (id) => projectNames.get(id),
   });
-  const federation = new IdTokenExchange(providers, iam, now);
-  let podToken = options.podIdentityToken ?? `pod-${randomBytes(32).toString("base64url")}`;
-  const metadata = new MetadataState(iam, {
-    tokenStep: options.metadataTokenStep ?? "required",
-    lifetimeMs: options.instanceKeyLifetimeMs ?? DAY_MS,
-    podToken: () => podToken,
-  });
-  const faults = new FaultQueue();
-  const requests: RecordedRequest[] = [];
-  const aborter = new AbortController();
-  let certificateBackdateMs = 0;
+  const state: EmulatorState = {
+    now,
+    registry,
+    projectNames,
+    iam,
+    credentials,
+    tokens,
+    federation: new IdTokenExchange(providers, iam, now),
+    metadata: new MetadataState(iam, {
+      tokenStep: options.metadataTokenStep ?? "required",
+      lifetimeMs: options.instanceKeyLifetimeMs ?? DAY_MS,
+      podToken: () => state.podToken,
+    }),
+    faults: new FaultQueue(),
+    requests: [],
+    aborter: new AbortController(),
+    podToken: options.podIdentityToken ?? newPodToken(),
+    certificateBackdateMs: 0,
+  };
+  return state;
+}
 
-  const server = createServer((req, res) => {
-    void handleRequest(
-      {
-        registry,
-        faults,
-        auth: { credentials, tokens, issued: iam, now },
-        iam,
-        federation,
-        metadata,
-        legacyGetValidityDays: options.legacyGetValidityDays ?? DEFAULT_LEGACY_GET_VALIDITY_DAYS,
-        serveLegacyGet: options.serveLegacyGet ?? true,
-        record: (entry) => requests.push(entry),
-        certificateBackdateMs: () => certificateBackdateMs,
-        signal: aborter.signal,
-      },
-      req,
-      res,
-    );
-  });
+function handlerContext(state: EmulatorState, options: EmulatorOptions): HandlerContext {
+  return {
+    registry: state.registry,
+    faults: state.faults,
+    auth: { credentials: state.credentials, tokens: state.tokens, issued: state.iam, now: state.now },
+    iam: state.iam,
+    federation: state.federation,
+    metadata: state.metadata,
+    legacyGetValidityDays: options.legacyGetValidityDays ?? DEFAULT_LEGACY_GET_VALIDITY_DAYS,
+    serveLegacyGet: options.serveLegacyGet ?? true,
+    record: (entry) => state.requests.push(entry),
+    certificateBackdateMs: () => state.certificateBackdateMs,
+    signal: state.aborter.signal,
+  };
+}
+
+async function addProjects(state: EmulatorState, projects: EmulatorProject[]): Promise<void> {
+  for (const project of projects) {
+    state.registry.addProject(project.id);
+    if (project.name !== undefined) state.projectNames.set(project.id, project.name);
+    for (const cluster of project.clusters) await state.registry.addCluster(project.id, cluster);
+  }
+}
+
+/** The handle's calls on projects, clusters and their certificates. */
+function clusterControls(state: EmulatorState): Pick<
+  Emulator,
+  "mintCount" | "revokeCount" | "certificates" | "clusterEndpoint" | "clusterCaPem" | "addCluster" | "handOverCluster" | "deleteCluster" | "nameProject" | "backdateCertificates"
+> {
+  const registry = state.registry;
+  return {
+    mintCount: (clusterId) => registry.mintCount(clusterId),
+    revokeCount: (clusterId) => registry.revokeCount(clusterId),
+    certificates: (clusterId) => registry.certificates(clusterId),
+    clusterEndpoint: (clusterId) => registry.cluster(clusterId).apiServer.url,
+    clusterCaPem: (clusterId) => registry.cluster(clusterId).authority.ca.certificatePem,
+    addCluster: (projectId, cluster) => registry.addCluster(projectId, cluster),
+    handOverCluster: (clusterId) => handOverCluster(registry, clusterId),
+    deleteCluster: (clusterId) => registry.deleteCluster(clusterId),
+    nameProject: (projectId, name) => {
+      registry.addProject(projectId);
+      state.projectNames.set(projectId, name);
+    },
+    backdateCertificates: (days) => {
+      if (!Number.isFinite(days) || days < 0) throw new InvalidInputError("days", "backdateCertificates takes a finite number of days >= 0");
+      state.certificateBackdateMs = days * DAY_MS;
+    },
+  };
+}
+
+/** The handle's calls on signed-in identities: IAM tokens, ID token exchanges, instance keys, pod identity. */
+function identityControls(
+  state: EmulatorState,
+): Pick<Emulator, "expireTokens" | "signInCount" | "idTokenExchangeCount" | "instanceKeyCount" | "rotatePodIdentityToken" | "issuedCredentials"> {
+  return {
+    expireTokens: (afterUses = 0) => {
+      if (!Number.isInteger(afterUses) || afterUses < 0) throw new InvalidInputError("afterUses", "expireTokens takes a whole number of uses >= 0");
+      state.iam.expire(afterUses);
+    },
+    signInCount: () => state.iam.signInCount(),
+    idTokenExchangeCount: () => state.federation.count(),
+    instanceKeyCount: () => state.metadata.keyCount(),
+    rotatePodIdentityToken: () => {
+      state.podToken = newPodToken();
+      return state.podToken;
+    },
+    issuedCredentials: () => state.iam.issued(),
+  };
+}
+
+/** What startEmulator hands back, once listening: addresses, the recorded requests, and the controls. */
+function emulatorHandle(state: EmulatorState, listening: Listening, host: string, stop: () => Promise<void>): Emulator {
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const base = `http://${urlHost}:${listening.port}`;
+  const requests = state.requests;
+  return {
+    url: base,
+    authUrl: `${base}/v3`,
+    credentials: state.credentials,
+    tokens: state.tokens,
+    get projectIds() {
+      return state.registry.projectIds();
+    },
+    requests,
+    clearRequests: () => {
+      requests.length = 0;
+    },
+    injectFault: (fault) => state.faults.add(fault),
+    clearFaults: () => state.faults.clear(),
+    socketCount: () => listening.connectionsAccepted(),
+    podIdentityUri: `${base}${POD_IDENTITY_PATH}`,
+    get podIdentityToken() {
+      return state.podToken;
+    },
+    ...clusterControls(state),
+    ...identityControls(state),
+    stop,
+  };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  validate(options);
+  const host = options.host ?? "127.0.0.1";
+  const state = createState(options);
+  const context = handlerContext(state, options);
+  const server = createServer((req, res) => void handleRequest(context, req, res));
   // A client that resets mid-request is a test scenario, not a server failure.
   server.on("clientError", (_error, socket) => socket.destroy());
 
@@ -133,74 +247,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      aborter.abort();
-      await Promise.all([listening?.close(), registry.close()]);
+      state.aborter.abort();
+      await Promise.all([listening?.close(), state.registry.close()]);
     })();
     return stopping;
   };
 
   try {
-    for (const project of projects) {
-      registry.addProject(project.id);
-      if (project.name !== undefined) projectNames.set(project.id, project.name);
-      for (const cluster of project.clusters) await registry.addCluster(project.id, cluster);
-    }
+    await addProjects(state, options.projects ?? defaultProjects());
     listening = await listen(server, options.port ?? 0, host);
   } catch (error) {
     await stop();
     throw error;
   }
-
-  const port = listening.port;
-  const urlHost = host.includes(":") ? `[${host}]` : host;
-
-  return {
-    url: `http://${urlHost}:${port}`,
-    authUrl: `http://${urlHost}:${port}/v3`,
-    credentials,
-    tokens,
-    get projectIds() {
-      return registry.projectIds();
-    },
-    mintCount: (clusterId) => registry.mintCount(clusterId),
-    revokeCount: (clusterId) => registry.revokeCount(clusterId),
-    certificates: (clusterId) => registry.certificates(clusterId),
-    requests,
-    clearRequests: () => {
-      requests.length = 0;
-    },
-    clusterEndpoint: (clusterId) => registry.cluster(clusterId).apiServer.url,
-    clusterCaPem: (clusterId) => registry.cluster(clusterId).authority.ca.certificatePem,
-    addCluster: (projectId, cluster) => registry.addCluster(projectId, cluster),
-    handOverCluster: (clusterId) => handOverCluster(registry, clusterId),
-    deleteCluster: (clusterId) => registry.deleteCluster(clusterId),
-    injectFault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
-    socketCount: () => listening?.connectionsAccepted() ?? 0,
-    expireTokens: (afterUses = 0) => {
-      if (!Number.isInteger(afterUses) || afterUses < 0) throw new InvalidInputError("afterUses", "expireTokens takes a whole number of uses >= 0");
-      iam.expire(afterUses);
-    },
-    signInCount: () => iam.signInCount(),
-    idTokenExchangeCount: () => federation.count(),
-    instanceKeyCount: () => metadata.keyCount(),
-    podIdentityUri: `http://${urlHost}:${port}${POD_IDENTITY_PATH}`,
-    get podIdentityToken() {
-      return podToken;
-    },
-    rotatePodIdentityToken: () => {
-      podToken = `pod-${randomBytes(32).toString("base64url")}`;
-      return podToken;
-    },
-    nameProject: (projectId, name) => {
-      registry.addProject(projectId);
-      projectNames.set(projectId, name);
-    },
-    issuedCredentials: () => iam.issued(),
-    backdateCertificates: (days) => {
-      if (!Number.isFinite(days) || days < 0) throw new InvalidInputError("days", "backdateCertificates takes a finite number of days >= 0");
-      certificateBackdateMs = days * DAY_MS;
-    },
-    stop,
-  };
+  return emulatorHandle(state, listening, host, stop);
 }

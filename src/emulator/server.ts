@@ -205,88 +205,98 @@ async function dispatch(
   return 404;
 }
 
-/** Handles one request of the CCE API server. */
+/** One request being answered: what every step of the answer reads. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  method: string;
+  /** The URL as sent, query included: the signature covers it. */
+  rawUrl: string;
+  path: string;
+}
+
+/** The metadata, ID token exchange and IAM calls, which CCE's authentication does not cover; undefined for any other path. */
+function answerServiceCall(context: HandlerContext, x: Exchange, body: Buffer, entry: RecordedRequest): number | undefined {
+  const metadata = metadataCall(x.path);
+  if (metadata !== undefined) return context.metadata.handle(metadata, x.req, x.res, x.requestId);
+  // The ID token is the credential: the exchange itself is unauthenticated, so auth stays "none".
+  if (isIdTokenCall(x.path)) return context.federation.handle(x.req, x.res, x.requestId, body);
+  const iam = iamCall(x.path);
+  if (iam === undefined) return undefined;
+  const answered = context.iam.handle(iam, x.req, x.res, x.requestId, body, context.auth);
+  entry.auth = answered.auth;
+  return answered.status;
+}
+
+/** Why the caller may not act in the path's project (credentials scoped to another one); undefined when it may. */
+function scopeRefusal(req: IncomingMessage, route: Route, tokenProjectId: string | undefined): string | undefined {
+  const scope = req.headers["x-project-id"];
+  if (typeof scope === "string" && scope !== route.projectId) return `X-Project-Id does not match project ${route.projectId} of the path`;
+  if (tokenProjectId !== undefined && tokenProjectId !== route.projectId) return `the token is scoped to another project than ${route.projectId}`;
+  return undefined;
+}
+
+/** A call on a cluster's path: authenticated, in the caller's project, for a live cluster of the path's family. */
+async function answerClusterCall(context: HandlerContext, x: Exchange, body: Buffer, route: Route, entry: RecordedRequest): Promise<number> {
+  const auth = authenticate({ method: x.method, rawUrl: x.rawUrl, headers: x.req.headers, body }, context.auth);
+  if (!auth.ok) {
+    unauthorized(x.res, x.requestId, auth.reason);
+    return 401;
+  }
+  entry.auth = auth.kind;
+  const refused = scopeRefusal(x.req, route, auth.projectId);
+  if (refused !== undefined) {
+    forbidden(x.res, x.requestId, refused);
+    return 403;
+  }
+  auth.use?.();
+  if (!context.registry.hasProject(route.projectId)) {
+    notFound(x.res, x.requestId, `project ${route.projectId} not found`);
+    return 404;
+  }
+  const found = context.registry.find(route.projectId, route.clusterId);
+  // A cluster of the other family does not exist on this path, as on CCE.
+  const cluster = found?.kind === route.family ? found : undefined;
+  if (cluster === undefined) {
+    notFound(x.res, x.requestId, `cluster ${route.clusterId} not found`);
+    return 404;
+  }
+  return dispatch(context, x.req, x.res, x.requestId, body, cluster, route.resource, auth);
+}
+
+/** Answers the request and returns the status sent; marks a fault and the authentication used on `entry`. */
+async function answer(context: HandlerContext, x: Exchange, route: Route | undefined, entry: RecordedRequest): Promise<number> {
+  const body = await readBody(x.req);
+  if (body === undefined) {
+    payloadTooLarge(x.res, x.requestId, MAX_BODY_BYTES);
+    return 413;
+  }
+  const fault = context.faults.take(x.method, x.path);
+  if (fault !== undefined) {
+    entry.fault = true;
+    const outcome = await applyFault(fault, x.req, x.res, x.requestId, context.signal);
+    if (outcome.answered) return outcome.status;
+  }
+  const service = answerServiceCall(context, x, body, entry);
+  if (service !== undefined) return service;
+  if (route === undefined) {
+    notFound(x.res, x.requestId, `the API ${x.method} ${x.path} does not exist`);
+    return 404;
+  }
+  return answerClusterCall(context, x, body, route, entry);
+}
+
+/** Handles one request of the CCE API server, and records it whatever happens. */
 export async function handleRequest(context: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = newRequestId();
   const method = req.method ?? "GET";
   const rawUrl = req.url ?? "/";
   const path = rawUrl.split("?")[0]!;
   const route = parseRoute(path);
-  const projectId = route?.projectId;
-  const clusterId = route?.clusterId;
-  const entry: RecordedRequest = { method, path, status: 0, projectId, clusterId, auth: "none", fault: false, at: context.auth.now() };
+  const entry: RecordedRequest = { method, path, status: 0, projectId: route?.projectId, clusterId: route?.clusterId, auth: "none", fault: false, at: context.auth.now() };
   try {
-    const body = await readBody(req);
-    if (body === undefined) {
-      payloadTooLarge(res, requestId, MAX_BODY_BYTES);
-      entry.status = 413;
-      return;
-    }
-    const fault = context.faults.take(method, path);
-    if (fault !== undefined) {
-      entry.fault = true;
-      const outcome = await applyFault(fault, req, res, requestId, context.signal);
-      if (outcome.answered) {
-        entry.status = outcome.status;
-        return;
-      }
-    }
-    const metadata = metadataCall(path);
-    if (metadata !== undefined) {
-      entry.status = context.metadata.handle(metadata, req, res, requestId);
-      return;
-    }
-    if (isIdTokenCall(path)) {
-      // The ID token is the credential: the exchange itself is unauthenticated, so auth stays "none".
-      entry.status = context.federation.handle(req, res, requestId, body);
-      return;
-    }
-    const iam = iamCall(path);
-    if (iam !== undefined) {
-      const answered = context.iam.handle(iam, req, res, requestId, body, context.auth);
-      entry.status = answered.status;
-      entry.auth = answered.auth;
-      return;
-    }
-    if (route === undefined) {
-      notFound(res, requestId, `the API ${method} ${path} does not exist`);
-      entry.status = 404;
-      return;
-    }
-    const auth = authenticate({ method, rawUrl, headers: req.headers, body }, context.auth);
-    if (!auth.ok) {
-      unauthorized(res, requestId, auth.reason);
-      entry.status = 401;
-      return;
-    }
-    entry.auth = auth.kind;
-    const scope = req.headers["x-project-id"];
-    if (typeof scope === "string" && scope !== route.projectId) {
-      // Credentials scoped to one project may not act in another.
-      forbidden(res, requestId, `X-Project-Id does not match project ${route.projectId} of the path`);
-      entry.status = 403;
-      return;
-    }
-    if (auth.projectId !== undefined && auth.projectId !== route.projectId) {
-      forbidden(res, requestId, `the token is scoped to another project than ${route.projectId}`);
-      entry.status = 403;
-      return;
-    }
-    auth.use?.();
-    if (!context.registry.hasProject(route.projectId)) {
-      notFound(res, requestId, `project ${projectId} not found`);
-      entry.status = 404;
-      return;
-    }
-    const found = context.registry.find(route.projectId, route.clusterId);
-    // A cluster of the other family does not exist on this path, as on CCE.
-    const cluster = found?.kind === route.family ? found : undefined;
-    if (cluster === undefined) {
-      notFound(res, requestId, `cluster ${clusterId} not found`);
-      entry.status = 404;
-      return;
-    }
-    entry.status = await dispatch(context, req, res, requestId, body, cluster, route.resource, auth);
+    entry.status = await answer(context, { req, res, requestId, method, rawUrl, path }, route, entry);
   } catch {
     if (!res.headersSent && !res.destroyed) {
       sendJson(res, requestId, 500, { errorCode: API_ERROR_CODES.internal, errorMessage: "internal error in the CCE emulator" });

@@ -104,91 +104,111 @@ function outputsOf(inputs: ExecKnownInputs, endpoint: ClusterEndpoint): ExecKube
   return { ...inputs, ...endpoint, kubeconfig: execKubeconfigYaml(entry), currentContext: inputs.contextName };
 }
 
-/** Operations with their own environment and clock. The module's exports use the real ones. */
-export function createExecOperations(options: ExecOperationsOptions = {}): ExecOperations {
-  const env = () => options.env ?? process.env;
-  const clock = options.clock ?? (() => new Date());
-  /** The stack config from `configure`: it gives location settings at check, never credentials. */
-  let stackConfig: StackConfig = EMPTY_CONFIG;
+/**
+ * What every operation of one provider instance shares: where settings come from, the clock, the
+ * stack config of `configure` (it gives location settings at check, never credentials), and the
+ * warnings.
+ */
+interface ExecContext {
+  options: ExecOperationsOptions;
+  env: () => Environment;
+  clock: () => Date;
+  stackConfig: StackConfig;
+  /** Shows each distinct warning once per provider instance, not once per call. */
+  warn: (message: string) => void;
+}
+
+function warnOnce(show: (message: string) => void | Promise<void>): (message: string) => void {
   const warned = new Set<string>();
-  const warn = (message: string) => {
+  return (message) => {
     if (warned.has(message)) return;
     warned.add(message);
-    void Promise.resolve((options.warn ?? warnUser)(message)).catch(() => undefined);
+    void Promise.resolve(show(message)).catch(() => undefined);
   };
+}
 
-  /** The server and CA, from the command's cache or one mint into it, with the environment's credentials only. */
-  async function clusterEndpoint(selection: ClusterSelection): Promise<ClusterEndpoint> {
-    const { obtainCertificate } = await import("../exec/certificates");
-    try {
-      const certificate = await obtainCertificate(selection, { ...options.certificates, env: env(), clock, warn });
-      return {
-        server: certificate.server,
-        certificateAuthorityData: certificate.certificateAuthorityData ?? "",
-        insecureSkipTlsVerify: certificate.insecureSkipTlsVerify,
-      };
-    } catch (error) {
-      if (error instanceof CredentialsError) throw noCredentialsOutsideStack(error.message, stackConfig);
-      throw error;
-    }
+/** The server and CA, from the command's cache or one mint into it, with the environment's credentials only. */
+async function clusterEndpoint(ctx: ExecContext, selection: ClusterSelection): Promise<ClusterEndpoint> {
+  const { obtainCertificate } = await import("../exec/certificates");
+  try {
+    const certificate = await obtainCertificate(selection, { ...ctx.options.certificates, env: ctx.env(), clock: ctx.clock, warn: ctx.warn });
+    return {
+      server: certificate.server,
+      certificateAuthorityData: certificate.certificateAuthorityData ?? "",
+      insecureSkipTlsVerify: certificate.insecureSkipTlsVerify,
+    };
+  } catch (error) {
+    if (error instanceof CredentialsError) throw noCredentialsOutsideStack(error.message, ctx.stackConfig);
+    throw error;
   }
+}
 
+/** Which inputs replace the kubeconfig and which update it in place. */
+function diffExec(olds: Partial<ExecKubeconfigOutputs>, news: ExecCheckedInputs): dynamic.DiffResult {
+  const differs = (key: keyof ExecCheckedInputs) => canonical(news[key]) !== canonical(olds[key]);
+  const replaces: string[] = EXEC_REPLACE_ON_CHANGE.filter(differs);
+  const updates: string[] = EXEC_UPDATE_IN_PLACE.filter(differs);
+  return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+async function createExec(ctx: ExecContext, checked: ExecCheckedInputs): Promise<dynamic.CreateResult> {
+  const inputs = knownExecInputs(checked);
+  const outs = outputsOf(inputs, await clusterEndpoint(ctx, inputs.selection));
+  return { id: `${inputs.clusterId}:exec`, outs };
+}
+
+/**
+ * Refresh mints nothing: with the stored project it shows the cluster (the ClusterCertificate's
+ * read, with the environment's credentials) and reports the resource gone when CCE says the
+ * cluster does not exist. With a project looked up by name, the state keeps no id to ask with,
+ * so the state is kept as it is.
+ */
+async function readExec(ctx: ExecContext, id: string, props: Record<string, unknown>): Promise<dynamic.ReadResult> {
+  if (typeof props["kubeconfig"] !== "string") {
+    throw new InvalidInputError("id", "an ExecKubeconfig cannot be read by id: remove the id option, and pulumi up creates it (it holds no secret of its own)");
+  }
+  const stored = props as unknown as ExecKubeconfigOutputs;
+  if (stored.projectId === undefined) return { id, props };
+  const { createOperations } = await import("./operations");
+  try {
+    const cluster = await createOperations({ env: ctx.env(), clock: ctx.clock, warn: ctx.warn }).read(id, { ...stored, useLegacyGet: false, renewBefore: 0 });
+    return cluster.id === "" ? cluster : { id, props };
+  } catch (error) {
+    if (error instanceof CredentialsError) throw noCredentialsOutsideStack(error.message, ctx.stackConfig);
+    throw error;
+  }
+}
+
+/**
+ * A new command, name, validity or flags: re-rendered from the stored server and CA, with no
+ * CCE call. A new `context` names another of the cluster's addresses, whose server and CA only
+ * CCE's clustercert answer carries: that asks the command's cache (one mint at most, into it).
+ */
+async function updateExec(ctx: ExecContext, olds: ExecKubeconfigOutputs, news: ExecCheckedInputs): Promise<dynamic.UpdateResult> {
+  const inputs = knownExecInputs(news);
+  const endpoint = inputs.context === olds.context ? olds : await clusterEndpoint(ctx, inputs.selection);
+  const { server, certificateAuthorityData, insecureSkipTlsVerify } = endpoint;
+  return { outs: outputsOf(inputs, { server, certificateAuthorityData, insecureSkipTlsVerify }) };
+}
+
+/** Operations with their own environment and clock. The module's exports use the real ones. */
+export function createExecOperations(options: ExecOperationsOptions = {}): ExecOperations {
+  const ctx: ExecContext = {
+    options,
+    env: () => options.env ?? process.env,
+    clock: options.clock ?? (() => new Date()),
+    stackConfig: EMPTY_CONFIG,
+    warn: warnOnce((message) => (options.warn ?? warnUser)(message)),
+  };
   return {
     async configure(req) {
-      stackConfig = req.config;
+      ctx.stackConfig = req.config;
     },
-
-    async check(olds, news) {
-      return checkExecInputs(olds, news, stackConfig, env(), clock());
-    },
-
-    async diff(_id, olds, news) {
-      const differs = (key: keyof ExecCheckedInputs) => canonical(news[key]) !== canonical(olds[key]);
-      const replaces: string[] = EXEC_REPLACE_ON_CHANGE.filter(differs);
-      const updates: string[] = EXEC_UPDATE_IN_PLACE.filter(differs);
-      return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
-    },
-
-    async create(checked) {
-      const inputs = knownExecInputs(checked);
-      const outs = outputsOf(inputs, await clusterEndpoint(inputs.selection));
-      return { id: `${inputs.clusterId}:exec`, outs };
-    },
-
-    /**
-     * Refresh mints nothing: with the stored project it shows the cluster (the ClusterCertificate's
-     * read, with the environment's credentials) and reports the resource gone when CCE says the
-     * cluster does not exist. With a project looked up by name, the state keeps no id to ask with,
-     * so the state is kept as it is.
-     */
-    async read(id, props) {
-      if (typeof props["kubeconfig"] !== "string") {
-        throw new InvalidInputError("id", "an ExecKubeconfig cannot be read by id: remove the id option, and pulumi up creates it (it holds no secret of its own)");
-      }
-      const stored = props as unknown as ExecKubeconfigOutputs;
-      if (stored.projectId === undefined) return { id, props };
-      const { createOperations } = await import("./operations");
-      try {
-        const cluster = await createOperations({ env: env(), clock, warn }).read(id, { ...stored, useLegacyGet: false, renewBefore: 0 });
-        return cluster.id === "" ? cluster : { id, props };
-      } catch (error) {
-        if (error instanceof CredentialsError) throw noCredentialsOutsideStack(error.message, stackConfig);
-        throw error;
-      }
-    },
-
-    /**
-     * A new command, name, validity or flags: re-rendered from the stored server and CA, with no
-     * CCE call. A new `context` names another of the cluster's addresses, whose server and CA only
-     * CCE's clustercert answer carries: that asks the command's cache (one mint at most, into it).
-     */
-    async update(_id, olds, news) {
-      const inputs = knownExecInputs(news);
-      const endpoint = inputs.context === olds.context ? olds : await clusterEndpoint(inputs.selection);
-      const { server, certificateAuthorityData, insecureSkipTlsVerify } = endpoint;
-      return { outs: outputsOf(inputs, { server, certificateAuthorityData, insecureSkipTlsVerify }) };
-    },
-
+    check: async (olds, news) => checkExecInputs(olds, news, ctx.stackConfig, ctx.env(), ctx.clock()),
+    diff: async (_id, olds, news) => diffExec(olds, news),
+    create: (inputs) => createExec(ctx, inputs),
+    read: (id, props) => readExec(ctx, id, props),
+    update: (_id, olds, news) => updateExec(ctx, olds, news),
     /**
      * Nothing to delete: the certificates are in each user's cache of the command (never in state),
      * live a day by default and expire on their own; CCE can revoke only every certificate of an IAM
