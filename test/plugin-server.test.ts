@@ -294,7 +294,7 @@ describe("the provider plugin, bundled, over gRPC", () => {
       expect(failuresOf(await checkConfig({ maxRetries }))).toEqual([{ property: "maxRetries", reason: expect.stringContaining("must be a whole number of retries") }]);
     }
     expect(failuresOf(await checkConfig({ assumeRole: '{"agencyName":"ops"}' }))).toEqual([
-      { property: "assumeRole", reason: "needs domainName or domainId, the account that owns the agency" },
+      { property: "assumeRole", reason: 'agency "ops" needs the account that owns it: set cce-kubeconfig:assumeRole.domainName (or .domainId)' },
     ]);
     // Controls: config text, an SDK's number and a whole agency pass.
     for (const maxRetries of ["3", 3]) expect(failuresOf(await checkConfig({ maxRetries }))).toEqual([]);

@@ -11,6 +11,8 @@
  */
 import type { CheckFailure } from "../config/checked";
 import { PLUGIN_CONFIG_NAMESPACE as NAMESPACE, type StackConfig } from "../config/settings";
+import { resolveAgency } from "../credentials";
+import { CredentialsError } from "../errors";
 import { show } from "../provider/input-schema";
 import { closestName, isUnknown } from "../protocol";
 import { configVariables, SECRET_CONFIG, TOKEN_ALIAS } from "./schema";
@@ -29,6 +31,11 @@ const parseObject = (value: unknown): unknown => {
   }
 };
 
+/**
+ * The agency's shape (known fields, strings) is checked here; whether it is complete is the
+ * credential chain's own check (credentials/agency.ts), so CheckConfig refuses exactly what a
+ * call would, with the same words.
+ */
 function checkAssumeRole(value: unknown): string | undefined {
   const role = parseObject(value);
   const example = '{"agencyName": "...", "domainName": "..."}';
@@ -40,10 +47,13 @@ function checkAssumeRole(value: unknown): string | undefined {
     }
     if (typeof field !== "string") return `.${key} must be a string; got ${show(field)}`;
   }
-  const fields = role as Record<string, string | undefined>;
-  if (!fields["agencyName"]?.trim()) return "needs agencyName, the agency to assume";
-  if (!fields["domainName"]?.trim() && !fields["domainId"]?.trim()) return "needs domainName or domainId, the account that owns the agency";
-  return undefined;
+  const config: StackConfig = { namespace: NAMESPACE, get: (key) => (key === `${NAMESPACE}:assumeRole` ? JSON.stringify(role) : undefined) };
+  try {
+    return resolveAgency(config, {}) === undefined ? "needs agencyName, the agency to assume" : undefined;
+  } catch (error) {
+    if (error instanceof CredentialsError) return error.message;
+    throw error;
+  }
 }
 
 /** Why the value of a known setting is refused; undefined when it is fine. */
