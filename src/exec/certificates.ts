@@ -17,9 +17,8 @@ import { SETTING_SOURCES, EMPTY_CONFIG, resolveAuthSettings, type Environment, t
 import { DAY_MS } from "../constants";
 import { InvalidInputError, isCceApiError, KubeconfigError } from "../errors";
 import { pemFromData, readCertificate } from "../kubeconfig/certificate";
-import type { CheckedInputs } from "../provider/inputs";
 import type { CheckFailure } from "../config/checked";
-import { checkInputs } from "../provider/inputs";
+import { checkInputs, type CheckedInputs } from "../resources/cluster-certificate/inputs";
 import type { CertificateOutputs } from "../provider/outputs";
 import { DEFAULT_EXEC_DURATION_DAYS, DEFAULT_EXEC_TTL_MS, ttlMs, type ClusterSelection } from "./arguments";
 import { cacheDirectory, cacheDirectorySource, ensureCacheDirectory, pruneCacheEntries, readCacheEntry, writeCacheEntry, type CachedCertificate } from "./cache";

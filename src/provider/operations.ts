@@ -22,7 +22,7 @@ import {
   type StackConfig,
 } from "../config/settings";
 import { isUnknown, warnUser } from "../protocol";
-import { checkInputs, knownInputs, type CheckedInputs, type KnownInputs } from "./inputs";
+import { checkInputs, knownInputs, type CheckedInputs, type KnownInputs } from "../resources/cluster-certificate/inputs";
 import { parseKubeconfig } from "../kubeconfig/entries";
 import { buildOutputs, type CertificateOutputs } from "./outputs";
 

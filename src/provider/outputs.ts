@@ -11,7 +11,7 @@ import type { ClusterCertResponse } from "../api/types";
 import { pemFromData, readCertificate } from "../kubeconfig/certificate";
 import { kubeconfigEntries } from "../kubeconfig/entries";
 import { chooseContext, kubeconfigYaml } from "../kubeconfig/render";
-import type { KnownInputs } from "./inputs";
+import type { KnownInputs } from "../resources/cluster-certificate/inputs";
 
 export type { KubeconfigCluster, KubeconfigContext } from "../kubeconfig/entries";
 

@@ -24,7 +24,6 @@ const REMAINING_CIRCLES = [
 
 /** exec/ still reaches the ClusterCertificate provider's modules, until the mint core (issue 19 item 3) exists. */
 const REMAINING_EXEC_TO_PROVIDER = [
-  "exec/certificates.ts -> provider/inputs.ts",
   "exec/certificates.ts -> provider/operations.ts",
   "exec/certificates.ts -> provider/outputs.ts",
   // `cce-kubeconfig revoke` signs through the resource's operations until the mint core exists (issue 19, item 3).

@@ -12,7 +12,7 @@ import type { RevocationTarget } from "../../api/client";
 import { EMPTY_CONFIG, type StackConfig } from "../../config/settings";
 import { InvalidInputError } from "../../errors";
 import { createOperations, type OperationsOptions } from "../../provider/operations";
-import type { CheckedInputs } from "../../provider/inputs";
+import type { CheckedInputs } from "../cluster-certificate/inputs";
 import { isUnknown } from "../../protocol";
 import { checkRevocationInputs, REVOCATION_INPUT_NAMES, type RevocationInputs } from "./inputs";
 
