@@ -22,12 +22,10 @@ const REMAINING_CIRCLES = [
   ["emulator/auth.ts", "emulator/iam.ts"],
 ];
 
-/** exec/ still reaches the ClusterCertificate provider's modules, until the mint core (issue 19 item 3) exists. */
+/** exec/certificates.ts still mints through the ClusterCertificate provider's operations, until it calls the mint core (issue 19 item 3). */
 const REMAINING_EXEC_TO_PROVIDER = [
   "exec/certificates.ts -> provider/operations.ts",
   "exec/certificates.ts -> provider/outputs.ts",
-  // `cce-kubeconfig revoke` signs through the resource's operations until the mint core exists (issue 19, item 3).
-  "exec/revoke.ts -> provider/operations.ts",
 ];
 
 test("the graph is read: it holds every folder's modules and their imports", () => {
@@ -54,6 +52,11 @@ test("src/protocol/ imports nothing but itself and the check-failure type", () =
 test("src/exec/ imports the dynamic provider's modules only where it still does, listed exactly, and never a shim", () => {
   expect(importsBetween(graph, under("exec"), under("provider"))).toEqual(REMAINING_EXEC_TO_PROVIDER);
   expect(importsBetween(graph, under("exec"), (f) => isHost(f) && !under("exec")(f), true)).toEqual([]);
+});
+
+test("the mint core (src/certificates/) imports no host, no dynamic provider, no command and no resource, directly or through other modules", () => {
+  const caller = (f: string) => isHost(f) || under("provider")(f) || under("exec")(f) || under("resources")(f);
+  expect(importsBetween(graph, under("certificates"), caller, true)).toEqual([]);
 });
 
 test("control: planted imports of each kind are found (a circle through import(), a resource reaching a host through require(), api reaching provider)", () => {
