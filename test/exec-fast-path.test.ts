@@ -94,6 +94,9 @@ describe("a call the full command recorded is answered from the cache", () => {
     expect(emulator.mintCount() - mintsBefore).toBe(1);
     // The control of the next test: the full command's modules are seen by the same report.
     expect(heavyLoaded(first)).toEqual(expect.arrayContaining(["/node_modules/zod/", "/node_modules/undici/", "/config/settings.js", "/exec/certificates.js"]));
+    // It mints through the mint core, never the dynamic provider (issue 19 item 3).
+    expect(first.loaded.filter((file) => file.includes("/dist/certificates/")).length).toBeGreaterThan(0);
+    expect(first.loaded.filter((file) => file.includes("/dist/provider/"))).toEqual([]);
     expect(readdirSync(cache).filter((f) => f.endsWith(".ref"))).toHaveLength(1);
   });
 

@@ -1,8 +1,8 @@
 /**
  * A client certificate for the exec plugin: the cached one while it is good, else one minted by the
- * ClusterCertificate resource's own operations (provider/operations.ts: the same input checks,
- * project lookup, credential chain, wrong-kind hint and context choice), so the command and the
- * resource never disagree on a setting.
+ * mint core the ClusterCertificate resource uses too (src/certificates/: the project lookup,
+ * credential chain, wrong-kind hint and context choice), after the resource's own input checks
+ * (resources/cluster-certificate/inputs.ts), so the command and the resource never disagree on a setting.
  *
  * Per call: a cached certificate that is not near expiry and that the API server accepted within
  * `verifyEveryMs` is served without a lock. Anything else takes the entry's lock, reads the entry
@@ -17,11 +17,8 @@ import { SETTING_SOURCES, EMPTY_CONFIG, type Environment, type SettingName } fro
 import { resolveAuthSettings } from "../credentials";
 import { DAY_MS } from "../constants";
 import { InvalidInputError, isCceApiError, KubeconfigError } from "../errors";
-import { pemFromData, readCertificate } from "../kubeconfig/certificate";
-import type { CheckedInputs } from "../provider/inputs";
 import type { CheckFailure } from "../config/checked";
-import { checkInputs } from "../provider/inputs";
-import type { CertificateOutputs } from "../provider/outputs";
+import { checkInputs, knownInputs, type CheckedInputs } from "../resources/cluster-certificate/inputs";
 import { DEFAULT_EXEC_DURATION_DAYS, DEFAULT_EXEC_TTL_MS, ttlMs, type ClusterSelection } from "./arguments";
 import { cacheDirectory, cacheDirectorySource, ensureCacheDirectory, pruneCacheEntries, readCacheEntry, writeCacheEntry, type CachedCertificate } from "./cache";
 import { cacheFileName, cacheSlotPrefix, credentialIdentity, credentialSlot, type CacheKey } from "./cache-key";
@@ -111,41 +108,36 @@ function refusesExpireAt(error: unknown): boolean {
 }
 
 /**
- * Mints through the resource's `create` (the project lookup, the credential chain, the wrong-kind
- * hint, the context check). Loaded only here: the HTTP client and the YAML parser take most of a
- * cached call's start-up time otherwise (measured: 640 ms for a cached call with them; bench/exec.js, docs/exec-kubeconfig.md).
+ * Mints with the mint core, as the ClusterCertificate resource does (the project lookup, the
+ * credential chain, the wrong-kind hint, the context check and choice), and keeps its structured
+ * answer: nothing is rendered to YAML and read back. Loaded only here: the HTTP client takes most
+ * of a cached call's start-up time otherwise (measured: 640 ms for a cached call with it and the
+ * YAML library; bench/exec.js, docs/exec-kubeconfig.md).
  */
-async function mint(inputs: CheckedInputs, options: CertificateOptions, clock: () => Date): Promise<CachedCertificate> {
-  const [{ createOperations }, { kubeconfigEntries, parseKubeconfig }] = await Promise.all([import("../provider/operations"), import("../kubeconfig/entries")]);
-  const operations = createOperations({ env: options.env, clock, warn: options.warn });
-  const created = await operations.create(inputs).catch(async (error: unknown) => {
+async function mint(checked: CheckedInputs, options: CertificateOptions, clock: () => Date): Promise<CachedCertificate> {
+  const inputs = knownInputs(checked);
+  const core = await import("../certificates");
+  const session = core.createSession({ env: options.env, clock, warn: options.warn });
+  const minted = await core.mintCertificate(session, inputs).catch(async (error: unknown) => {
     // Once, never in a loop: a second refusal fails the call.
     if (inputs.expireAt === undefined || !refusesExpireAt(error)) throw error;
     options.warn(`CCE refused expire_at (--ttl) for cluster ${inputs.clusterId}; minted a certificate of duration 1 day instead`);
     const { expireAt: _refused, ...rest } = inputs;
-    return operations.create({ ...rest, duration: 1 });
+    return core.mintCertificate(session, { ...rest, duration: 1 });
   });
-  const { outs } = created as { outs: CertificateOutputs };
-  // The server and CA of the context the resource would make current.
-  const entries = kubeconfigEntries(parseKubeconfig(outs.kubeconfig), outs.currentContext);
-  const clusterName = entries.contexts.find((c) => c.name === outs.currentContext)?.cluster;
-  const cluster = entries.clusters.find((c) => c.name === clusterName);
-  const insecure = cluster?.insecureSkipTlsVerify === true;
-  const certificatePem = pemFromData(entries.clientCertificateData);
-  const facts = readCertificate(certificatePem);
   const entry: CachedCertificate = {
     clusterId: inputs.clusterId,
-    server: entries.server,
-    insecureSkipTlsVerify: insecure,
-    certificatePem,
-    keyPem: pemFromData(entries.clientKeyData),
-    notBefore: facts.notBefore,
-    notAfter: facts.notAfter,
+    server: minted.server,
+    insecureSkipTlsVerify: minted.insecureSkipTlsVerify,
+    certificatePem: minted.clientCertificatePem,
+    keyPem: minted.clientKeyPem,
+    notBefore: minted.notBefore,
+    notAfter: minted.notAfter,
     // Just issued by CCE for this cluster: as good as a probe's acceptance.
     verifiedAt: clock(),
     mintedAt: clock(),
   };
-  if (!insecure && entries.certificateAuthorityData !== "") entry.certificateAuthorityData = entries.certificateAuthorityData;
+  if (minted.certificateAuthorityData !== undefined) entry.certificateAuthorityData = minted.certificateAuthorityData;
   return entry;
 }
 

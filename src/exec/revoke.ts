@@ -13,6 +13,7 @@ import { EMPTY_CONFIG } from "../config/settings";
 import { resolveAuthSettings } from "../credentials";
 import { KubeconfigError } from "../errors";
 import { readCertificate } from "../kubeconfig/certificate";
+import { knownInputs } from "../resources/cluster-certificate/inputs";
 import type { ClusterSelection, RevokeTarget } from "./arguments";
 import { readCacheEntry } from "./cache";
 import { locateCache, obtainCertificate, type CertificateOptions } from "./certificates";
@@ -57,9 +58,10 @@ function removeCachedCertificates(dir: string, clusterId: string, id: string): s
 export async function revokeCertificates(cluster: ClusterSelection, target: RevokeTarget, options: CertificateOptions): Promise<Revoked> {
   const resolved = target === "mine" ? await ownTarget(cluster, options) : target;
   const { inputs, cacheFile } = locateCache(cluster, options);
-  const { createOperations } = await import("../provider/operations");
-  const operations = createOperations({ env: options.env, warn: options.warn, ...(options.clock === undefined ? {} : { clock: options.clock }) });
-  const { requestId } = await operations.revokeCertificates(inputs, resolved);
+  // Loaded only here, as for a mint: the HTTP client is most of the command's start-up time.
+  const core = await import("../certificates");
+  const session = core.createSession({ env: options.env, warn: options.warn, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+  const { requestId } = await core.revokeCertificates(session, knownInputs(inputs), resolved);
   const id = resolved.userId ?? resolved.agencyId;
   const removed = removeCachedCertificates(dirname(cacheFile), inputs.clusterId, id);
   return requestId === undefined ? { target: resolved, removed } : { target: resolved, requestId, removed };

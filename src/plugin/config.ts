@@ -13,7 +13,7 @@ import type { CheckFailure } from "../config/checked";
 import { PLUGIN_CONFIG_NAMESPACE as NAMESPACE, type StackConfig } from "../config/settings";
 import { resolveAgency } from "../credentials";
 import { CredentialsError } from "../errors";
-import { show } from "../provider/input-schema";
+import { show } from "../resources/cluster-certificate/input-schema";
 import { closestName, isUnknown } from "../protocol";
 import { configVariables, SECRET_CONFIG, TOKEN_ALIAS } from "./schema";
 import { redactFailures, secretKeys, unwrapSecrets, wrapKeys } from "./secrets";

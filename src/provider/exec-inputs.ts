@@ -18,8 +18,8 @@ import { resolveSetting, type Environment, type StackConfig } from "../config/se
 import { DEFAULT_EXEC_DURATION_DAYS, ttlMs, type ClusterSelection } from "../exec/arguments";
 import { InvalidInputError } from "../errors";
 import { isUnknown, unknownInputFailures, type Unknowable } from "../protocol";
-import { checkInputs, type CheckedInputs } from "./inputs";
-import { show } from "./input-schema";
+import { checkInputs, type CheckedInputs } from "../resources/cluster-certificate/inputs";
+import { show } from "../resources/cluster-certificate/input-schema";
 
 /** The command's name, found on PATH of whatever runs the kubeconfig (kubectl, the Kubernetes provider). */
 export const DEFAULT_EXEC_COMMAND = "cce-kubeconfig";

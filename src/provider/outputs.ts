@@ -1,17 +1,15 @@
 /**
- * What the provider stores for a ClusterCertificate, computed from inputs and an API response
- * (fresh from `create`, or parsed back from the stored kubeconfig in `update`).
+ * What the provider stores for a ClusterCertificate, rendered from inputs and a client certificate
+ * of the mint core (fresh from `create`, or read from the stored kubeconfig in `update`).
  *
  * Each secret is stored once: the kubeconfig holds the CA, the client certificate and its key, and
  * the resource derives its other secret outputs from it in the program (provider/resource.ts).
  * Storing them again beside it multiplied the encrypted state per certificate (and the time the
  * engine spends writing every checkpoint) for nothing (issue #9).
  */
-import type { ClusterCertResponse } from "../api/types";
-import { pemFromData, readCertificate } from "../kubeconfig/certificate";
-import { kubeconfigEntries } from "../kubeconfig/entries";
-import { chooseContext, kubeconfigYaml } from "../kubeconfig/render";
-import type { KnownInputs } from "./inputs";
+import type { ClientCertificate } from "../certificates";
+import { kubeconfigYaml } from "../kubeconfig/render";
+import type { KnownInputs } from "../resources/cluster-certificate/inputs";
 
 export type { KubeconfigCluster, KubeconfigContext } from "../kubeconfig/entries";
 
@@ -32,14 +30,14 @@ export interface CertificateOutputs extends KnownInputs {
 export const SECRET_OUTPUTS = ["kubeconfig"] as const;
 
 /** The outputs to store, and the id of the certificate (unique per certificate, naming its cluster). */
-export function buildOutputs(inputs: KnownInputs & { projectId: string }, config: ClusterCertResponse): { id: string; outs: CertificateOutputs } {
-  const currentContext = chooseContext(config, inputs.context);
-  const certificate = readCertificate(pemFromData(kubeconfigEntries(config, currentContext).clientCertificateData));
+export function buildOutputs(inputs: KnownInputs & { projectId: string }, certificate: ClientCertificate): { id: string; outs: CertificateOutputs } {
+  const { currentContext } = certificate;
   return {
     id: `${inputs.clusterId}:${certificate.serialNumber}`,
     outs: {
       ...inputs,
-      kubeconfig: kubeconfigYaml(config, currentContext),
+      // Every entry as CCE answered, the chosen context current.
+      kubeconfig: kubeconfigYaml(certificate.answer, currentContext),
       currentContext,
       expiresAt: certificate.notAfter.toISOString(),
       issuedAt: certificate.notBefore.toISOString(),

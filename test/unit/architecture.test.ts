@@ -13,15 +13,6 @@ const graph = importGraph(readSources(join(__dirname, "..", "..", "src")));
 const isHost = (file: string) => file.startsWith("plugin/") || /^provider\/[^/]*shim\.ts$/.test(file) || file === "exec/cli.ts";
 const under = (folder: string) => (file: string) => file.startsWith(`${folder}/`);
 
-/** exec/ still reaches the ClusterCertificate provider's modules, until the mint core (issue 19 item 3) exists. */
-const REMAINING_EXEC_TO_PROVIDER = [
-  "exec/certificates.ts -> provider/inputs.ts",
-  "exec/certificates.ts -> provider/operations.ts",
-  "exec/certificates.ts -> provider/outputs.ts",
-  // `cce-kubeconfig revoke` signs through the resource's operations until the mint core exists (issue 19, item 3).
-  "exec/revoke.ts -> provider/operations.ts",
-];
-
 test("the graph is read: it holds every folder's modules and their imports", () => {
   expect(graph.size).toBeGreaterThan(80);
   expect([...graph.get("plugin/server.ts")!]).toEqual(expect.arrayContaining(["plugin/resource-host.ts", "resources/index.ts"]));
@@ -54,9 +45,24 @@ test("src/protocol/ imports nothing but itself and the check-failure type", () =
   expect(importsBetween(graph, under("protocol"), (f) => !under("protocol")(f), true)).toEqual(["protocol/index.ts -> config/checked.ts", "protocol/unknown-inputs.ts -> config/checked.ts"]);
 });
 
-test("src/exec/ imports the dynamic provider's modules only where it still does, listed exactly, and never a shim", () => {
-  expect(importsBetween(graph, under("exec"), under("provider"))).toEqual(REMAINING_EXEC_TO_PROVIDER);
+test("nothing under src/exec/ imports the dynamic provider's modules or a host outside exec/, directly or through other modules", () => {
+  expect(importsBetween(graph, under("exec"), under("provider"), true)).toEqual([]);
   expect(importsBetween(graph, under("exec"), (f) => isHost(f) && !under("exec")(f), true)).toEqual([]);
+});
+
+test("the mint core (src/certificates/) imports no host, no dynamic provider, no command and no resource, directly or through other modules", () => {
+  const caller = (f: string) => isHost(f) || under("provider")(f) || under("exec")(f) || under("resources")(f);
+  expect(importsBetween(graph, under("certificates"), caller, true)).toEqual([]);
+});
+
+test("the dynamic provider, the command and the revocation resource mint and revoke through the mint core", () => {
+  const core = (f: string) => f === "certificates/index.ts";
+  expect(importsBetween(graph, (f) => ["provider/operations.ts", "exec/certificates.ts", "exec/revoke.ts", "resources/certificate-revocation/operations.ts"].includes(f), core)).toEqual([
+    "exec/certificates.ts -> certificates/index.ts",
+    "exec/revoke.ts -> certificates/index.ts",
+    "provider/operations.ts -> certificates/index.ts",
+    "resources/certificate-revocation/operations.ts -> certificates/index.ts",
+  ]);
 });
 
 test("control: planted imports of each kind are found (a circle through import(), a resource reaching a host through require(), api reaching provider, api reaching credentials beyond its types)", () => {

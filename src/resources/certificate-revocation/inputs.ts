@@ -8,8 +8,8 @@ import { z } from "zod";
 import { CCE_ID_PATTERN, type ClusterKind } from "../../constants";
 import type { CheckFailure } from "../../config/checked";
 import type { Environment, StackConfig } from "../../config/settings";
-import { checkInputs, type CheckedInputs } from "../../provider/inputs";
-import { show } from "../../provider/input-schema";
+import { checkInputs, type CheckedInputs } from "../cluster-certificate/inputs";
+import { show } from "../cluster-certificate/input-schema";
 import { isUnknown, unknownInputFailures, type Unknowable } from "../../protocol";
 
 /** The inputs shared with ClusterCertificate, checked by checkInputs. */

@@ -9,11 +9,11 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { RevocationTarget } from "../../api/client";
+import { createSession, revokeCertificates, type ClusterLocation } from "../../certificates";
 import { EMPTY_CONFIG, type StackConfig } from "../../config/settings";
 import { InvalidInputError } from "../../errors";
-import { createOperations, type OperationsOptions } from "../../provider/operations";
-import type { CheckedInputs } from "../../provider/inputs";
-import { isUnknown } from "../../protocol";
+import { isUnknown, warnUser } from "../../protocol";
+import type { ResourceOptions } from "../registry";
 import { checkRevocationInputs, REVOCATION_INPUT_NAMES, type RevocationInputs } from "./inputs";
 
 export interface RevocationOutputs extends RevocationInputs {
@@ -49,23 +49,20 @@ function targetOf(inputs: RevocationInputs): RevocationTarget {
   throw new InvalidInputError("userId", "set exactly one of userId or agencyId");
 }
 
-/** The location as the mint's operations take it (they ignore the validity inputs of a revoke). */
-function locationOf(inputs: RevocationInputs): CheckedInputs {
-  return { ...inputs, renewBefore: 0, context: "auto", useLegacyGet: false } as CheckedInputs;
-}
+/** Where the revoke is sent, as the mint core takes it; targetOf has refused an UNKNOWN left in the inputs. */
+const locationOf = (inputs: RevocationInputs): ClusterLocation => inputs as ClusterLocation;
 
-/** Operations with their own environment, clock and client options, as createOperations takes them. */
-export function createRevocationOperations(options: OperationsOptions = {}): RevocationOperations {
+/** Operations with their own environment, clock and client options, as the registry's entries take them. */
+export function createRevocationOperations(options: ResourceOptions = {}): RevocationOperations {
   const env = () => options.env ?? process.env;
   const clock = options.clock ?? (() => new Date());
-  // The mint's operations locate the cluster and sign: the same project lookup and credential chain.
-  const certificates = createOperations(options);
   let stackConfig: StackConfig = EMPTY_CONFIG;
+  // The mint core locates the cluster and signs: the same project lookup and credential chain as a mint.
+  const session = createSession({ ...options, warn: options.warn ?? warnUser, stackConfig: () => stackConfig });
 
   return {
     async configure(req) {
       stackConfig = req.config;
-      await certificates.configure(req);
     },
 
     async check(olds, news) {
@@ -82,7 +79,7 @@ export function createRevocationOperations(options: OperationsOptions = {}): Rev
 
     async create(inputs) {
       const target = targetOf(inputs);
-      const { requestId } = await certificates.revokeCertificates(locationOf(inputs), target);
+      const { requestId } = await revokeCertificates(session, locationOf(inputs), target);
       const revokedAt = clock().toISOString();
       const outs: RevocationOutputs = { ...inputs, revokedAt, ...(requestId === undefined ? {} : { requestId }) };
       return { id: `${inputs.clusterId}/${target.userId ?? target.agencyId}/${revokedAt}`, outs };

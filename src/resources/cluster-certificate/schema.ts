@@ -1,11 +1,11 @@
 /**
  * ClusterCertificate's part of the package schema, built from the same facts the dynamic resource
- * uses: the input names of the validator (provider/input-schema.ts) and the outputs the provider
+ * uses: the input names of the validator (input-schema.ts) and the outputs the provider
  * stores and derives. test/schema.test.ts checks it against the TypeScript resource.
  */
 import { CLUSTER_KINDS } from "../../constants";
 import { CONTEXT_CHOICES } from "../../kubeconfig/render";
-import { INPUT_NAMES, type InputField } from "../../provider/input-schema";
+import { INPUT_NAMES, type InputField } from "./input-schema";
 import { objectType, string, typeToken, type ObjectTypeSpec, type PropertySpec, type ResourceSchema } from "../registry";
 
 const CONTEXT_TYPE = typeToken("KubeconfigContext");
