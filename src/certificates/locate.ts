@@ -7,7 +7,8 @@ import { methodProjectId, projectIdFor } from "../credentials";
 import type { ClusterKind } from "../constants";
 import { sourcesOf } from "../config/settings";
 import { InvalidInputError } from "../errors";
-import { authSettings, authUrlFor } from "./auth";
+import type { ResolvedSettings } from "../settings/resolve";
+import { authSettings } from "./auth";
 import { callOptions, type Session } from "./session";
 
 /** A cluster as the checked inputs (of the resource or the command) name it. */
@@ -31,17 +32,17 @@ export type Located<T extends ClusterLocation = ClusterLocation> = T & { project
 export const kindOf = (location: { clusterKind?: unknown }): ClusterKind => (location.clusterKind === "autopilot" ? "autopilot" : "cce");
 
 /** The set project id, else the one the chosen credentials name, else the id IAM lists under `projectName` (once per process per credentials and name). */
-export async function locate<T extends ClusterLocation>(session: Session, location: T): Promise<Located<T>> {
+export async function locate<T extends ClusterLocation>(session: Session, settings: ResolvedSettings, location: T): Promise<Located<T>> {
   if (location.projectId !== undefined) return location as Located<T>;
   // The project an SDK source names with its keys (HUAWEICLOUD_SDK_PROJECT_ID): known once the chain has chosen.
-  const named = methodProjectId(authSettings(session));
+  const named = methodProjectId(authSettings(session, settings));
   if (named !== undefined) return { ...location, projectId: named };
   if (location.projectName === undefined) throw new InvalidInputError("projectId", "is not set, and there is no region or project name to look it up by");
   const s = sourcesOf(session.stackConfig());
   const projectId = await projectIdFor(
-    authSettings(session),
+    authSettings(session, settings),
     location.projectName,
-    { authUrl: () => authUrlFor(session, location), context: callContext(callOptions(session)) },
+    { authUrl: () => settings.authUrl(location), context: callContext(callOptions(session, settings)) },
     { projectId: `${s.projectId.config} / ${s.projectId.env}`, projectName: `${s.projectName.config} / ${s.projectName.env}` },
   );
   return { ...location, projectId };

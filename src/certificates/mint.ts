@@ -9,7 +9,7 @@ import type { ContextChoice } from "../kubeconfig/context";
 import { clientFor } from "./client";
 import { assertContextAvailable, clientCertificateOf, type ClientCertificate } from "./context";
 import { locate, type ClusterLocation, type Located } from "./locate";
-import type { Session } from "./session";
+import { operationSettings, type Session } from "./session";
 import { wrongKindHint } from "./wrong-kind";
 
 /** What to mint, where: the known (checked) inputs of the resource or the command. */
@@ -41,8 +41,9 @@ async function issue(client: CceClient, request: Located<MintRequest>): Promise<
 }
 
 export async function mintCertificate(session: Session, request: MintRequest): Promise<MintedCertificate> {
-  const located = await locate(session, request);
-  const client = clientFor(session, located);
+  const settings = operationSettings(session);
+  const located = await locate(session, settings, request);
+  const client = clientFor(session, located, settings);
   const issued = await issue(client, located).catch((error: unknown) => wrongKindHint(client, located, error));
   return { ...clientCertificateOf(issued.config, request.context), projectId: located.projectId };
 }

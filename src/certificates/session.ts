@@ -4,7 +4,8 @@
  * provider and the plugin make one per set of operations; the `cce-kubeconfig` command one per call.
  */
 import type { CceClientOptions } from "../api/client";
-import { EMPTY_CONFIG, resolveMaxRetries, type Environment, type StackConfig } from "../config/settings";
+import { EMPTY_CONFIG, type Environment, type StackConfig } from "../config/settings";
+import { resolveSettings, type ResolvedSettings } from "../settings/resolve";
 
 export interface SessionOptions {
   /** Where `HW_*` settings and credentials are read, at each call. @default process.env */
@@ -47,9 +48,12 @@ export function createSession(options: SessionOptions): Session {
   };
 }
 
-/** Options of every call of the session: IAM calls share the CCE calls' retries, timeouts and connection pool. */
-export const callOptions = (session: Session) => ({
+/** The settings of one operation (a mint, a revoke, a refresh), resolved once from the session's stack config and environment. */
+export const operationSettings = (session: Session): ResolvedSettings => resolveSettings({ config: session.stackConfig(), env: session.env() });
+
+/** Options of every call of an operation: IAM calls share the CCE calls' retries, timeouts and connection pool. */
+export const callOptions = (session: Session, settings: ResolvedSettings) => ({
   ...session.client,
-  retry: { maxRetries: resolveMaxRetries(session.stackConfig(), session.env()) },
+  retry: { maxRetries: settings.how.maxRetries },
   clock: () => session.clock(),
 });

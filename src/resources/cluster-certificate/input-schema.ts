@@ -6,6 +6,9 @@
 import { z } from "zod";
 import { CCE_ID_PATTERN, CLIENT_MAX_DURATION_DAYS as MAX_DURATION_DAYS, CLUSTER_KINDS } from "../../constants";
 import { CONTEXT_CHOICES } from "../../kubeconfig/context";
+import { show } from "../../config/show";
+
+export { show };
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -16,14 +19,6 @@ function isCalendarDate(text: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-/** Shows a bad value without echoing a huge or multi-line string. */
-export function show(value: unknown): string {
-  if (typeof value === "string") return value.length > 64 ? `a ${value.length}-character string` : JSON.stringify(value);
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
-}
 
 /** A zod error option whose message ends with what was given. */
 const got = (expected: string) => ({ error: (issue: { input?: unknown }) => `${expected}; got ${show(issue.input)}` });

@@ -1,18 +1,19 @@
 /**
  * `check`: validates a ClusterCertificate's inputs (zod, field by field: input-schema.ts) and
  * resolves their defaults, reporting every failure by input name before anything is sent to CCE.
- * Each group of inputs has its resolver (cluster, project, endpoint, validity, renewal), which
- * returns a Checked result; checkInputs composes them.
+ * Where the cluster is (project, region, cloud, endpoint, the IAM URL's check) is the settings
+ * resolver's (settings/resolve.ts), which takes these inputs as the operation's explicit values;
+ * what is left here is the checking of the inputs themselves (cluster, validity, renewal, context),
+ * each returning a Checked result that checkInputs composes.
  *
  * Beside the resource's schema rather than in provider/: the `cce-kubeconfig` command checks its
  * flags with these same rules and defaults, and must not load the dynamic provider to do so.
  */
 import { MIN_EXPIRE_AHEAD_MS, type ClusterKind } from "../../constants";
 import { passed, refused, type CheckFailure, type Checked } from "../../config/checked";
-import { checkAuthUrl, checkCloud, checkEndpoint, checkRegion, defaultCloudForRegion, regionalEndpoint } from "../../config/endpoint";
-import { resolveSetting, SETTING_SOURCES, sourcesOf, type Environment, type SettingName, type StackConfig } from "../../config/settings";
-import { credentialsProject, type CredentialsProject } from "../../credentials";
-import { InvalidInputError, SharedConfigError } from "../../errors";
+import type { Environment, StackConfig } from "../../config/settings";
+import { REFUSED, resolveSettings, type Explicit } from "../../settings/resolve";
+import { InvalidInputError } from "../../errors";
 import type { ContextChoice } from "../../kubeconfig/context";
 import { INPUT_NAMES, inputFields, type InputField, type ParsedInputs } from "./input-schema";
 import { isUnknown, UNKNOWN, unknownInputFailures, type Unknowable } from "../../protocol";
@@ -104,33 +105,15 @@ function parseFields(news: Record<string, unknown>): Fields {
 const isPresent = (fields: Fields, field: InputField) =>
   fields.given[field] !== undefined || fields.unknown.has(field) || fields.invalid.has(field);
 
-interface Sources {
-  config: StackConfig;
-  env: Environment;
-  /** What the credentials name (a KooCLI profile's region and project id). */
-  named: CredentialsProject;
-}
-
-/** Input, then stack config, then environment, then what the credentials name; UNKNOWN stays UNKNOWN; undefined when not set anywhere. */
-function lookUp(fields: Fields, field: InputField & SettingName, sources: Sources): string | undefined {
-  if (fields.unknown.has(field)) return UNKNOWN;
-  const named = field === "region" || field === "projectId" ? sources.named[field] : undefined;
-  return resolveSetting(field, fields.given[field] as string | undefined, sources.config, sources.env) ?? named;
-}
-
-/** The named profile and what the credentials name, read once per check; a profile that cannot be used is a failure naming it. */
-function readCredentialsProject(config: StackConfig, env: Environment): { named: CredentialsProject; failures: CheckFailure[] } {
-  try {
-    return { named: credentialsProject(config, env), failures: [] };
-  } catch (error) {
-    if (!(error instanceof SharedConfigError)) throw error;
-    return { named: {}, failures: [{ property: sourcesOf(config).profile.config ?? "profile", reason: error.message }] };
+/** The where-inputs as the settings resolver takes them: a value, UNKNOWN, or REFUSED when their own check failed. */
+function explicitOf(fields: Fields): Explicit {
+  const explicit: Explicit = {};
+  for (const field of ["projectId", "region", "cloud", "endpoint"] as const) {
+    if (fields.invalid.has(field)) explicit[field] = REFUSED;
+    else if (fields.unknown.has(field)) explicit[field] = UNKNOWN;
+    else if (fields.given[field] !== undefined) explicit[field] = fields.given[field] as string;
   }
-}
-
-function notSet(field: "projectId" | "region", sources: Sources, extra = ""): Checked<never> {
-  const s = sourcesOf(sources.config)[field];
-  return refused(field, `is not set: looked at the ${field} input, stack config ${s.config} and environment ${s.env}${extra}`);
+  return explicit;
 }
 
 function resolveClusterId(fields: Fields): Checked<string> {
@@ -138,76 +121,6 @@ function resolveClusterId(fields: Fields): Checked<string> {
   if (fields.invalid.has("clusterId")) return { ok: false, failures: [] };
   const clusterId = fields.given.clusterId;
   return clusterId === undefined ? refused("clusterId", "is required: the UUID of the CCE cluster") : passed(clusterId);
-}
-
-type Project = { projectId: string } | { projectName: string } | Record<string, never>;
-
-/**
- * A set project id (input, config, env), else the IAM project name create looks its id up by:
- * huaweicloud:projectName / HW_PROJECT_NAME, else the region. Neither names them all.
- */
-function resolveProject(fields: Fields, sources: Sources): Checked<Project> {
-  if (fields.invalid.has("projectId")) return { ok: false, failures: [] };
-  const projectId = lookUp(fields, "projectId", sources);
-  if (projectId !== undefined) {
-    if (fields.given.projectId === undefined && !isUnknown(projectId)) {
-      // From config or env: the same rules as the input.
-      const parsed = inputFields.projectId.safeParse(projectId);
-      if (!parsed.success) return refused("projectId", parsed.error.issues[0]?.message ?? "is invalid");
-    }
-    return passed({ projectId });
-  }
-  const projectName = resolveSetting("projectName", undefined, sources.config, sources.env);
-  if (projectName !== undefined) return passed({ projectName });
-  if (fields.invalid.has("region")) return passed({});
-  const region = lookUp(fields, "region", sources);
-  if (region !== undefined) return passed({ projectName: region });
-  const s = sourcesOf(sources.config);
-  return notSet(
-    "projectId",
-    sources,
-    `; to look it up at IAM, set the region (input, ${s.region.config} / ${s.region.env}) or the project name (${s.projectName.config} / ${s.projectName.env})`,
-  );
-}
-
-interface Endpoint {
-  endpoint: string;
-  region?: string;
-  cloud?: string;
-}
-
-/** An explicit endpoint (input or HW_CCE_ENDPOINT), else `https://cce.{region}.{cloud}`. */
-function resolveEndpoint(fields: Fields, sources: Sources): Checked<Endpoint> {
-  if (fields.invalid.has("endpoint")) return { ok: false, failures: [] };
-  const explicit = lookUp(fields, "endpoint", sources);
-  if (explicit !== undefined) {
-    if (isUnknown(explicit)) return passed({ endpoint: UNKNOWN });
-    const checked = checkEndpoint(explicit);
-    return checked.ok ? passed({ endpoint: checked.value }) : checked;
-  }
-
-  const failures: CheckFailure[] = [];
-  let region: string | undefined;
-  if (!fields.invalid.has("region")) {
-    const raw = lookUp(fields, "region", sources);
-    const checked = raw === undefined ? notSet("region", sources, ` (or set endpoint / ${SETTING_SOURCES.endpoint.env})`) : isUnknown(raw) ? passed(raw) : checkRegion(raw);
-    if (checked.ok) region = checked.value;
-    else failures.push(...checked.failures);
-  }
-  let cloud: string | undefined;
-  if (!fields.invalid.has("cloud")) {
-    const raw = lookUp(fields, "cloud", sources);
-    if (raw !== undefined) {
-      const checked = isUnknown(raw) ? passed(raw) : checkCloud(raw);
-      if (checked.ok) cloud = checked.value;
-      else failures.push(...checked.failures);
-    } else if (region !== undefined) {
-      cloud = isUnknown(region) ? UNKNOWN : defaultCloudForRegion(region);
-    }
-  }
-  if (failures.length > 0 || region === undefined || cloud === undefined) return { ok: false, failures };
-  const endpoint = isUnknown(region) || isUnknown(cloud) ? UNKNOWN : regionalEndpoint(region, cloud);
-  return passed({ endpoint, region, cloud });
 }
 
 interface Validity {
@@ -259,19 +172,6 @@ function resolveValidity(fields: Fields, olds: Record<string, unknown>, now: Dat
   return passed(validity);
 }
 
-/**
- * The IAM URL, when set (password sign-in and agencies use it): checked like the endpoint, so a
- * bad one fails at preview, not at the first sign-in. Unset, it is derived when needed.
- */
-function checkAuthUrlSetting(sources: Sources): CheckFailure[] {
-  const raw = resolveSetting("authUrl", undefined, sources.config, sources.env);
-  if (raw === undefined) return [];
-  const checked = checkAuthUrl(raw);
-  const { authUrl } = sourcesOf(sources.config);
-  const names = `${authUrl.config} / ${authUrl.env}`;
-  return checked.ok ? [] : checked.failures.map((f) => ({ property: f.property, reason: `(${names}) ${f.reason}` }));
-}
-
 /** `renewBefore`: 30 days by default, at most a third of a shorter `duration`, always less than it. */
 function resolveRenewal(fields: Fields, duration: Unknowable<number> | undefined): Checked<Unknowable<number>> {
   if (fields.invalid.has("renewBefore")) return { ok: false, failures: [] };
@@ -299,9 +199,8 @@ export function checkInputs(
   now: Date = new Date(),
 ): { inputs: CheckedInputs; failures: CheckFailure[] } {
   const fields = parseFields(news);
-  const { named, failures: credentialFailures } = readCredentialsProject(config, env);
-  const sources: Sources = { config, env, named };
-  const failures = [...fields.failures, ...credentialFailures];
+  const settings = resolveSettings({ config, env, explicit: explicitOf(fields) });
+  const failures = [...fields.failures, ...settings.failures.profile];
   const value = <T>(checked: Checked<T>): T | undefined => {
     if (checked.ok) return checked.value;
     failures.push(...checked.failures);
@@ -309,14 +208,14 @@ export function checkInputs(
   };
 
   const clusterId = value(resolveClusterId(fields)) ?? "";
-  const project = value(resolveProject(fields, sources)) ?? {};
-  const endpoint = value(resolveEndpoint(fields, sources));
+  const project = value(settings.where.project) ?? {};
+  const endpoint = value(settings.where.endpoint);
   const clusterKind: Unknowable<ClusterKind> = fields.unknown.has("clusterKind") ? UNKNOWN : (fields.given.clusterKind as ClusterKind | undefined) ?? "cce";
   const validity = value(resolveValidity(fields, olds, now, clusterKind));
   // A conflict between validity inputs does not hide a renewBefore that is too long for the duration.
   const renewBefore = value(resolveRenewal(fields, validity?.duration ?? fields.given.duration)) ?? DEFAULT_RENEW_BEFORE_DAYS;
   const context: Unknowable<ContextChoice> = fields.unknown.has("context") ? UNKNOWN : (fields.given.context as ContextChoice | undefined) ?? "auto";
-  failures.push(...checkAuthUrlSetting(sources));
+  failures.push(...settings.failures.authUrl);
 
   const inputs: CheckedInputs = {
     clusterId,
