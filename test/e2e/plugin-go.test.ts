@@ -1,72 +1,50 @@
 /**
  * The Go SDK (sdk/go) and the example program (examples/go, whose certificate.Program the driver
  * test/e2e/go imports and runs as an Automation API inline program) with the real engine and the
- * cce-kubeconfig plugin installed from its tarball, against the emulator. Credentials are secret
- * stack config of the plugin's namespace. Under CI=true these run: a missing tool fails them, it
- * never skips them.
+ * cce-kubeconfig plugin installed from its tarball, against the emulator, through
+ * helpers/plugin-program.ts. Credentials are secret stack config of the plugin's namespace. Under
+ * CI=true these run: a missing tool fails them, it never skips them.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Emulator } from "../../src/emulator";
 import { DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
 import type { PluginSetup } from "../helpers/plugin-install";
-import { buildGoDriver, expectFirstCertificate, installCcePlugin, runDriverOk, type DriverResult, type DriverSpec } from "../helpers/sdk-programs";
+import { pluginProgram, type PluginProgram, type UpOutcome } from "../helpers/plugin-program";
+import { expectFirstCertificate } from "../helpers/sdk-programs";
 import { containsValue } from "../helpers/state-scan";
 
 jest.setTimeout(600_000);
 
-/** The name in examples/go/Pulumi.yaml: the namespace of the program's own config. */
-const PROJECT = "cce-kubeconfig-go";
 const AK = "AKGOSDKE2ESTACK00";
 const SK = "SKgo-sdk-e2e-secret-key-0000000000";
 
 let emulator: Emulator;
-let work: string;
+let program: PluginProgram;
 let setup: PluginSetup;
-let driver: string;
-const timings: Array<[string, number]> = [];
 
-function spec(op: DriverSpec["op"]): DriverSpec {
-  const plain = { [`${PROJECT}:clusterId`]: EIP_CLUSTER_ID, [`${PROJECT}:endpoint`]: emulator.url, "cce-kubeconfig:projectId": DEFAULT_PROJECT_ID };
-  return {
-    op,
-    project: PROJECT,
-    stack: "dev",
-    workDir: join(work, "stack"),
-    backendUrl: setup.backendUrl,
-    config: {
-      ...Object.fromEntries(Object.entries(plain).map(([key, value]) => [key, { value }])),
-      "cce-kubeconfig:accessKey": { value: AK, secret: true },
-      "cce-kubeconfig:secretKey": { value: SK, secret: true },
-    },
-  };
-}
-
-async function op(name: DriverSpec["op"]): Promise<DriverResult> {
-  const result = await runDriverOk(driver, [], spec(name), setup.env);
-  timings.push([name, result.ms]);
-  return result;
-}
-
-const output = (r: DriverResult, key: string) => r.outputs?.[key]?.value as string;
+const output = (r: UpOutcome, key: string) => r.outputs[key]?.value as string;
 
 beforeAll(async () => {
   emulator = await startTestEmulator({ credentials: [{ accessKey: AK, secretKey: SK }] });
-  work = mkdtempSync(join(tmpdir(), "cce-plugin-go-"));
-  mkdirSync(join(work, "stack"));
-  const [built, installed] = await Promise.all([buildGoDriver(work), installCcePlugin(work)]);
-  driver = built.binary;
-  setup = installed;
-  timings.push(["go build of test/e2e/go", built.ms]);
+  program = pluginProgram({
+    name: "plugin-go",
+    language: "go",
+    program: "examples/go",
+    config: {
+      clusterId: EIP_CLUSTER_ID,
+      endpoint: emulator.url,
+      "cce-kubeconfig:projectId": DEFAULT_PROJECT_ID,
+      "cce-kubeconfig:accessKey": { value: AK, secret: true },
+      "cce-kubeconfig:secretKey": { value: SK, secret: true },
+    },
+  });
+  setup = await program.install();
 });
 afterAll(async () => {
   await emulator?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-  console.log(`plugin-go timings:\n${timings.map(([name, ms]) => `  ${name}: ${(ms / 1000).toFixed(1)} s`).join("\n")}`);
+  await program?.dispose();
 });
 
-let created: DriverResult;
+let created: UpOutcome;
 
 test("the plugin is installed from its tarball, and it is the only plugin the engine can use", () => {
   expect(setup.installed).toEqual([{ name: "cce-kubeconfig", kind: "resource", version: "0.1.0" }]);
@@ -74,12 +52,12 @@ test("the plugin is installed from its tarball, and it is the only plugin the en
 });
 
 test("up creates the certificate with exactly one mint; kubeconfig is a secret stack output and expiresAt is the certificate's", async () => {
-  created = await op("up");
+  created = await program.up();
   expectFirstCertificate(created, emulator, EIP_CLUSTER_ID);
 });
 
 test("refresh mints nothing and changes nothing", async () => {
-  const refreshed = await op("refresh");
+  const refreshed = await program.refresh();
   expect(refreshed.changes).toEqual({ same: 2 });
   expect(emulator.mintCount()).toBe(1);
 });
@@ -95,7 +73,7 @@ test("pulumi stack export holds no client key, kubeconfig or secret key in plain
     accessKey: AK,
     secretKey: SK,
   };
-  const plain = (await op("export")).state!;
+  const plain = await program.exportState();
   expect(plain).toContain("pulumi:providers:cce-kubeconfig");
   for (const [name, secret] of Object.entries(secrets)) {
     expect({ name, leaked: containsValue(plain, secret) }).toEqual({ name, leaked: false });
@@ -103,7 +81,7 @@ test("pulumi stack export holds no client key, kubeconfig or secret key in plain
 
   // Controls: the export with --show-secrets holds them, so the scan above looked for values that
   // are really there; and a key planted into the plain export is found.
-  const shown = (await op("export-secrets")).state!;
+  const shown = await program.exportState({ showSecrets: true });
   for (const name of ["kubeconfig", "clientKeyData", "accessKey", "secretKey"] as const) {
     expect({ name, shown: containsValue(shown, secrets[name]) }).toEqual({ name, shown: true });
   }
@@ -114,7 +92,7 @@ test("pulumi stack export holds no client key, kubeconfig or secret key in plain
 });
 
 test("destroy deletes the certificate and neither mints nor revokes", async () => {
-  const destroyed = await op("destroy");
+  const destroyed = await program.destroy();
   expect(destroyed.changes).toEqual({ delete: 2 });
   expect([emulator.mintCount(), emulator.revokeCount()]).toEqual([1, 0]);
 });

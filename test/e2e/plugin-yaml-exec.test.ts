@@ -1,6 +1,6 @@
 /**
  * ExecKubeconfig from a Pulumi YAML program (issue 19, item 5), through the plain CLI with both
- * plugins installed from tarballs (helpers/plugin-install.ts). The program is
+ * plugins installed from tarballs (helpers/plugin-program.ts). The program is
  * examples/yaml-exec/Pulumi.yaml itself. The credentials are in the environment of `pulumi`, as
  * the exec kubeconfig requires; the emulator's EIP cluster is handed over to a real control plane,
  * so the Kubernetes plugin creates real objects by running the kubeconfig's command:
@@ -8,52 +8,48 @@
  * - then a path the program gives (`command`), with that PATH entry gone.
  */
 import { execFile } from "node:child_process";
-import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { accessSync, constants, readdirSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import type { Emulator, EmulatorCredential } from "../../src/emulator";
-import { REPO_ROOT } from "../../scripts/engine/program";
 import { DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
+import { execKubectl, execOf } from "../helpers/exec-kubectl";
 import { startClusterControlPlane, Steps, type ControlPlane } from "../helpers/kubernetes-control-plane";
-import { installPlugins, packagePlugin, type PluginSetup } from "../helpers/plugin-install";
+import { outputValues, pluginProgram, type PluginProgram } from "../helpers/plugin-program";
 import { clientCredentialLeaks, containsValue } from "../helpers/state-scan";
 import { requireTool } from "../helpers/tools";
-import { updateOf, YamlProject } from "../helpers/yaml-project";
 
 jest.setTimeout(600_000);
 
 const CLUSTER_ID = EIP_CLUSTER_ID;
 const USER: EmulatorCredential = { accessKey: "AKYAMLEXECUSER000001", secretKey: "SKyaml-exec-user-secret-key-00000000000001" };
-const EXAMPLE = join(REPO_ROOT, "examples", "yaml-exec", "Pulumi.yaml");
-const STACK = "dev";
 
 const run = promisify(execFile);
 const steps = new Steps(() => plane);
 let emulator: Emulator;
 let plane: ControlPlane | undefined;
-let setup: PluginSetup;
-let project: YamlProject;
-let kubectlBin: string;
-let work: string;
-let logs: string;
-let cache: string;
+let program: PluginProgram;
+let kubectl: ReturnType<typeof execKubectl>;
+let cache: string | undefined;
 /** The bin folder of `npm install -g --prefix`: cce-kubeconfig is there. */
-let globalBin: string;
+let globalBin: string | undefined;
 /** Whether the global bin folder is on PATH of pulumi and kubectl. */
 let onPath = true;
 
-/** The environment every command adds: the emulator, the credentials, the command's cache, and PATH. */
+/**
+ * The environment every command adds: the emulator, the credentials, the command's cache, and PATH
+ * (the cache and the global bin folder are there once made, after the install).
+ */
 function environment(): NodeJS.ProcessEnv {
-  const path = setup.env["PATH"] ?? "";
+  const path = program.setup.env["PATH"] ?? "";
   return {
     HW_CCE_ENDPOINT: emulator.url,
     HW_ACCESS_KEY: USER.accessKey,
     HW_SECRET_KEY: USER.secretKey,
     HW_PROJECT_ID: DEFAULT_PROJECT_ID,
-    CCE_KUBECONFIG_CACHE_DIR: cache,
-    PATH: onPath ? [globalBin, path].join(delimiter) : path,
+    ...(cache === undefined ? {} : { CCE_KUBECONFIG_CACHE_DIR: cache }),
+    PATH: onPath && globalBin !== undefined ? [globalBin, path].join(delimiter) : path,
   };
 }
 
@@ -64,72 +60,50 @@ interface StackOutputs {
   kubeconfig: string;
 }
 
-/** kubectl with `kubeconfig` and the environment of pulumi: it runs the same command, from the same cache. */
-async function kubectl(kubeconfig: string, args: string[], expectFailure = false): Promise<string> {
-  const file = join(work, "exec.kubeconfig");
-  writeFileSync(file, kubeconfig, { mode: 0o600 });
-  const argv = ["--kubeconfig", file, "--cache-dir", join(work, "kcache"), "--request-timeout", "30s", ...args];
-  const env = { ...setup.env, ...environment() };
-  if (expectFailure) {
-    return run(kubectlBin, argv, { env }).then(
-      () => `kubectl ${args.join(" ")} succeeded`,
-      (error: { stderr?: string }) => String(error.stderr),
-    );
-  }
-  return steps.run(`kubectl ${args.join(" ")}`, async () => (await run(kubectlBin, argv, { env })).stdout, "kube-apiserver");
-}
-
-const execOf = (kubeconfig: string) => (parse(kubeconfig) as { users: Array<{ user: { exec: { command: string; args: string[] } } }> }).users[0]!.user.exec;
-const cacheEntries = () => readdirSync(cache).filter((f) => f.endsWith(".json"));
+const cacheEntries = () => readdirSync(cache!).filter((f) => f.endsWith(".json"));
 
 beforeAll(async () => {
-  kubectlBin = await steps.run("finding kubectl", () => requireTool("kubectl"), "build (kubectl is the machine's)");
-  work = mkdtempSync(join(tmpdir(), "cce-plugin-yaml-exec-"));
-  logs = mkdtempSync(join(tmpdir(), "cce-plugin-yaml-exec-logs-"));
-  cache = join(work, "exec-cache");
-  const tarball = await steps.run("building the plugin tarball (node scripts/package-plugin.js)", () => packagePlugin(), "build (scripts/package-plugin.js)");
-  setup = await steps.run(
-    "installing the plugins into a fresh PULUMI_HOME",
-    () => installPlugins(work, tarball),
-    "build (npm run install-tools: scripts/install-pulumi.sh, scripts/install-kubernetes-provider.sh)",
-  );
+  const kubectlBin = await steps.run("finding kubectl", () => requireTool("kubectl"), "build (kubectl is the machine's)");
+  emulator = await startTestEmulator({ credentials: [USER] });
+  program = pluginProgram({
+    name: "plugin-yaml-exec",
+    language: "yaml",
+    program: "examples/yaml-exec/Pulumi.yaml",
+    kubernetes: true,
+    steps,
+    config: { clusterId: CLUSTER_ID },
+    env: environment,
+  });
+  await program.install();
+  cache = join(program.work, "exec-cache");
+  kubectl = execKubectl({ kubectl: kubectlBin, dir: program.work, steps, env: () => ({ ...program.setup.env, ...environment() }) });
   // The command as users install it: npm install -g of the packed package (global-setup packs it).
-  const prefix = join(work, "npm-global");
+  const prefix = join(program.work, "npm-global");
   await steps.run("npm install -g of the packed package", () =>
     run("npm", ["install", "-g", "--prefix", prefix, "--no-audit", "--no-fund", "--prefer-offline", "--legacy-peer-deps", "--loglevel=error", process.env["CCE_TEST_TARBALL"]!]),
   );
   globalBin = join(prefix, "bin");
-  emulator = await startTestEmulator({ credentials: [USER] });
   plane = await steps.run("starting etcd, kube-apiserver and kube-controller-manager", () => startClusterControlPlane(emulator, CLUSTER_ID));
-
-  const dir = join(work, "project");
-  mkdirSync(dir);
-  copyFileSync(EXAMPLE, join(dir, "Pulumi.yaml"));
-  project = new YamlProject(setup, steps, dir, logs, environment);
-  await project.pulumi(["stack", "init", STACK]);
-  await project.pulumi(["config", "set", "clusterId", CLUSTER_ID]);
 }, 600_000);
 
 afterAll(async () => {
   await steps.stop();
   await emulator?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-  if (logs && steps.failed()) console.log(`pulumi logs kept for the failed step(s): ${logs}`);
-  else if (logs) rmSync(logs, { recursive: true, force: true });
+  await program?.dispose();
 });
 
 let created: StackOutputs;
 
 test("1. up creates the Namespace and the ConfigMap on the API server, minting exactly one certificate; the kubeconfig runs cce-kubeconfig from PATH", () =>
   steps.run("test 1", async () => {
-    expect(() => accessSync(join(globalBin, "cce-kubeconfig"), constants.X_OK)).not.toThrow();
+    expect(() => accessSync(join(globalBin!, "cce-kubeconfig"), constants.X_OK)).not.toThrow();
     const mints = emulator.mintCount(CLUSTER_ID);
-    const up = await project.pulumi(["up", "--yes", "--json"]);
+    const up = await program.up();
     // The stack, the exec kubeconfig, the Kubernetes provider, the Namespace, the ConfigMap.
-    expect(updateOf(up).changes).toEqual({ create: 5 });
+    expect(up.changes).toEqual({ create: 5 });
     expect(emulator.mintCount(CLUSTER_ID) - mints).toBe(1);
     expect(cacheEntries()).toHaveLength(1);
-    created = await project.outputs<StackOutputs>();
+    created = outputValues<StackOutputs>(up);
     expect(execOf(created.kubeconfig)).toMatchObject({ command: "cce-kubeconfig", args: ["credential", "--cluster-id", CLUSTER_ID] });
     const configMap = JSON.parse(await kubectl(created.kubeconfig, ["-n", created.namespace, "get", "configmap", created.configMap, "-o", "json"]));
     expect(configMap.metadata).toMatchObject({ name: "settings", namespace: "apps-exec", uid: created.configMapUid });
@@ -141,16 +115,16 @@ test("1. up creates the Namespace and the ConfigMap on the API server, minting e
 test("2. refresh and a second up change nothing and mint nothing", () =>
   steps.run("test 2", async () => {
     const mints = emulator.mintCount(CLUSTER_ID);
-    await project.pulumi(["refresh", "--yes", "--expect-no-changes"]);
-    const again = await project.pulumi(["up", "--yes", "--expect-no-changes", "--json"]);
-    expect(updateOf(again).changes).toEqual({ same: 5 });
+    await program.refresh({ expectNoChanges: true });
+    const again = await program.up({ expectNoChanges: true });
+    expect(again.changes).toEqual({ same: 5 });
     expect(emulator.mintCount(CLUSTER_ID)).toBe(mints);
   }));
 
 test("3. pulumi stack export --show-secrets holds no client certificate, no private key and no credential; control: the scan finds the cache's key planted in it", () =>
   steps.run("test 3", async () => {
-    const shown = (await project.pulumi(["stack", "export", "--show-secrets"], { secretOutput: true })).stdout;
-    const plain = (await project.pulumi(["stack", "export"])).stdout;
+    const shown = await program.exportState({ showSecrets: true });
+    const plain = await program.exportState();
     const issued = emulator.certificates(CLUSTER_ID);
     expect(issued.length).toBeGreaterThan(0);
     expect(clientCredentialLeaks(shown, issued, [USER.accessKey, USER.secretKey])).toEqual([]);
@@ -159,7 +133,7 @@ test("3. pulumi stack export --show-secrets holds no client certificate, no priv
     const server = (parse(created.kubeconfig) as { clusters: Array<{ cluster: { server: string } }> }).clusters[0]!.cluster.server;
     expect({ server, shown: containsValue(shown, server), plain: containsValue(plain, server) }).toEqual({ server, shown: true, plain: false });
     // Control: the cache entry's certificate and key, planted as an output, are found.
-    const entry = readFileSync(join(cache, cacheEntries()[0]!), "utf8");
+    const entry = readFileSync(join(cache!, cacheEntries()[0]!), "utf8");
     const planted = JSON.parse(shown) as { deployment: { resources: Array<{ outputs?: Record<string, unknown> }> } };
     planted.deployment.resources.find((r) => r.outputs !== undefined)!.outputs!["planted"] = entry;
     expect(clientCredentialLeaks(JSON.stringify(planted), issued, []).length).toBeGreaterThan(0);
@@ -171,12 +145,12 @@ test("4. a command path the program gives: up updates the kubeconfig and the pro
     expect(() => accessSync(path, constants.X_OK)).not.toThrow();
     const mints = emulator.mintCount(CLUSTER_ID);
     onPath = false;
-    await project.pulumi(["config", "set", "command", path]);
-    const up = await project.pulumi(["up", "--yes", "--json"]);
-    const { changes, steps: done } = updateOf(up);
+    await program.setConfig("command", path);
+    const up = await program.up();
+    const { changes, steps: done } = up;
     expect(changes).toEqual({ update: 2, same: 3 });
     expect([done["access"], done["cce"], done["apps"], done["settings"]]).toEqual([["update"], ["update"], ["same"], ["same"]]);
-    const updated = await project.outputs<StackOutputs>();
+    const updated = outputValues<StackOutputs>(up);
     expect(execOf(updated.kubeconfig).command).toBe(path);
     const configMap = JSON.parse(await kubectl(updated.kubeconfig, ["-n", updated.namespace, "get", "configmap", updated.configMap, "-o", "json"]));
     expect(configMap.metadata.uid).toBe(created.configMapUid);
@@ -188,8 +162,8 @@ test("4. a command path the program gives: up updates the kubeconfig and the pro
 test("5. destroy deletes the ConfigMap and the Namespace on the API server and mints nothing", () =>
   steps.run("test 5", async () => {
     const mints = emulator.mintCount(CLUSTER_ID);
-    const destroyed = await project.pulumi(["destroy", "--yes", "--json"]);
-    expect(updateOf(destroyed).changes).toEqual({ delete: 5 });
+    const destroyed = await program.destroy();
+    expect(destroyed.changes).toEqual({ delete: 5 });
     expect(emulator.mintCount(CLUSTER_ID)).toBe(mints);
     expect(await kubectl(created.kubeconfig, ["-n", created.namespace, "get", "configmap", created.configMap], true)).toContain("NotFound");
     expect(await kubectl(created.kubeconfig, ["get", "namespace", created.namespace], true)).toContain("NotFound");

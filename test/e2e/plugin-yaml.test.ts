@@ -3,34 +3,30 @@
  * `preview`, `refresh`, `destroy`, `stack export` in a `runtime: yaml` project folder; no Automation
  * API), with both plugins installed as a user installs them (helpers/plugin-install.ts: tarballs,
  * a fresh PULUMI_HOME, PULUMI_IGNORE_AMBIENT_PLUGINS=true). The program is examples/yaml/Pulumi.yaml
- * itself, copied into the project folder. The emulator's EIP cluster is handed over to a real
- * control plane, so the Kubernetes plugin creates real objects with the minted kubeconfig; every
- * mint is counted by the emulator.
+ * itself, copied into the project folder (helpers/plugin-program.ts). The emulator's EIP cluster is
+ * handed over to a real control plane, so the Kubernetes plugin creates real objects with the
+ * minted kubeconfig; every mint is counted by the emulator.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify, stripVTControlCharacters } from "node:util";
 import { parse } from "yaml";
 import type { Emulator, EmulatorCredential } from "../../src/emulator";
 import { DAY_MS } from "../../src/constants";
-import { REPO_ROOT } from "../../scripts/engine/program";
 import { DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
 import { startClusterControlPlane, Steps, type ControlPlane } from "../helpers/kubernetes-control-plane";
 import { findLeaks, pemSecrets } from "../helpers/leak-scan";
-import { cceKubeconfigVersion, installPlugins, kubernetesPluginVersion, packagePlugin, type PluginSetup, type PulumiResult } from "../helpers/plugin-install";
+import { cceKubeconfigVersion, kubernetesPluginVersion, type PluginSetup } from "../helpers/plugin-install";
+import { outputValues, pluginProgram, type PluginProgram, type UpOutcome } from "../helpers/plugin-program";
 import { containsValue } from "../helpers/state-scan";
 import { requireTool } from "../helpers/tools";
-import { updateOf, YamlProject, type PulumiOptions } from "../helpers/yaml-project";
 import { CLOSED_METADATA_URL } from "../helpers/cloud-free-env";
 
 jest.setTimeout(600_000);
 
 const CLUSTER_ID = EIP_CLUSTER_ID;
 const USER: EmulatorCredential = { accessKey: "AKYAMLE2EUSER0000001", secretKey: "SKyaml-e2e-user-secret-key-000000000000001" };
-const EXAMPLE = join(REPO_ROOT, "examples", "yaml", "Pulumi.yaml");
-const STACK = "dev";
 /** A setting the user marks secret although the provider does not treat it as a credential (issue 21, item 1). */
 const MARKED_DOMAIN = "acme-domain-marked-secret-by-the-user";
 /**
@@ -47,13 +43,7 @@ let emulator: Emulator;
 let plane: ControlPlane | undefined;
 let setup: PluginSetup;
 let kubectlBin: string;
-let work: string;
-let logs: string;
-let project: YamlProject;
-const started = Date.now();
-
-/** One `pulumi` command in the example's project folder (by default), with the emulator as CCE endpoint. */
-const pulumi = (args: string[], options: PulumiOptions = {}): Promise<PulumiResult> => project.pulumi(args, options);
+let program: PluginProgram;
 
 interface StackOutputs {
   namespace: string;
@@ -63,16 +53,16 @@ interface StackOutputs {
   kubeconfig: string;
 }
 
-/** The stack's outputs, secrets in plaintext (the command's output is kept out of every log). */
-const outputs = (): Promise<StackOutputs> => project.outputs<StackOutputs>();
+/** An up's stack outputs, secrets in plaintext. */
+const outputs = (up: UpOutcome): StackOutputs => outputValues<StackOutputs>(up);
 
 /** kubectl with a kubeconfig (written 0600 under the work folder); an unexpected failure is the API server's. */
 async function kubectl(kubeconfig: string, args: string[]): Promise<string> {
-  const file = join(work, "current.kubeconfig");
+  const file = join(program.work, "current.kubeconfig");
   writeFileSync(file, kubeconfig, { mode: 0o600 });
   return steps.run(
     `kubectl ${args.join(" ")}`,
-    async () => (await run(kubectlBin, ["--kubeconfig", file, "--cache-dir", join(work, "kcache"), "--request-timeout", "30s", ...args])).stdout,
+    async () => (await run(kubectlBin, ["--kubeconfig", file, "--cache-dir", join(program.work, "kcache"), "--request-timeout", "30s", ...args])).stdout,
     "kube-apiserver",
   );
 }
@@ -88,41 +78,31 @@ async function getObject(kubeconfig: string, args: string[]): Promise<KubeObject
 
 beforeAll(async () => {
   kubectlBin = await steps.run("finding kubectl", () => requireTool("kubectl"), "build (kubectl is the machine's)");
-  work = mkdtempSync(join(tmpdir(), "cce-plugin-yaml-"));
-  logs = mkdtempSync(join(tmpdir(), "cce-plugin-yaml-logs-"));
-  const tarball = await steps.run("building the plugin tarball (node scripts/package-plugin.js)", () => packagePlugin(), "build (scripts/package-plugin.js)");
-  setup = await steps.run(
-    "installing the plugins into a fresh PULUMI_HOME",
-    () => installPlugins(work, tarball),
-    "build (npm run install-tools: scripts/install-pulumi.sh, scripts/install-kubernetes-provider.sh)",
-  );
   emulator = await startTestEmulator({ credentials: [USER] });
+  program = pluginProgram({
+    name: "plugin-yaml",
+    language: "yaml",
+    program: "examples/yaml/Pulumi.yaml",
+    kubernetes: true,
+    steps,
+    config: {
+      clusterId: CLUSTER_ID,
+      "cce-kubeconfig:projectId": DEFAULT_PROJECT_ID,
+      "cce-kubeconfig:accessKey": { value: USER.accessKey, secret: true },
+      "cce-kubeconfig:secretKey": { value: USER.secretKey, secret: true },
+      // Unused by a key-pair sign-in; here to prove that a value marked --secret stays secret in state.
+      "cce-kubeconfig:domainName": { value: MARKED_DOMAIN, secret: true },
+    },
+    env: () => ({ HW_CCE_ENDPOINT: emulator.url }),
+  });
+  setup = await program.install();
   plane = await steps.run("starting etcd, kube-apiserver and kube-controller-manager", () => startClusterControlPlane(emulator, CLUSTER_ID));
-
-  const dir = join(work, "project");
-  mkdirSync(dir);
-  copyFileSync(EXAMPLE, join(dir, "Pulumi.yaml"));
-  project = new YamlProject(setup, steps, dir, logs, () => ({ HW_CCE_ENDPOINT: emulator.url }));
-  await pulumi(["stack", "init", STACK]);
-  await pulumi(["config", "set", "clusterId", CLUSTER_ID]);
-  await pulumi(["config", "set", "cce-kubeconfig:projectId", DEFAULT_PROJECT_ID]);
-  await pulumi(["config", "set", "--secret", "cce-kubeconfig:accessKey", USER.accessKey]);
-  await pulumi(["config", "set", "--secret", "cce-kubeconfig:secretKey", USER.secretKey]);
-  // Unused by a key-pair sign-in; here to prove that a value marked --secret stays secret in state.
-  await pulumi(["config", "set", "--secret", "cce-kubeconfig:domainName", MARKED_DOMAIN]);
 }, 600_000);
 
 afterAll(async () => {
   await steps.stop();
   await emulator?.stop();
-  if (setup) {
-    const total = setup.runs.reduce((sum, r) => sum + r.ms, 0);
-    const lines = setup.runs.map((r) => `  ${(r.ms / 1000).toFixed(1).padStart(6)} s  pulumi ${r.args.replace(/(--secret \S+ )\S+/, "$1***")}`);
-    console.log(`plugin-yaml: ${setup.runs.length} pulumi runs, ${(total / 1000).toFixed(1)} s of ${((Date.now() - started) / 1000).toFixed(1)} s\n${lines.join("\n")}`);
-  }
-  if (work) rmSync(work, { recursive: true, force: true });
-  if (logs && steps.failed()) console.log(`pulumi logs kept for the failed step(s): ${logs}`);
-  else if (logs) rmSync(logs, { recursive: true, force: true });
+  await program?.dispose();
 });
 
 test("0. the plugins were installed from tarballs into the test's own PULUMI_HOME, and ambient plugins are ignored", () => {
@@ -139,11 +119,11 @@ test("0. the plugins were installed from tarballs into the test's own PULUMI_HOM
 
 test("1. a misspelled input (durtion: 30) fails preview before any request reaches the emulator; the error names durtion and duration", () =>
   steps.run("test 1", async () => {
-    const typo = join(work, "typo");
-    mkdirSync(typo);
+    const typoDir = join(program.work, "typo");
+    mkdirSync(typoDir);
     // The full type token here; the example uses the short form.
     writeFileSync(
-      join(typo, "Pulumi.yaml"),
+      join(typoDir, "Pulumi.yaml"),
       [
         "name: cce-kubeconfig-yaml-typo",
         "runtime: yaml",
@@ -158,17 +138,18 @@ test("1. a misspelled input (durtion: 30) fails preview before any request reach
     );
     // Complete settings (from the environment here, which the plugin reads too), so that nothing but
     // the typo can fail the preview.
-    const settings = { HW_PROJECT_ID: DEFAULT_PROJECT_ID, HW_ACCESS_KEY: USER.accessKey, HW_SECRET_KEY: USER.secretKey };
-    await pulumi(["stack", "init", "typo"], { cwd: typo });
+    const settings = { HW_CCE_ENDPOINT: emulator.url, HW_PROJECT_ID: DEFAULT_PROJECT_ID, HW_ACCESS_KEY: USER.accessKey, HW_SECRET_KEY: USER.secretKey };
+    const typo = program.sibling({ program: join(typoDir, "Pulumi.yaml"), stack: "typo", config: {}, env: () => settings });
+    await typo.init();
     emulator.clearRequests();
     const mints = emulator.mintCount();
-    const failed = await pulumi(["preview", "--stack", "typo"], { cwd: typo, expectFailure: true, extraEnv: settings });
+    const failed = await typo.preview({ expectFailure: true });
     // The YAML host colours its diagnostics even with --color=never.
-    const message = stripVTControlCharacters(`${failed.stdout}\n${failed.stderr}`);
+    const message = stripVTControlCharacters(failed.message);
     // The Diagnostics section at the end (the progress lines above it carry a resource prefix).
     const diagnostics = message.slice(message.lastIndexOf("\nDiagnostics:\n"));
     const error = /Error: Property durtion does not exist on 'cce-kubeconfig:index:ClusterCertificate'[^]*?Existing properties are: [^\n]*/.exec(diagnostics)?.[0];
-    console.log(`test 1: preview failed (exit ${failed.code}):\n${error ?? message.slice(-2000)}`);
+    console.log(`test 1: preview failed:\n${error ?? message.slice(-2000)}`);
     // The YAML host checks the program against the plugin's schema, so it refuses the typo before
     // the engine asks the plugin to check anything: it names the line and the known properties.
     expect(error).toMatch(/^Error: Property durtion does not exist on 'cce-kubeconfig:index:ClusterCertificate'\n\s+on Pulumi\.yaml line 8:\n\s+8:\s+durtion: 30\n/);
@@ -179,23 +160,20 @@ test("1. a misspelled input (durtion: 30) fails preview before any request reach
 
 test("1b. pulumi import of a certificate is refused with the provider's message, minting nothing and storing nothing", () =>
   steps.run("test 1b", async () => {
-    const imports = join(work, "import");
-    mkdirSync(imports);
-    writeFileSync(join(imports, "Pulumi.yaml"), ["name: cce-kubeconfig-yaml-import", "runtime: yaml", "resources: {}", ""].join("\n"));
-    const settings = { HW_PROJECT_ID: DEFAULT_PROJECT_ID, HW_ACCESS_KEY: USER.accessKey, HW_SECRET_KEY: USER.secretKey };
-    await pulumi(["stack", "init", "import"], { cwd: imports });
+    const importDir = join(program.work, "import");
+    mkdirSync(importDir);
+    writeFileSync(join(importDir, "Pulumi.yaml"), ["name: cce-kubeconfig-yaml-import", "runtime: yaml", "resources: {}", ""].join("\n"));
+    const settings = { HW_CCE_ENDPOINT: emulator.url, HW_PROJECT_ID: DEFAULT_PROJECT_ID, HW_ACCESS_KEY: USER.accessKey, HW_SECRET_KEY: USER.secretKey };
+    const imports = program.sibling({ program: join(importDir, "Pulumi.yaml"), stack: "import", config: {}, env: () => settings });
+    await imports.init();
     emulator.clearRequests();
     const mints = emulator.mintCount();
-    const failed = await pulumi(["import", "cce-kubeconfig:index:ClusterCertificate", "adopted", CLUSTER_ID, "--yes", "--stack", "import"], {
-      cwd: imports,
-      expectFailure: true,
-      extraEnv: settings,
-    });
+    const failed = await imports.cli(["import", "cce-kubeconfig:index:ClusterCertificate", "adopted", CLUSTER_ID, "--yes", "--stack", "import"], { expectFailure: true });
     expect(stripVTControlCharacters(failed.stdout + failed.stderr)).toContain(`a ClusterCertificate cannot be read by id ("${CLUSTER_ID}")`);
     expect(emulator.requests).toEqual([]);
     expect(emulator.mintCount()).toBe(mints);
     // Control: the stack is still empty (no resource was imported, not even the stack resource).
-    const exported = JSON.parse((await pulumi(["stack", "export", "--stack", "import"], { cwd: imports })).stdout) as { deployment: { resources?: unknown[] } };
+    const exported = JSON.parse(await imports.exportState()) as { deployment: { resources?: unknown[] } };
     expect(exported.deployment.resources ?? []).toEqual([]);
   }));
 
@@ -205,9 +183,9 @@ test("2. up mints exactly one certificate; the Namespace and ConfigMap exist on 
   steps.run("test 2", async () => {
     const mints = emulator.mintCount(CLUSTER_ID);
     emulator.backdateCertificates(BACKDATE_DAYS);
-    let up: PulumiResult;
+    let up: UpOutcome;
     try {
-      up = await pulumi(["up", "--yes", "--json"]);
+      up = await program.up();
     } finally {
       emulator.backdateCertificates(0);
     }
@@ -216,8 +194,8 @@ test("2. up mints exactly one certificate; the Namespace and ConfigMap exist on 
     expect(emulator.requests.filter((r) => r.path.includes("clustercert")).length).toBe(1);
     // The stack, the certificate, the Kubernetes provider, the Namespace, the ConfigMap (the
     // certificate's default provider is not counted).
-    expect(updateOf(up).changes).toEqual({ create: 5 });
-    created = await outputs();
+    expect(up.changes).toEqual({ create: 5 });
+    created = outputs(up);
     expect((Date.parse(created.expiresAt) - Date.now()) / DAY_MS).toBeCloseTo(365 - BACKDATE_DAYS, 0);
     expect(parse(created.kubeconfig)).toMatchObject({ kind: "Config" });
     const configMap = await getObject(created.kubeconfig, ["-n", created.namespace, "configmap", created.configMap]);
@@ -228,10 +206,10 @@ test("2. up mints exactly one certificate; the Namespace and ConfigMap exist on 
 test("3. refresh and a second up mint nothing and change nothing", () =>
   steps.run("test 3", async () => {
     const mints = emulator.mintCount(CLUSTER_ID);
-    await pulumi(["refresh", "--yes", "--expect-no-changes"]);
+    await program.refresh({ expectNoChanges: true });
     expect(emulator.mintCount(CLUSTER_ID)).toBe(mints);
-    const again = await pulumi(["up", "--yes", "--expect-no-changes", "--json"]);
-    expect(updateOf(again).changes).toEqual({ same: 5 });
+    const again = await program.up({ expectNoChanges: true });
+    expect(again.changes).toEqual({ same: 5 });
     expect(emulator.mintCount(CLUSTER_ID)).toBe(mints);
   }));
 
@@ -240,14 +218,14 @@ let renewed: StackOutputs;
 test("4. renewal: with renewBefore past the certificate's remaining days, up mints exactly one and keeps the ConfigMap (same uid)", () =>
   steps.run("test 4", async () => {
     const mints = emulator.mintCount(CLUSTER_ID);
-    await pulumi(["config", "set", "renewBefore", String(RENEW_BEFORE_DAYS)]);
-    const up = await pulumi(["up", "--yes", "--json"]);
+    await program.setConfig("renewBefore", String(RENEW_BEFORE_DAYS));
+    const up = await program.up();
     expect(emulator.mintCount(CLUSTER_ID) - mints).toBe(1);
     // The certificate is replaced; the Kubernetes provider is updated in place; the objects stay.
-    const { changes, steps: done } = updateOf(up);
+    const { changes, steps: done } = up;
     expect(changes).toEqual({ replace: 1, update: 1, same: 3 });
     expect([done["cert"], done["cce"], done["apps"], done["settings"]]).toEqual([["create-replacement", "replace", "delete-replaced"], ["update"], ["same"], ["same"]]);
-    renewed = await outputs();
+    renewed = outputs(up);
     expect(renewed.kubeconfig).not.toBe(created.kubeconfig);
     expect((Date.parse(renewed.expiresAt) - Date.now()) / DAY_MS).toBeCloseTo(365, 0);
     expect(renewed.configMapUid).toBe(created.configMapUid);
@@ -257,7 +235,7 @@ test("4. renewal: with renewBefore past the certificate's remaining days, up min
 
 test("5. pulumi stack export holds no plaintext client key, kubeconfig, access or secret key, nor a setting the user marked secret; control: a planted key is found", () =>
   steps.run("test 5", async () => {
-    const state = (await pulumi(["stack", "export"])).stdout;
+    const state = await program.exportState();
     const clientKeys = [created, renewed].map((o) => {
       const user = (parse(o.kubeconfig) as { users: Array<{ user: Record<string, string> }> }).users[0]!.user;
       return user["client-key-data"]!;
@@ -289,10 +267,10 @@ test("5. pulumi stack export holds no plaintext client key, kubeconfig, access o
 test("6. destroy deletes the ConfigMap and the Namespace on the API server and mints nothing", () =>
   steps.run("test 6", async () => {
     const mints = emulator.mintCount(CLUSTER_ID);
-    const destroyed = await pulumi(["destroy", "--yes", "--json"]);
-    expect(updateOf(destroyed).changes).toEqual({ delete: 5 });
+    const destroyed = await program.destroy();
+    expect(destroyed.changes).toEqual({ delete: 5 });
     expect(emulator.mintCount(CLUSTER_ID)).toBe(mints);
-    const file = join(work, "destroyed.kubeconfig");
+    const file = join(program.work, "destroyed.kubeconfig");
     writeFileSync(file, renewed.kubeconfig, { mode: 0o600 });
     const gone = async (args: string[]) => {
       try {

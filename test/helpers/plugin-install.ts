@@ -173,6 +173,12 @@ export interface InstallOptions {
   yaml?: boolean;
   /** Install the Kubernetes plugin too. @default true */
   kubernetes?: boolean;
+  /**
+   * The version the Kubernetes plugin is installed as: a program whose SDK asks for another version
+   * than the binary's (the Go SDK pins its own) finds it only under that one.
+   * @default kubernetesPluginVersion(), the binary's own
+   */
+  kubernetesVersion?: string;
 }
 
 /**
@@ -211,7 +217,8 @@ export async function installPlugins(work: string, cceTarball: string, options: 
   await runPulumiOk(setup, ["login", setup.backendUrl]);
   await runPulumiOk(setup, ["plugin", "install", "resource", "cce-kubeconfig", cceKubeconfigVersion(), "--file", cceTarball]);
   if (kubernetes !== undefined) {
-    await runPulumiOk(setup, ["plugin", "install", "resource", "kubernetes", kubernetesPluginVersion(), "--file", await tarballOf(kubernetes, tarballs)]);
+    const version = options.kubernetesVersion ?? kubernetesPluginVersion();
+    await runPulumiOk(setup, ["plugin", "install", "resource", "kubernetes", version, "--file", await tarballOf(kubernetes, tarballs)]);
   }
   const listed = JSON.parse((await runPulumiOk(setup, ["plugin", "ls", "--json"])).stdout) as InstalledPlugin[];
   setup.installed = listed.map(({ name, kind, version }) => ({ name, kind, version }));

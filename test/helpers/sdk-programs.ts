@@ -1,32 +1,26 @@
 /**
- * Programs in other languages (Python, Go) that use the generated SDKs, run against the
- * cce-kubeconfig plugin installed from its tarball. Their drivers (test/e2e/python/driver.py,
- * test/e2e/go/main.go) run one Automation API operation per invocation with an inline program,
- * which needs no `pulumi-language-python` or `-go` (neither can be built here). A missing tool
- * fails loudly, never skips (CI=true changes nothing).
+ * The tooling of programs in other languages (Python, Go) that use the generated SDKs: their
+ * drivers (test/e2e/python/driver.py, test/e2e/go/main.go) run one Automation API operation per
+ * invocation with an inline program, which needs no `pulumi-language-python` or `-go` (neither
+ * can be built here). helpers/plugin-program.ts runs them. A missing tool fails loudly, never
+ * skips (CI=true changes nothing).
  */
 import { execFile, spawn } from "node:child_process";
-import { cpSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../../scripts/engine/program";
 import { recordOutput } from "./capture";
-import { installPlugins, packagePlugin, type PluginSetup } from "./plugin-install";
 import { requireTool } from "./tools";
 import type { Emulator } from "../../src/emulator";
 
 const exec = promisify(execFile);
 
-/**
- * A fresh PULUMI_HOME under `work` with the cce-kubeconfig plugin alone installed from its tarball
- * and PULUMI_IGNORE_AMBIENT_PLUGINS=true (these programs use neither Kubernetes nor YAML).
- */
-export async function installCcePlugin(work: string): Promise<PluginSetup> {
-  return installPlugins(work, await packagePlugin(), { kubernetes: false, yaml: false });
-}
+/** The folder of the Go driver: its go.mod pins the Go SDKs the programs use. */
+export const GO_DRIVER_DIR = join(REPO_ROOT, "test", "e2e", "go");
 
 export interface DriverSpec {
-  op: "preview" | "up" | "refresh" | "destroy" | "export" | "export-secrets";
+  op: "preview" | "up" | "refresh" | "destroy";
   project: string;
   stack: string;
   /** Where the Automation API writes Pulumi.yaml and the stack's settings. */
@@ -34,9 +28,13 @@ export interface DriverSpec {
   backendUrl: string;
   /** Python: the folder the driver imports the example program from. */
   exampleDir?: string;
-  /** Python: the example's module whose `program` runs. @default "cce_certificate" */
+  /** Python: the example's module whose `program` runs. */
   module?: string;
+  /** Go: the program, by its example folder (a key of the driver's registry, such as "examples/go"). */
+  program?: string;
   config?: Record<string, { value: string; secret?: boolean }>;
+  /** preview, up, refresh: fail if anything would change (--expect-no-changes). */
+  expectNoChanges?: boolean;
 }
 
 export interface DriverResult {
@@ -49,10 +47,8 @@ export interface DriverResult {
   outputs?: Record<string, { value: unknown; secret: boolean }>;
   /** up, refresh, destroy: the summary's resource changes; preview: the change summary. */
   changes?: Record<string, number>;
-  /** up, preview, destroy (Python driver only): the engine's steps by URN. */
+  /** The engine's steps by URN. */
   steps?: Record<string, string[]>;
-  /** export, export-secrets: the state as `pulumi stack export` prints it. */
-  state?: string;
   /** The driver's own stderr. */
   stderr: string;
   ms: number;
@@ -61,8 +57,8 @@ export interface DriverResult {
 /**
  * Runs `command args` with the spec on stdin (secret config stays off the command line, where
  * `ps` would show it) and parses the JSON line it prints last. The engine's output and the
- * message join the suite-wide capture (their leak scan); the outputs and an export with secrets
- * hold plaintext on purpose and stay out of it.
+ * message join the suite-wide capture (their leak scan); the outputs hold plaintext on purpose
+ * and stay out of it.
  */
 export async function runDriver(command: string, args: string[], spec: DriverSpec, env: NodeJS.ProcessEnv): Promise<DriverResult> {
   const started = Date.now();
@@ -83,16 +79,8 @@ export async function runDriver(command: string, args: string[], spec: DriverSpe
   } catch {
     throw new Error(`${basename(command)} ${spec.op} (${spec.stack}) printed no result (exit ${code}):\n${stderr.slice(-4000)}`);
   }
-  const label = `${basename(command)} ${spec.op} (${spec.stack})`;
-  recordOutput(label, spec.op === "export-secrets" ? parsed.message ?? "" : `${parsed.output ?? ""}\n${parsed.message ?? ""}\n${stderr}`);
+  recordOutput(`${basename(command)} ${spec.op} (${spec.stack})`, `${parsed.output ?? ""}\n${parsed.message ?? ""}\n${stderr}`);
   return { ...parsed, stderr, ms: Date.now() - started };
-}
-
-/** runDriver, failing with the engine's message and output unless the operation succeeded. */
-export async function runDriverOk(command: string, args: string[], spec: DriverSpec, env: NodeJS.ProcessEnv): Promise<DriverResult> {
-  const result = await runDriver(command, args, spec, env);
-  if (!result.ok) throw new Error(`${spec.op} (${spec.stack}) failed: ${result.message}\n${result.output ?? ""}\n${result.stderr.slice(-4000)}`);
-  return result;
 }
 
 /** The bin dir of the cached venv with pulumi (scripts/install-python.sh; its last stdout line). */
@@ -137,8 +125,9 @@ export async function pythonWithSdk(work: string): Promise<string> {
 }
 
 /**
- * Builds test/e2e/go (the driver, with examples/go and sdk/go through replace lines) into `work`.
- * Go's build cache makes a rebuild of unchanged sources quick; the first is slow (~2 minutes on 2 cores).
+ * Builds test/e2e/go (the driver, with examples/go, examples/go-exec and sdk/go through replace
+ * lines) into `work`. Go's build cache makes a rebuild of unchanged sources quick; the first is
+ * slow (~3 minutes on 2 cores, most of it the Kubernetes SDK).
  */
 export async function buildGoDriver(work: string): Promise<{ binary: string; ms: number }> {
   const go = requireTool("go", ["/usr/local/go/bin"]);
@@ -146,7 +135,7 @@ export async function buildGoDriver(work: string): Promise<{ binary: string; ms:
   const started = Date.now();
   try {
     await exec(go, ["build", "-o", binary, "."], {
-      cwd: join(REPO_ROOT, "test", "e2e", "go"),
+      cwd: GO_DRIVER_DIR,
       env: { ...process.env, GOWORK: "off", GOFLAGS: "-mod=readonly -buildvcs=false" },
       maxBuffer: 16 << 20,
       timeout: 540_000,
@@ -159,18 +148,34 @@ export async function buildGoDriver(work: string): Promise<{ binary: string; ms:
 }
 
 /**
+ * The version of the Kubernetes plugin that the Go driver's Kubernetes SDK asks the engine for:
+ * the SDK pins it (utilities.PkgResourceDefaultOpts adds pulumi.Version), and the engine takes an
+ * installed plugin of exactly that version only. It is the SDK module's version in test/e2e/go/go.mod.
+ */
+export function goKubernetesSdkVersion(): string {
+  const gomod = readFileSync(join(GO_DRIVER_DIR, "go.mod"), "utf8");
+  const version = /^\s*github\.com\/pulumi\/pulumi-kubernetes\/sdk\/v4 v(\S+)/m.exec(gomod)?.[1];
+  if (version === undefined) throw new Error("test/e2e/go/go.mod requires no github.com/pulumi/pulumi-kubernetes/sdk/v4");
+  return version;
+}
+
+/**
  * The first up of a program with one certificate: the stack and the certificate created, exactly
  * one mint, kubeconfig a secret output holding the issued certificate, expiresAt the certificate's
  * own, clusterId plain, and the verifying external context chosen.
  */
-export function expectFirstCertificate(created: DriverResult, emulator: Emulator, clusterId: string): void {
+export function expectFirstCertificate(
+  created: { changes: Record<string, number>; outputs: Record<string, { value: unknown; secret: boolean }> },
+  emulator: Emulator,
+  clusterId: string,
+): void {
   expect(created.changes).toEqual({ create: 2 });
   expect(emulator.mintCount()).toBe(1);
   const issued = emulator.certificates(clusterId)[0]!;
-  const kubeconfig = created.outputs?.["kubeconfig"];
+  const kubeconfig = created.outputs["kubeconfig"];
   expect(kubeconfig?.secret).toBe(true);
   expect(kubeconfig?.value as string).toContain(Buffer.from(issued.certificatePem).toString("base64"));
-  expect(created.outputs?.["expiresAt"]).toEqual({ value: issued.notAfter.toISOString(), secret: false });
-  expect(created.outputs?.["clusterId"]).toEqual({ value: clusterId, secret: false });
-  expect(created.outputs?.["currentContext"]?.value).toBe("externalTLSVerify");
+  expect(created.outputs["expiresAt"]).toEqual({ value: issued.notAfter.toISOString(), secret: false });
+  expect(created.outputs["clusterId"]).toEqual({ value: clusterId, secret: false });
+  expect(created.outputs["currentContext"]?.value).toBe("externalTLSVerify");
 }

@@ -1,21 +1,21 @@
-"""The Python driver of test/e2e/plugin-python.test.ts: runs one Automation API operation on a stack
-whose inline program is examples/python's ``program`` (the example itself, imported), so no
-pulumi-language-python is needed. The engine takes the cce-kubeconfig plugin from PULUMI_HOME.
+"""The Python driver of the plugin tests (test/helpers/plugin-program.ts): runs one Automation API
+operation on a stack whose inline program is one of examples/python's ``program`` functions (the
+example itself, imported), so no pulumi-language-python is needed. The engine takes the
+cce-kubeconfig plugin from PULUMI_HOME. The state is exported by the test with the CLI, as for
+every language.
 
 Usage: python driver.py < spec.json    (the spec on stdin, so secret config stays off the command line)
 
-spec: {op, project, stack, workDir, backendUrl, exampleDir, module?, config: {key: {value, secret}}}, where
-op is one of preview, up, refresh, destroy, export (as anyone with the state file sees it) and
-export-secrets (``pulumi stack export --show-secrets``), and module the example's module whose
-``program`` runs (default ``cce_certificate``).
+spec: {op, project, stack, workDir, backendUrl, exampleDir, module, config: {key: {value, secret}},
+expectNoChanges?}, where op is one of preview, up, refresh and destroy, module the example's module
+whose ``program`` runs, and expectNoChanges fails a preview, up or refresh that would change anything.
 
-Prints one JSON line on stdout: {ok, message?, output, outputs?, changes?, steps?, state?}; the
-exit code is 1 when the operation failed.
+Prints one JSON line on stdout: {ok, message?, output, outputs?, changes?, steps?}; the exit code is
+1 when the operation failed.
 """
 
 import importlib
 import json
-import subprocess
 import sys
 from enum import Enum
 from typing import Any, Dict, List
@@ -29,7 +29,7 @@ def plain_keys(counts: Any) -> Dict[str, int]:
 def run(spec: Dict[str, Any], result: Dict[str, Any]) -> None:
     sys.dont_write_bytecode = True  # no __pycache__ in the clone's examples/python
     sys.path.insert(0, spec["exampleDir"])
-    program = importlib.import_module(spec.get("module", "cce_certificate")).program  # the example's program, as users run it
+    program = importlib.import_module(spec["module"]).program  # the example's program, as users run it
     from pulumi import automation as auto
 
     stack = auto.create_or_select_stack(
@@ -64,37 +64,23 @@ def run(spec: Dict[str, Any], result: Dict[str, Any]) -> None:
 
     try:
         op = spec["op"]
+        expect_no_changes = bool(spec.get("expectNoChanges"))
         if op == "preview":
-            r = stack.preview(on_output=output.append, on_event=on_event)
+            r = stack.preview(on_output=output.append, on_event=on_event, expect_no_changes=expect_no_changes)
             result.update(changes=plain_keys(r.change_summary), steps=steps)
         elif op == "up":
-            r = stack.up(on_output=output.append, on_event=on_event)
+            r = stack.up(on_output=output.append, on_event=on_event, expect_no_changes=expect_no_changes)
             result.update(
                 changes=plain_keys(r.summary.resource_changes),
                 outputs={k: {"value": v.value, "secret": v.secret} for k, v in r.outputs.items()},
                 steps=steps,
             )
         elif op == "refresh":
-            r = stack.refresh(on_output=output.append, on_event=on_event)
-            result.update(changes=plain_keys(r.summary.resource_changes))
+            r = stack.refresh(on_output=output.append, on_event=on_event, expect_no_changes=expect_no_changes)
+            result.update(changes=plain_keys(r.summary.resource_changes), steps=steps)
         elif op == "destroy":
             r = stack.destroy(on_output=output.append, on_event=on_event)
             result.update(changes=plain_keys(r.summary.resource_changes), steps=steps)
-        elif op == "export":
-            # Not stack.export_stack(): the Automation API exports with --show-secrets.
-            exported = subprocess.run(
-                ["pulumi", "stack", "export", "--stack", spec["stack"]],
-                cwd=spec["workDir"],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if exported.returncode != 0:
-                raise RuntimeError(f"pulumi stack export failed: {exported.stderr}")
-            result["state"] = exported.stdout
-        elif op == "export-secrets":
-            deployment = stack.export_stack()
-            result["state"] = json.dumps({"version": deployment.version, "deployment": deployment.deployment})
         else:
             raise ValueError(f"unknown op {op!r}")
     finally:
