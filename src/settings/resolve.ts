@@ -3,7 +3,7 @@
  * then stack config (the dynamic provider's `huaweicloud:*` or the plugin's `cce-kubeconfig:*`),
  * then the environment, then what the credentials name (a KooCLI profile's region and project)
  * become one object: where (project, region, cloud, endpoint, IAM URL), who (the credential chain,
- * read when a call is made, so a password is read only then) and how (retries). Every host reaches
+ * resolved at the operation's first call, so a password is read only then) and how (retries). Every host reaches
  * it: the ClusterCertificate check (and through it the `cce-kubeconfig` command's flags) for
  * where, the mint core for who, how and the IAM URL of each operation.
  */
@@ -40,7 +40,7 @@ export interface ResolvedSettings {
   where: Where;
   /** IAM's URL: the set one, else `https://iam.{region}.{cloud}/v3` of `location` (or the configured region); throws naming the settings when neither. */
   authUrl(location?: { region?: string; cloud?: string }): string;
-  /** The credential chain, resolved at each call (the password is read only when a call is made). */
+  /** The credential chain, resolved at the operation's first call (the password is read only when a call is made). */
   who(): AuthSettings;
   how: { maxRetries: number };
   /** A named profile that cannot be read; a set IAM URL that is refused (apart, so a check reports each in its place). */
@@ -145,10 +145,12 @@ function readNamed(request: SettingsRequest): { named: CredentialsProject; failu
 export function resolveSettings(request: SettingsRequest): ResolvedSettings {
   const { named, failures } = readNamed(request);
   const sources: Sources = { ...request, named };
+  let who: AuthSettings | undefined;
   return {
     where: { project: resolveProject(sources), endpoint: resolveEndpoint(sources) },
     authUrl: (location) => authUrlOf(sources, location),
-    who: () => resolveAuthSettings(request.config, request.env),
+    // Resolved at the operation's first call and kept for its others: a password is read only then, and once.
+    who: () => (who ??= resolveAuthSettings(request.config, request.env)),
     how: { maxRetries: resolveMaxRetries(request.config, request.env) },
     failures: { profile: failures, authUrl: checkAuthUrlSetting(sources) },
   };
