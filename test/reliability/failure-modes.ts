@@ -759,7 +759,7 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
   ).map(([title, behaviour]): SignInFailure => ({
     failure: `OIDC: ${title}`,
     behaviour: `${behaviour}; nothing minted`,
-    test: { file: "unit/auth-settings.test.ts", title: ["which method is used", title] },
+    test: { file: "unit/credentials/auth-settings.test.ts", title: ["which method is used", title] },
   })),
 ];
 
@@ -794,7 +794,7 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
     failure: "HC_CONTAINER_CREDENTIALS_FULL_URI http://169.254.0.1.attacker.example/ (a name that begins like a link-local address)",
     behaviour: "CredentialsError before any request: plain http only to a loopback or link-local IP literal, never to a name (not even localhost)",
     test: {
-      file: "unit/auth-settings.test.ts",
+      file: "unit/credentials/auth-settings.test.ts",
       title: ["CCE pod identity over plain HTTP goes only to a loopback or link-local IP literal", "%s is refused, naming the rule and fetching nothing"],
     },
   },
@@ -812,17 +812,17 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
   ).map(([title, failure, behaviour]): SignInFailure => ({
     failure,
     behaviour,
-    test: { file: "unit/capped-file.test.ts", title: ["token files (pod identity, OIDC) are read within 64 KiB whatever they are (issue 21, item 3)", title] },
+    test: { file: "unit/config/capped-file.test.ts", title: ["token files (pod identity, OIDC) are read within 64 KiB whatever they are (issue 21, item 3)", title] },
   })),
   {
     failure: "a KooCLI profile that is a FIFO",
     behaviour: "SharedConfigError naming the path at once, instead of blocking until a writer comes",
-    test: { file: "unit/capped-file.test.ts", title: ["the KooCLI profile is read within 1 MiB whatever it is (issue 21, item 3)", "a FIFO is refused at once, naming the path, instead of blocking until a writer comes"] },
+    test: { file: "unit/config/capped-file.test.ts", title: ["the KooCLI profile is read within 1 MiB whatever it is (issue 21, item 3)", "a FIFO is refused at once, naming the path, instead of blocking until a writer comes"] },
   },
   {
     failure: "the plugin fails with an unusable KooCLI file, a project lookup or an unusable cache",
     behaviour: "each error class has its gRPC code (INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION), so the engine knows nothing changed; only an error the package did not raise is UNKNOWN",
-    test: { file: "unit/plugin-status.test.ts", title: ["the plugin's gRPC status of each error class (issue 21, item 10)", "the table covers every error class errors.ts exports"] },
+    test: { file: "unit/plugin/plugin-status.test.ts", title: ["the plugin's gRPC status of each error class (issue 21, item 10)", "the table covers every error class errors.ts exports"] },
   },
   {
     failure: "HTTP_PROXY set and NO_PROXY empty, a call to the emulator on loopback (its token or password)",
@@ -835,7 +835,7 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
   {
     failure: "an endless answer from the metadata service",
     behaviour: "read through the client's own undici path (never the global fetch, which newer Node routes through proxies) with a streaming cap: cut at 64 KiB at once, the connection closed, a CredentialsError with the reason",
-    test: { file: "metadata-body-cap.test.ts", title: ["an endless securitykey answer is cut at 64 KiB at once, and the connection closed (issue 21, item 9)"] },
+    test: { file: "unit/api/metadata-body-cap.test.ts", title: ["an endless securitykey answer is cut at 64 KiB at once, and the connection closed (issue 21, item 9)"] },
   },
   ...(
     [
@@ -846,7 +846,7 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
       ["an entry that is a link is not read, even to a good entry (control: the entry it leads to is read)", "a cache entry is a link (to another identity's entry, say)", "opened with O_NOFOLLOW: read as absent, and replaced by the next mint"],
       ["an entry of another user, or that others can write, is not read", "a cache entry is another user's, or writable by others", "read as absent, and replaced by the next mint"],
     ] as const
-  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/exec-cache.test.ts", title: [CACHE_DESCRIBE, title] } })),
+  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/exec/exec-cache.test.ts", title: [CACHE_DESCRIBE, title] } })),
   {
     failure: "temporary keys that rotate (an SSO profile, a security token)",
     behaviour: "each mint deletes the entry it supersedes and every expired entry: three rotations leave one private key, not three",
@@ -856,7 +856,7 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
     failure: "a job on a shared runner forges an ID token with another job's sub",
     behaviour: "the exec cache keys OIDC entries by a hash of the whole token, never its unverified sub: the forged token reaches no other entry, and its mint fails at IAM",
     test: {
-      file: "unit/exec-cache.test.ts",
+      file: "unit/exec/exec-cache.test.ts",
       title: ["cache file names", "an OIDC identity is the whole ID token, never its unverified sub: a forged token with another job's sub does not reach its entry (issue 21, item 5)"],
     },
   },
@@ -868,7 +868,7 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
       ["the new file and its folder are fsynced, the file before the rename and the folder after", "a crash or power cut during the merge", "the new file is fsynced before the rename and the folder after: the kubeconfig is the old or the new, never empty"],
       ["an existing file keeps its owner and mode when another user (root) rewrites it (control: a new file is the writer's, 0600)", "root (sudo) merges into a user's kubeconfig", "the file keeps its owner, group and mode"],
     ] as const
-  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/kubeconfig-file-lock.test.ts", title: ["merging into a kubeconfig loses nothing (issue 21, item 6)", title] } })),
+  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/exec/kubeconfig-file-lock.test.ts", title: ["merging into a kubeconfig loses nothing (issue 21, item 6)", title] } })),
   {
     failure: "the API server refuses a certificate the exec command minted minutes ago (a moved elastic IP, a wrong context)",
     behaviour: "KubeconfigError naming the server, the context and the cache file to delete; no new mint for 10 minutes (before: one a minute)",

@@ -1,6 +1,6 @@
 /** `check`: every bad input is refused by name, before any request. */
-import { checkInputs } from "../src/provider/inputs";
-import { stackConfig } from "./helpers/stack-config";
+import { checkInputs } from "../../../src/provider/inputs";
+import { stackConfig } from "../../helpers/stack-config";
 
 const CLUSTER = "5c3d7e1a-9b2f-4c6e-8a1d-3f5b7c9e0a12";
 const PROJECT = "0e6f4c2a9b8d4c71a3e5f7b9d1c3e5a7";

@@ -8,9 +8,9 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readIdToken } from "../../src/credentials/id-token";
-import { MAX_SHARED_CONFIG_BYTES, readProfile } from "../../src/credentials/koocli-profile-file";
-import { MAX_TOKEN_FILE_BYTES, readTokenFile } from "../../src/config/token-file";
+import { readIdToken } from "../../../src/credentials/id-token";
+import { MAX_SHARED_CONFIG_BYTES, readProfile } from "../../../src/credentials/koocli-profile-file";
+import { MAX_TOKEN_FILE_BYTES, readTokenFile } from "../../../src/config/token-file";
 
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvYXBwIn0.c2lnbmF0dXJl";
 const PROFILE = JSON.stringify({ current: "dev", profiles: [{ name: "dev", mode: "AKSK", accessKeyId: "CAPPEDFILEKEY0000001", secretAccessKey: "capped-file-secret" }] });

@@ -1,6 +1,6 @@
 /** The suite-wide output scan (run by global-teardown.ts) finds each kind of planted leak. */
 import { generateKeyPairSync } from "node:crypto";
-import { scanOutput } from "./helpers/output-scan";
+import { scanOutput } from "../helpers/output-scan";
 
 const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
 

@@ -2,10 +2,10 @@
  * Inputs the schema does not know are refused by name, with the closest known one: a JavaScript
  * program's `durtion: 30` or `kind: "autopilot"` used to be dropped, and the defaults applied.
  */
-import { checkInputs } from "../../src/provider/inputs";
-import { INPUT_NAMES } from "../../src/provider/input-schema";
-import { closestName, editDistance } from "../../src/protocol";
-import { stackConfig } from "../helpers/stack-config";
+import { checkInputs } from "../../../src/provider/inputs";
+import { INPUT_NAMES } from "../../../src/provider/input-schema";
+import { closestName, editDistance } from "../../../src/protocol";
+import { stackConfig } from "../../helpers/stack-config";
 
 const base = { clusterId: "5c3d7e1a-9b2f-4c6e-8a1d-3f5b7c9e0a12", projectId: "0e6f4c2a9b8d4c71a3e5f7b9d1c3e5a7", region: "ap-southeast-1" };
 const failures = (news: Record<string, unknown>) => checkInputs({}, news, stackConfig({}), {}).failures;

@@ -6,13 +6,13 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { StackConfig } from "../../src/config/settings";
-import { InvalidInputError } from "../../src/errors";
-import { resourceHost, typeOfUrn } from "../../src/plugin/resource-host";
-import { RESOURCES } from "../../src/resources";
-import { defineResource, string, type ResourceOperations } from "../../src/resources/registry";
+import type { StackConfig } from "../../../src/config/settings";
+import { InvalidInputError } from "../../../src/errors";
+import { resourceHost, typeOfUrn } from "../../../src/plugin/resource-host";
+import { RESOURCES } from "../../../src/resources";
+import { defineResource, string, type ResourceOperations } from "../../../src/resources/registry";
 
-const RESOURCES_DIR = join(__dirname, "..", "..", "src", "resources");
+const RESOURCES_DIR = join(__dirname, "..", "..", "..", "src", "resources");
 
 test("every folder under src/resources/ is one line of list.ts, and the registry holds exactly their entries, by type token", () => {
   const folders = readdirSync(RESOURCES_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);

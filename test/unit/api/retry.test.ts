@@ -1,5 +1,5 @@
 /** Retry timing as pure functions: table-driven, with a fixed random source. */
-import { backoffDelay, isRetryableStatus, parseRetryAfter, RETRY_DEFAULTS } from "../../src/api/retry";
+import { backoffDelay, isRetryableStatus, parseRetryAfter, RETRY_DEFAULTS } from "../../../src/api/retry";
 
 const NOW = Date.parse("2026-11-30T12:00:00Z");
 

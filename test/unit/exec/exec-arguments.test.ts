@@ -1,8 +1,8 @@
 /** The command line of cce-kubeconfig and the exec protocol's small rules. */
-import { credentialArguments, DEFAULT_EXEC_DURATION_DAYS, DEFAULT_EXEC_TTL_MS, parseCommandLine, ttlMs } from "../../src/exec/arguments";
-import { execApiVersion, execCredential, handOutUntil, renewalMarginMs } from "../../src/exec/exec-credential";
-import { HOUR_MS, DAY_MS, MINUTE_MS } from "../../src/constants";
-import { UsageError } from "../../src/errors";
+import { credentialArguments, DEFAULT_EXEC_DURATION_DAYS, DEFAULT_EXEC_TTL_MS, parseCommandLine, ttlMs } from "../../../src/exec/arguments";
+import { execApiVersion, execCredential, handOutUntil, renewalMarginMs } from "../../../src/exec/exec-credential";
+import { HOUR_MS, DAY_MS, MINUTE_MS } from "../../../src/constants";
+import { UsageError } from "../../../src/errors";
 
 const CLUSTER = "5c3d7e1a-9b2f-4c6e-8a1d-3f5b7c9e0a12";
 

@@ -8,14 +8,14 @@ import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
-import { DAY_MS } from "../../src/constants";
-import { createClusterAuthority, issueClientCertificate } from "../../src/emulator/ca";
-import { cacheDirectory, ensureCacheDirectory, pruneCacheEntries, readCacheEntry, writeCacheEntry, type CachedCertificate } from "../../src/exec/cache";
-import { cacheFileName, cacheSlotPrefix, credentialIdentity, credentialSlot, type CacheKey } from "../../src/exec/cache-key";
-import { withFileLock } from "../../src/exec/lock";
-import { defaultKubeconfigPath, mergeKubeconfig, writeExecKubeconfig, type ExecKubeconfigEntry } from "../../src/exec/kubeconfig-file";
-import { KubeconfigError } from "../../src/errors";
-import type { AuthSettings } from "../../src/credentials";
+import { DAY_MS } from "../../../src/constants";
+import { createClusterAuthority, issueClientCertificate } from "../../../src/emulator/ca";
+import { cacheDirectory, ensureCacheDirectory, pruneCacheEntries, readCacheEntry, writeCacheEntry, type CachedCertificate } from "../../../src/exec/cache";
+import { cacheFileName, cacheSlotPrefix, credentialIdentity, credentialSlot, type CacheKey } from "../../../src/exec/cache-key";
+import { withFileLock } from "../../../src/exec/lock";
+import { defaultKubeconfigPath, mergeKubeconfig, writeExecKubeconfig, type ExecKubeconfigEntry } from "../../../src/exec/kubeconfig-file";
+import { KubeconfigError } from "../../../src/errors";
+import type { AuthSettings } from "../../../src/credentials";
 
 const run = promisify(execFile);
 const CLUSTER = "5c3d7e1a-9b2f-4c6e-8a1d-3f5b7c9e0a12";
@@ -324,7 +324,7 @@ describe("lock", () => {
   });
 
   test("serializes separate processes: 12 read-modify-write a counter under it and none is lost", async () => {
-    const lockModule = resolve(__dirname, "../../dist/exec/lock.js");
+    const lockModule = resolve(__dirname, "../../../dist/exec/lock.js");
     if (!existsSync(lockModule)) throw new Error(`${lockModule} is missing: run npx tsc -p tsconfig.build.json first`);
     const counter = join(dir, "counter");
     writeFileSync(counter, "0");

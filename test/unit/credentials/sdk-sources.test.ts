@@ -6,9 +6,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolveAuthSettings } from "../../src/credentials";
-import { parseIni } from "../../src/credentials/sdk-credentials-file";
-import { stackConfig } from "../helpers/stack-config";
+import { resolveAuthSettings } from "../../../src/credentials";
+import { parseIni } from "../../../src/credentials/sdk-credentials-file";
+import { stackConfig } from "../../helpers/stack-config";
 
 let home: string;
 beforeAll(() => {

@@ -16,10 +16,10 @@ import {
   signingLayers,
   type AuthMethod,
   type ChainSource,
-} from "../../src/credentials";
-import { EMPTY_CONFIG } from "../../src/config/settings";
-import { callContext } from "../../src/api/client";
-import { stackConfig } from "../helpers/stack-config";
+} from "../../../src/credentials";
+import { EMPTY_CONFIG } from "../../../src/config/settings";
+import { callContext } from "../../../src/api/client";
+import { stackConfig } from "../../helpers/stack-config";
 
 /** A vault that hands out keys by a role name: its own kind, its own layer, its own identity. */
 const vault: ChainSource = {

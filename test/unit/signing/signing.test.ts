@@ -6,8 +6,8 @@ import {
   parseQuery,
   parseSdkDate,
   signRequest,
-} from "../src/signing";
-import { signingVectors } from "./fixtures/signing-vectors";
+} from "../../../src/signing";
+import { signingVectors } from "../../fixtures/signing-vectors";
 
 describe("signRequest reproduces the published vectors", () => {
   test.each(signingVectors.map((v) => [v.name, v] as const))("%s", (_name, vector) => {

@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CREDENTIAL_CHAIN, credentialOrderTable, orderText } from "../../src/credentials";
-import { resolveAuthSettings } from "../../src/credentials";
-import { conflictWarning } from "../../src/provider/operations";
-import { stackConfig } from "../helpers/stack-config";
+import { CREDENTIAL_CHAIN, credentialOrderTable, orderText } from "../../../src/credentials";
+import { resolveAuthSettings } from "../../../src/credentials";
+import { conflictWarning } from "../../../src/provider/operations";
+import { stackConfig } from "../../helpers/stack-config";
 
-const README = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+const README = readFileSync(join(__dirname, "..", "..", "..", "README.md"), "utf8");
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "order-"));

@@ -2,10 +2,10 @@
  * One settings resolution for both hosts: the dynamic provider reads `huaweicloud:*`, the plugin
  * `cce-kubeconfig:*` (a plugin sees only its own namespace), and each names its own keys in errors.
  */
-import { resolveSetting } from "../../src/config/settings";
-import { resolveAgency, resolveAuthSettings } from "../../src/credentials";
-import { checkInputs } from "../../src/provider/inputs";
-import { stackConfig } from "../helpers/stack-config";
+import { resolveSetting } from "../../../src/config/settings";
+import { resolveAgency, resolveAuthSettings } from "../../../src/credentials";
+import { checkInputs } from "../../../src/provider/inputs";
+import { stackConfig } from "../../helpers/stack-config";
 
 const CLUSTER = "5c3d7e1a-9b2f-4c6e-8a1d-3f5b7c9e0a12";
 

@@ -1,5 +1,5 @@
 /** Case-insensitive header lookup, as the signer, the client and the emulator use it. */
-import { headerValue, type HeaderMap } from "../../src/http/headers";
+import { headerValue, type HeaderMap } from "../../../src/http/headers";
 
 describe("headerValue", () => {
   test.each<[string, HeaderMap, string, string | undefined]>([

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fetchInstanceCredential, MetadataUnavailable } from "../src/api/ecs-metadata";
+import { fetchInstanceCredential, MetadataUnavailable } from "../../../src/api/ecs-metadata";
 
 let server: Server;
 let base: string;

@@ -1,7 +1,7 @@
 /** Reading CCE's three error body shapes, and what is redacted from a server's text. */
 import { generateKeyPairSync } from "node:crypto";
-import { cleanRequestId, parseErrorBody, redact } from "../../src/api/error-body";
-import { withoutCredentials } from "../../src/api/error-messages";
+import { cleanRequestId, parseErrorBody, redact } from "../../../src/api/error-body";
+import { withoutCredentials } from "../../../src/api/error-messages";
 
 describe("parseErrorBody", () => {
   test.each<[string, string, string | undefined, object]>([

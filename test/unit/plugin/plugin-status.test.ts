@@ -5,8 +5,8 @@
  * without a row fails the first test.
  */
 import { status } from "@grpc/grpc-js";
-import * as errors from "../../src/errors";
-import { statusOf } from "../../src/plugin/status";
+import * as errors from "../../../src/errors";
+import { statusOf } from "../../../src/plugin/status";
 
 /** Every class the module exports that builds an Error. */
 const exportedClasses = Object.entries(errors as Record<string, unknown>)

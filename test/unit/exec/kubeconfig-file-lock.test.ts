@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
-import { writeExecKubeconfig, type ExecKubeconfigEntry } from "../../src/exec/kubeconfig-file";
+import { writeExecKubeconfig, type ExecKubeconfigEntry } from "../../../src/exec/kubeconfig-file";
 
 const run = promisify(execFile);
 /** The fs module object itself (what the compiled sources call through), not an import namespace, so its functions can be spied on. */
@@ -39,7 +39,7 @@ afterEach(() => {
 
 describe("merging into a kubeconfig loses nothing (issue 21, item 6)", () => {
   test("8 processes merging 5 contexts each into one file at once lose none of the 40, and leave no lock", async () => {
-    const moduleFile = resolve(__dirname, "../../dist/exec/kubeconfig-file.js");
+    const moduleFile = resolve(__dirname, "../../../dist/exec/kubeconfig-file.js");
     if (!existsSync(moduleFile)) throw new Error(`${moduleFile} is missing: run npx tsc -p tsconfig.build.json first`);
     const file = join(dir, "config");
     // Each process waits for the same instant, so their read-merge-write cycles overlap.

@@ -3,13 +3,13 @@
  * token, then access key pair, then password), which ones are named as ignored, the errors of an
  * incomplete method, the agency settings, and the warning a user sees for a conflict.
  */
-import { CredentialsError } from "../../src/errors";
-import { resolveAuthSettings, type AuthSettings } from "../../src/credentials";
-import { conflictWarning } from "../../src/provider/operations";
-import { renewalTime } from "../../src/credentials";
-import { IAM_RENEW_LEAD_MS, MINUTE_MS, HOUR_MS } from "../../src/constants";
-import { parseErrorBody } from "../../src/api/error-body";
-import { stackConfig } from "../helpers/stack-config";
+import { CredentialsError } from "../../../src/errors";
+import { resolveAuthSettings, type AuthSettings } from "../../../src/credentials";
+import { conflictWarning } from "../../../src/provider/operations";
+import { renewalTime } from "../../../src/credentials";
+import { IAM_RENEW_LEAD_MS, MINUTE_MS, HOUR_MS } from "../../../src/constants";
+import { parseErrorBody } from "../../../src/api/error-body";
+import { stackConfig } from "../../helpers/stack-config";
 
 const TOKEN = "token-value-0000";
 const AK = "AKVALUE000000";

@@ -1,9 +1,9 @@
 /** When `diff` asks for a new certificate: renewalDue as a table, and diff with an injected clock. */
-import { DAY_MS } from "../../src/constants";
-import { createOperations, renewalDue } from "../../src/provider/operations";
-import type { CheckedInputs } from "../../src/provider/inputs";
-import { UNKNOWN } from "../../src/protocol";
-import type { CertificateOutputs } from "../../src/provider/outputs";
+import { DAY_MS } from "../../../src/constants";
+import { createOperations, renewalDue } from "../../../src/provider/operations";
+import type { CheckedInputs } from "../../../src/provider/inputs";
+import { UNKNOWN } from "../../../src/protocol";
+import type { CertificateOutputs } from "../../../src/provider/outputs";
 
 const NOW = Date.parse("2026-11-30T00:00:00Z");
 const days = (n: number) => new Date(NOW + n * DAY_MS).toISOString();
