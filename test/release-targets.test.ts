@@ -31,7 +31,7 @@ const { certificateTable } = require("../scripts/release/pe") as { certificateTa
 
 jest.setTimeout(600_000);
 
-// The gRPC runtime of the @pulumi/pulumi whose stubs are imported (see plugin-server.test.ts).
+// The gRPC runtime of the @pulumi/pulumi whose stubs are imported (see test/emulator/plugin-server.test.ts).
 const fromSdk = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 const grpc = fromSdk("@grpc/grpc-js") as typeof Grpc;
 const { Empty } = fromSdk("google-protobuf/google/protobuf/empty_pb") as typeof EmptyPb;

@@ -6,12 +6,12 @@
  */
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { request } from "undici";
-import type { Emulator, EmulatorCredential, EmulatorIdentityProvider } from "../src/emulator";
-import { startEmulator } from "../src/emulator";
-import { parseEmulatorConfig } from "../src/emulator/config";
-import { InvalidInputError } from "../src/errors";
-import { signRequest } from "../src/signing";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "./helpers/emulator";
+import type { Emulator, EmulatorCredential, EmulatorIdentityProvider } from "../../src/emulator";
+import { startEmulator } from "../../src/emulator";
+import { parseEmulatorConfig } from "../../src/emulator/config";
+import { InvalidInputError } from "../../src/errors";
+import { signRequest } from "../../src/signing";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "../helpers/emulator";
 
 const ID_TOKEN_PATH = "/v3.0/OS-AUTH/id-token/tokens";
 const SECURITY_TOKENS_PATH = "/v3.0/OS-CREDENTIAL/securitytokens";

@@ -4,15 +4,15 @@
  * signs in again exactly once when CCE refuses a revoked token, and never puts a password, token
  * or temporary key in an error.
  */
-import type { Emulator } from "../src/emulator";
-import { callContext, CceClient, type CceClientOptions } from "../src/api/client";
-import { credentialSource, forgetIssuedCredentials } from "../src/credentials";
-import { resolveAuthSettings } from "../src/credentials";
-import { CceApiError, isCceApiError } from "../src/errors";
-import { DAY_MS, HOUR_MS } from "../src/constants";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
-import { findLeaks } from "./helpers/leak-scan";
-import { stackConfig } from "./helpers/stack-config";
+import type { Emulator } from "../../src/emulator";
+import { callContext, CceClient, type CceClientOptions } from "../../src/api/client";
+import { credentialSource, forgetIssuedCredentials } from "../../src/credentials";
+import { resolveAuthSettings } from "../../src/credentials";
+import { CceApiError, isCceApiError } from "../../src/errors";
+import { DAY_MS, HOUR_MS } from "../../src/constants";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
+import { findLeaks } from "../helpers/leak-scan";
+import { stackConfig } from "../helpers/stack-config";
 
 const OTHER_PROJECT_ID = "1f2e3d4c5b6a79881f2e3d4c5b6a7988";
 const PASSWORD = "Correct-Horse-Battery-1";

@@ -2,12 +2,12 @@ import { X509Certificate } from "node:crypto";
 import { request as httpsRequest } from "node:https";
 import { Agent, request } from "undici";
 import type { Dispatcher } from "undici";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startEmulator } from "../src/emulator";
-import type { Emulator, EmulatorCredential, EmulatorOptions } from "../src/emulator";
-import { parseEmulatorConfig } from "../src/emulator/config";
-import { EmulatorError, InvalidInputError } from "../src/errors";
-import { signRequest } from "../src/signing";
-import { DAY_MS } from "../src/constants";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startEmulator } from "../../src/emulator";
+import type { Emulator, EmulatorCredential, EmulatorOptions } from "../../src/emulator";
+import { parseEmulatorConfig } from "../../src/emulator/config";
+import { EmulatorError, InvalidInputError } from "../../src/errors";
+import { signRequest } from "../../src/signing";
+import { DAY_MS } from "../../src/constants";
 
 const CLUSTER_PATH = `/api/v3/projects/${DEFAULT_PROJECT_ID}/clusters/${DEFAULT_CLUSTER_ID}`;
 const CERT_PATH = `${CLUSTER_PATH}/clustercert`;
@@ -621,7 +621,7 @@ describe("the CCE emulator", () => {
 test("preissuedCertificates answers a caller's calls with one certificate, still authenticated and counted", async () => {
   const e = await startEmulator({ preissuedCertificates: true });
   try {
-    const { CceClient } = await import("../src/api/client");
+    const { CceClient } = await import("../../src/api/client");
     const { accessKey, secretKey } = e.credentials[0]!;
     const client = new CceClient({ endpoint: e.url, projectId: DEFAULT_PROJECT_ID, credentials: { kind: "aksk", accessKey, secretKey } });
     const certificate = async () => (await client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 1 })).config.users[0]!.user["client-certificate-data"];
@@ -636,7 +636,7 @@ test("preissuedCertificates answers a caller's calls with one certificate, still
   // Control: without the option, every call mints a certificate of its own.
   const plain = await startEmulator();
   try {
-    const { CceClient } = await import("../src/api/client");
+    const { CceClient } = await import("../../src/api/client");
     const { accessKey, secretKey } = plain.credentials[0]!;
     const client = new CceClient({ endpoint: plain.url, projectId: DEFAULT_PROJECT_ID, credentials: { kind: "aksk", accessKey, secretKey } });
     const a = await client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 1 });
@@ -680,7 +680,7 @@ test("backdateCertificates stamps later certificates as issued that many days ag
   const e = await startEmulator();
   try {
     const { accessKey, secretKey } = e.credentials[0]!;
-    const { CceClient } = await import("../src/api/client");
+    const { CceClient } = await import("../../src/api/client");
     const client = new CceClient({ endpoint: e.url, projectId: DEFAULT_PROJECT_ID, credentials: { kind: "aksk", accessKey, secretKey } });
     e.backdateCertificates(300);
     await client.createClusterCertificate(DEFAULT_CLUSTER_ID, { duration: 365 });

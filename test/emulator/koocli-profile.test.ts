@@ -8,13 +8,13 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Emulator, EmulatorCredential } from "../src/emulator";
-import { forgetIssuedCredentials } from "../src/credentials";
-import { MAX_SHARED_CONFIG_BYTES } from "../src/credentials/koocli-profile-file";
-import { createOperations } from "../src/provider/operations";
-import type { CheckedInputs } from "../src/provider/inputs";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "./helpers/emulator";
-import { stackConfig } from "./helpers/stack-config";
+import type { Emulator, EmulatorCredential } from "../../src/emulator";
+import { forgetIssuedCredentials } from "../../src/credentials";
+import { MAX_SHARED_CONFIG_BYTES } from "../../src/credentials/koocli-profile-file";
+import { createOperations } from "../../src/provider/operations";
+import type { CheckedInputs } from "../../src/provider/inputs";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "../helpers/emulator";
+import { stackConfig } from "../helpers/stack-config";
 
 const TEMPORARY: EmulatorCredential = {
   accessKey: "TMPKOOCLISSO00000001",

@@ -4,7 +4,7 @@
  * node_modules can help it) and started with no `node` on PATH, started with an engine address, driven over gRPC the way the engine of CLI v3.248
  * drives it, against the emulator. The engine is a stand-in that records Log calls.
  */
-import { recordOutput } from "./helpers/capture";
+import { recordOutput } from "../helpers/capture";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,16 +17,16 @@ import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/provider_pb";
 import type * as EmptyPb from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
-import type { Emulator } from "../src/emulator";
+import type { Emulator } from "../../src/emulator";
 import { parse } from "yaml";
-import { storedKubeconfigEntries } from "../src/kubeconfig/entries";
-import { packageSchema } from "../src/plugin/schema";
-import { SECRET_OUTPUTS } from "../src/plugin/properties";
-import { isSecret, secret, unwrapSecrets } from "../src/plugin/secrets";
-import { UNKNOWN } from "../src/protocol";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, OTHER_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
-import { findLeaks } from "./helpers/leak-scan";
-import { cloudFreeEnv } from "./helpers/cloud-free-env";
+import { storedKubeconfigEntries } from "../../src/kubeconfig/entries";
+import { packageSchema } from "../../src/plugin/schema";
+import { SECRET_OUTPUTS } from "../../src/plugin/properties";
+import { isSecret, secret, unwrapSecrets } from "../../src/plugin/secrets";
+import { UNKNOWN } from "../../src/protocol";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, OTHER_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
+import { findLeaks } from "../helpers/leak-scan";
+import { cloudFreeEnv } from "../helpers/cloud-free-env";
 
 // The gRPC runtime and protobuf of the @pulumi/pulumi whose stubs this file imports: with
 // CCE_TEST_PULUMI_SDK (the Node 22 run) that is another copy than the repository's, and a client
@@ -36,7 +36,7 @@ const grpc = fromSdk("@grpc/grpc-js") as typeof Grpc;
 const { Empty } = fromSdk("google-protobuf/google/protobuf/empty_pb") as typeof EmptyPb;
 const { Struct } = fromSdk("google-protobuf/google/protobuf/struct_pb") as typeof StructPb;
 
-const ROOT = join(__dirname, "..");
+const ROOT = join(__dirname, "..", "..");
 const NAME = "pulumi-resource-cce-kubeconfig";
 const URN = "urn:pulumi:dev::plugin-test::cce-kubeconfig:index:ClusterCertificate::c";
 const EXEC_URN = "urn:pulumi:dev::plugin-test::cce-kubeconfig:index:ExecKubeconfig::e";

@@ -8,15 +8,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Emulator } from "../src/emulator";
-import { forgetIssuedCredentials } from "../src/credentials";
-import { CceApiError, CredentialsError } from "../src/errors";
-import { createOperations } from "../src/provider/operations";
-import type { CheckedInputs } from "../src/provider/inputs";
-import { HOUR_MS } from "../src/constants";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "./helpers/emulator";
-import { testIdentityProvider } from "./helpers/id-token";
-import { stackConfig } from "./helpers/stack-config";
+import type { Emulator } from "../../src/emulator";
+import { forgetIssuedCredentials } from "../../src/credentials";
+import { CceApiError, CredentialsError } from "../../src/errors";
+import { createOperations } from "../../src/provider/operations";
+import type { CheckedInputs } from "../../src/provider/inputs";
+import { HOUR_MS } from "../../src/constants";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "../helpers/emulator";
+import { testIdentityProvider } from "../helpers/id-token";
+import { stackConfig } from "../helpers/stack-config";
 
 const idp = testIdentityProvider();
 let now = new Date("2026-12-02T08:00:00Z");

@@ -1,8 +1,8 @@
 import { X509Certificate } from "node:crypto";
-import type { Emulator } from "../src/emulator";
-import { CceApiError } from "../src/errors";
-import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
-import { DAY_MS } from "../src/constants";
+import type { Emulator } from "../../src/emulator";
+import { CceApiError } from "../../src/errors";
+import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import { DAY_MS } from "../../src/constants";
 
 let emulator: Emulator;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * the engine drives it, with the provider serialized from the packed install. Every module of the
  * gRPC client comes from the program folder; the repository's copies only lend their types.
  */
-import { recordOutput } from "./helpers/capture";
+import { recordOutput } from "../helpers/capture";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -11,11 +11,11 @@ import type * as grpc from "@grpc/grpc-js";
 import type * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as pb from "@pulumi/pulumi/proto/provider_pb";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
-import type { Emulator } from "../src/emulator";
-import { storedKubeconfigEntries } from "../src/kubeconfig/entries";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, OTHER_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
-import { programDir, runNode } from "./helpers/program-dir";
-import { cloudFreeEnv } from "./helpers/cloud-free-env";
+import type { Emulator } from "../../src/emulator";
+import { storedKubeconfigEntries } from "../../src/kubeconfig/entries";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, OTHER_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
+import { programDir, runNode } from "../helpers/program-dir";
+import { cloudFreeEnv } from "../helpers/cloud-free-env";
 
 const HOST = "node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js";
 const URN = "urn:pulumi:dev::host-test::pulumi-nodejs:dynamic/cce:ClusterCertificate::c";

@@ -3,14 +3,14 @@
  * minting, and a user who picks the wrong clusterKind told to switch, with nothing minted.
  */
 import { request } from "undici";
-import type { Emulator } from "../src/emulator";
-import { signRequest } from "../src/signing";
-import { createOperations } from "../src/provider/operations";
-import { checkInputs, type CheckedInputs } from "../src/provider/inputs";
-import type { CertificateOutputs } from "../src/provider/outputs";
-import { InvalidInputError, isCceApiError } from "../src/errors";
-import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
-import { stackConfig } from "./helpers/stack-config";
+import type { Emulator } from "../../src/emulator";
+import { signRequest } from "../../src/signing";
+import { createOperations } from "../../src/provider/operations";
+import { checkInputs, type CheckedInputs } from "../../src/provider/inputs";
+import type { CertificateOutputs } from "../../src/provider/outputs";
+import { InvalidInputError, isCceApiError } from "../../src/errors";
+import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import { stackConfig } from "../helpers/stack-config";
 
 const AUTOPILOT_ID = "a0a0a0a0-1111-4222-8333-444444444444";
 const AUTOPILOT_EIP_ID = "a0a0a0a0-1111-4222-8333-5555555555e1";

@@ -5,13 +5,13 @@
  * The real engine drives them in test/e2e/certificate-revocation-engine.test.ts.
  */
 import { X509Certificate } from "node:crypto";
-import type { Emulator } from "../src/emulator";
-import { UNKNOWN } from "../src/protocol";
-import { createRevocationOperations, type RevocationOutputs } from "../src/resources/certificate-revocation/operations";
-import { CERTIFICATE_REVOCATION_SCHEMA, CERTIFICATE_REVOCATION_TYPE } from "../src/resources/certificate-revocation/schema";
-import { REVOCATION_INPUT_NAMES, type RevocationInputs } from "../src/resources/certificate-revocation/inputs";
-import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
-import { CLOSED_METADATA_URL } from "./helpers/cloud-free-env";
+import type { Emulator } from "../../src/emulator";
+import { UNKNOWN } from "../../src/protocol";
+import { createRevocationOperations, type RevocationOutputs } from "../../src/resources/certificate-revocation/operations";
+import { CERTIFICATE_REVOCATION_SCHEMA, CERTIFICATE_REVOCATION_TYPE } from "../../src/resources/certificate-revocation/schema";
+import { REVOCATION_INPUT_NAMES, type RevocationInputs } from "../../src/resources/certificate-revocation/inputs";
+import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import { CLOSED_METADATA_URL } from "../helpers/cloud-free-env";
 
 let emulator: Emulator;
 beforeAll(async () => {

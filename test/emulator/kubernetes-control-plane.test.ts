@@ -8,10 +8,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { createClusterAuthority, issueClientCertificate, type ClientCertificate, type ClusterAuthority } from "../src/emulator/ca";
-import { startControlPlane, StepError, Steps, type ControlPlane } from "./helpers/kubernetes-control-plane";
-import { findLeaks, pemSecrets } from "./helpers/leak-scan";
-import { requireTool } from "./helpers/tools";
+import { createClusterAuthority, issueClientCertificate, type ClientCertificate, type ClusterAuthority } from "../../src/emulator/ca";
+import { startControlPlane, StepError, Steps, type ControlPlane } from "../helpers/kubernetes-control-plane";
+import { findLeaks, pemSecrets } from "../helpers/leak-scan";
+import { requireTool } from "../helpers/tools";
 
 jest.setTimeout(180_000);
 

@@ -7,11 +7,11 @@ import { X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DAY_MS, HOUR_MS, MINUTE_MS } from "../src/constants";
-import type { Emulator, EmulatorCredential } from "../src/emulator";
-import { runCli } from "../src/exec/cli";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
-import { CLOSED_METADATA_URL } from "./helpers/cloud-free-env";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../src/constants";
+import type { Emulator, EmulatorCredential } from "../../src/emulator";
+import { runCli } from "../../src/exec/cli";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import { CLOSED_METADATA_URL } from "../helpers/cloud-free-env";
 
 const ADMIN = { accessKey: "AKEXECREVOKE00000001", secretKey: "SKexec-revoke-secret-0000000000000000001" };
 const OTHER = { accessKey: "AKEXECREVOKE00000002", secretKey: "SKexec-revoke-secret-0000000000000000002" };

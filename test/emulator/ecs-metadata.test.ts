@@ -7,14 +7,14 @@
  * what was looked for and the reason, never a key, and mint nothing.
  */
 import { createServer, type AddressInfo } from "node:net";
-import type { Emulator } from "../src/emulator";
-import { forgetIssuedCredentials } from "../src/credentials";
-import { CredentialsError } from "../src/errors";
-import { HOUR_MS, MINUTE_MS } from "../src/constants";
-import { createOperations } from "../src/provider/operations";
-import type { CheckedInputs } from "../src/provider/inputs";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "./helpers/emulator";
-import { stackConfig } from "./helpers/stack-config";
+import type { Emulator } from "../../src/emulator";
+import { forgetIssuedCredentials } from "../../src/credentials";
+import { CredentialsError } from "../../src/errors";
+import { HOUR_MS, MINUTE_MS } from "../../src/constants";
+import { createOperations } from "../../src/provider/operations";
+import type { CheckedInputs } from "../../src/provider/inputs";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "../helpers/emulator";
+import { stackConfig } from "../helpers/stack-config";
 
 /** A loopback port nothing listens on: one the OS gave a server that then closed. */
 async function closedPort(): Promise<number> {

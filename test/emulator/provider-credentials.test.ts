@@ -4,14 +4,14 @@
  * by name; a conflict between methods shown once, naming settings only; the password read only
  * when a call is made.
  */
-import type { Emulator } from "../src/emulator";
-import { createOperations } from "../src/provider/operations";
-import type { CheckedInputs } from "../src/provider/inputs";
-import { forgetIssuedCredentials } from "../src/credentials";
-import { resolveAuthUrl } from "../src/config/endpoint";
-import { warnUser } from "../src/protocol";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
-import { stackConfig } from "./helpers/stack-config";
+import type { Emulator } from "../../src/emulator";
+import { createOperations } from "../../src/provider/operations";
+import type { CheckedInputs } from "../../src/provider/inputs";
+import { forgetIssuedCredentials } from "../../src/credentials";
+import { resolveAuthUrl } from "../../src/config/endpoint";
+import { warnUser } from "../../src/protocol";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import { stackConfig } from "../helpers/stack-config";
 
 const PASSWORD = "Provider-Password-0001";
 const NAMES = { authUrl: "huaweicloud:authUrl / HW_AUTH_URL", region: "huaweicloud:region / HW_REGION_NAME" };

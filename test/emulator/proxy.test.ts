@@ -6,10 +6,10 @@
  */
 import { createServer, type Server } from "node:http";
 import { connect, type AddressInfo } from "node:net";
-import type { Emulator } from "../src/emulator";
-import { fetchInstanceCredential } from "../src/api/ecs-metadata";
-import { bypassesProxy } from "../src/api/transport";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
+import type { Emulator } from "../../src/emulator";
+import { fetchInstanceCredential } from "../../src/api/ecs-metadata";
+import { bypassesProxy } from "../../src/api/transport";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
 
 let emulator: Emulator;
 let proxy: Server;
@@ -47,10 +47,10 @@ afterAll(async () => {
 });
 
 /** A fresh copy of the transport module, so its shared agents read the environment set by the test. */
-function freshTransport(): typeof import("../src/api/transport") {
-  let mod: typeof import("../src/api/transport") | undefined;
+function freshTransport(): typeof import("../../src/api/transport") {
+  let mod: typeof import("../../src/api/transport") | undefined;
   jest.isolateModules(() => {
-    mod = require("../src/api/transport");
+    mod = require("../../src/api/transport");
   });
   return mod!;
 }
@@ -67,7 +67,7 @@ const PROXIED_NAME = "cce.proxied.test";
  * A signed CCE call (show cluster) through the transport's default agents. The transport, not the
  * client: the client refuses http: to any host but loopback, and loopback now bypasses the proxy.
  */
-async function showCluster(mod: typeof import("../src/api/transport"), host = PROXIED_NAME): Promise<number> {
+async function showCluster(mod: typeof import("../../src/api/transport"), host = PROXIED_NAME): Promise<number> {
   const { accessKey, secretKey } = emulator.credentials[0]!;
   const answer = await mod.sendAttempt({
     method: "GET",

@@ -5,14 +5,14 @@
  * matches refused with the region, IAM's trace id and the setting to use instead; a set project
  * id costs no IAM call; diff keeps a stored certificate's project.
  */
-import type { Emulator } from "../src/emulator";
-import { forgetIssuedCredentials } from "../src/credentials";
-import { ProjectLookupError } from "../src/errors";
-import { createOperations } from "../src/provider/operations";
-import type { CheckedInputs } from "../src/provider/inputs";
-import type { CertificateOutputs } from "../src/provider/outputs";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "./helpers/emulator";
-import { stackConfig } from "./helpers/stack-config";
+import type { Emulator } from "../../src/emulator";
+import { forgetIssuedCredentials } from "../../src/credentials";
+import { ProjectLookupError } from "../../src/errors";
+import { createOperations } from "../../src/provider/operations";
+import type { CheckedInputs } from "../../src/provider/inputs";
+import type { CertificateOutputs } from "../../src/provider/outputs";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "../helpers/emulator";
+import { stackConfig } from "../helpers/stack-config";
 
 const PASSWORD = "Lookup-Password-0001";
 const SUB_PROJECT_ID = "5ab0c1d2e3f4a5b6c7d8e9f0a1b2c3d4";

@@ -8,12 +8,12 @@ import { execFile, type ExecFileException } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Emulator } from "../src/emulator";
-import { cachedCredential } from "../src/exec/fast-credential";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
-import { findLeaks } from "./helpers/leak-scan";
+import type { Emulator } from "../../src/emulator";
+import { cachedCredential } from "../../src/exec/fast-credential";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import { findLeaks } from "../helpers/leak-scan";
 
-const MAIN = resolve(__dirname, "../dist/exec/main.js");
+const MAIN = resolve(__dirname, "../../dist/exec/main.js");
 /** Preloaded into the command: at exit it writes every module file the process loaded to CCE_TEST_LOADED. */
 const REPORT_LOADED = `process.on("exit", () => require("node:fs").writeFileSync(process.env.CCE_TEST_LOADED, Object.keys(require.cache).join("\\n")));`;
 
@@ -107,9 +107,9 @@ describe("a call the full command recorded is answered from the cache", () => {
     expect(emulator.mintCount() - mintsBefore).toBe(1);
     expect(heavyLoaded(second)).toEqual([]);
     // One file of the package: the bundled bin (scripts/bundle-exec.js); the full command loads cli.js and the rest.
-    const ours = (run: Run) => run.loaded.filter((file) => file.startsWith(resolve(__dirname, "../dist")));
+    const ours = (run: Run) => run.loaded.filter((file) => file.startsWith(resolve(__dirname, "../../dist")));
     expect(ours(second)).toEqual([MAIN]);
-    expect(ours(first)).toEqual(expect.arrayContaining([MAIN, resolve(__dirname, "../dist/exec/cli.js")]));
+    expect(ours(first)).toEqual(expect.arrayContaining([MAIN, resolve(__dirname, "../../dist/exec/cli.js")]));
   });
 
   test("the record's name and contents hold no setting: not the secret or access key, not the cluster's settings", () => {

@@ -2,14 +2,14 @@
  * The provider's operations, called in-process as the dynamic-provider host would call them,
  * against the real emulator.
  */
-import type { Emulator } from "../src/emulator";
-import * as operations from "../src/provider/operations";
-import type { CheckedInputs } from "../src/provider/inputs";
-import type { CertificateOutputs } from "../src/provider/outputs";
-import { storedKubeconfigEntries } from "../src/kubeconfig/entries";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
-import { stackConfig } from "./helpers/stack-config";
-import { DAY_MS } from "../src/constants";
+import type { Emulator } from "../../src/emulator";
+import * as operations from "../../src/provider/operations";
+import type { CheckedInputs } from "../../src/provider/inputs";
+import type { CertificateOutputs } from "../../src/provider/outputs";
+import { storedKubeconfigEntries } from "../../src/kubeconfig/entries";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
+import { stackConfig } from "../helpers/stack-config";
+import { DAY_MS } from "../../src/constants";
 
 let emulator: Emulator;
 const AK = "AKPROVIDERTEST00";

@@ -7,14 +7,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Emulator } from "../src/emulator";
-import { forgetIssuedCredentials } from "../src/credentials";
-import { createOperations } from "../src/provider/operations";
-import type { CheckedInputs } from "../src/provider/inputs";
-import type { CertificateOutputs } from "../src/provider/outputs";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "./helpers/emulator";
-import { testIdentityProvider } from "./helpers/id-token";
-import { stackConfig } from "./helpers/stack-config";
+import type { Emulator } from "../../src/emulator";
+import { forgetIssuedCredentials } from "../../src/credentials";
+import { createOperations } from "../../src/provider/operations";
+import type { CheckedInputs } from "../../src/provider/inputs";
+import type { CertificateOutputs } from "../../src/provider/outputs";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NAME, startTestEmulator } from "../helpers/emulator";
+import { testIdentityProvider } from "../helpers/id-token";
+import { stackConfig } from "../helpers/stack-config";
 
 const idp = testIdentityProvider("sdk-idp");
 let emulator: Emulator;

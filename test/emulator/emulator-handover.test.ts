@@ -9,10 +9,10 @@ import { X509Certificate } from "node:crypto";
 import { createServer, request as httpsRequest, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
-import type { ClusterHandover, Emulator } from "../src/emulator";
-import type { ClusterCertResponse } from "../src/api/types";
-import { InvalidInputError } from "../src/errors";
-import { clientOf, DEFAULT_CLUSTER_ID, EIP_CLUSTER_ID, OTHER_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
+import type { ClusterHandover, Emulator } from "../../src/emulator";
+import type { ClusterCertResponse } from "../../src/api/types";
+import { InvalidInputError } from "../../src/errors";
+import { clientOf, DEFAULT_CLUSTER_ID, EIP_CLUSTER_ID, OTHER_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
 
 let emulator: Emulator;
 const servers: Server[] = [];

@@ -7,11 +7,11 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Emulator, EmulatorCredential } from "../src/emulator";
-import { forgetIssuedCredentials } from "../src/credentials";
-import { obtainCertificate } from "../src/exec/certificates";
-import { cloudFreeEnv } from "./helpers/cloud-free-env";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
+import type { Emulator, EmulatorCredential } from "../../src/emulator";
+import { forgetIssuedCredentials } from "../../src/credentials";
+import { obtainCertificate } from "../../src/exec/certificates";
+import { cloudFreeEnv } from "../helpers/cloud-free-env";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
 
 const ROTATIONS: EmulatorCredential[] = [1, 2, 3].map((n) => ({
   accessKey: `TMPROTATION000000${n}AB`,

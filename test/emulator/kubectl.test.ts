@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
-import type { Emulator } from "../src/emulator";
-import { renderKubeconfig, type ContextChoice } from "../src/kubeconfig/render";
-import { clientOf, DEFAULT_CLUSTER_ID, EIP_CLUSTER_ID, OTHER_CLUSTER_ID, startTestEmulator } from "./helpers/emulator";
-import { requireTool } from "./helpers/tools";
+import type { Emulator } from "../../src/emulator";
+import { renderKubeconfig, type ContextChoice } from "../../src/kubeconfig/render";
+import { clientOf, DEFAULT_CLUSTER_ID, EIP_CLUSTER_ID, OTHER_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
+import { requireTool } from "../helpers/tools";
 
 const run = promisify(execFile);
 let emulator: Emulator;
