@@ -12,10 +12,10 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
-import { programDir } from "./helpers/program-dir";
-import { NODENEXT_TSCONFIG, PULUMI_NEW_TSCONFIG } from "./helpers/pulumi-new-tsconfig";
+import { programDir } from "../helpers/program-dir";
+import { NODENEXT_TSCONFIG, PULUMI_NEW_TSCONFIG } from "../helpers/pulumi-new-tsconfig";
 
-const REPO = join(__dirname, "..");
+const REPO = join(__dirname, "..", "..");
 const TSC = require.resolve("typescript/bin/tsc");
 
 const VARIANTS: Record<string, { compilerOptions: object; packageType?: "module" }> = {

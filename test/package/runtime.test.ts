@@ -2,16 +2,16 @@
  * Which Node.js and which @pulumi/pulumi this run tests, proven in the run itself: `npm test` is
  * the machine's Node.js (20 in CI) with the devDependency's SDK; `npm run test:node22` is Node 22
  * with the newest SDK (scripts/test-node22.sh sets CCE_TEST_NODE_MAJOR and CCE_TEST_PULUMI_SDK).
- * The engine's provider host is checked in e2e/module-programs.test.ts. package.json's `engines`
+ * The engine's provider host is checked in test/e2e/module-programs.test.ts. package.json's `engines`
  * and peer range must name what these runs test.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterCertificate } from "../src";
-import { PULUMI_SDK_VERSION, REPO_ROOT } from "./helpers/packed-program";
-import { programDir, runNode } from "./helpers/program-dir";
+import { ClusterCertificate } from "../../src";
+import { PULUMI_SDK_VERSION, REPO_ROOT } from "../helpers/packed-program";
+import { programDir, runNode } from "../helpers/program-dir";
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
   engines: { node: string };

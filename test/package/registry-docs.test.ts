@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { configVariables, packageSchema } from "../src/plugin/schema";
-import { PLUGIN_DOWNLOAD_URL } from "../src/constants";
+import { configVariables, packageSchema } from "../../src/plugin/schema";
+import { PLUGIN_DOWNLOAD_URL } from "../../src/constants";
 
-const DOCS = join(__dirname, "..", "docs");
+const DOCS = join(__dirname, "..", "..", "docs");
 const read = (name: string) => readFileSync(join(DOCS, name), "utf8");
 
 /** The YAML between the leading `---` lines. */

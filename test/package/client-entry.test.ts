@@ -3,9 +3,9 @@
  * the client's own modules only (issue #9: no @pulumi/pulumi, emulator, X.509, YAML or zod), and
  * mints a certificate through the emulator.
  */
-import type { Emulator } from "../src/emulator";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
-import { runNode } from "./helpers/program-dir";
+import type { Emulator } from "../../src/emulator";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import { runNode } from "../helpers/program-dir";
 
 /** Requires `entry` in a fresh process and prints the packages and package files it loaded. */
 const LOADED = (entry: string) => `

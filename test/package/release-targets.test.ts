@@ -23,11 +23,11 @@ import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/provider_pb";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import type * as EmptyPb from "google-protobuf/google/protobuf/empty_pb";
-import type { Emulator } from "../src/emulator";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
-import { requireTool } from "./helpers/tools";
+import type { Emulator } from "../../src/emulator";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import { requireTool } from "../helpers/tools";
 // A CommonJS build script without types.
-const { certificateTable } = require("../scripts/release/pe") as { certificateTable: (image: Buffer) => { offset: number; size: number } };
+const { certificateTable } = require("../../scripts/release/pe") as { certificateTable: (image: Buffer) => { offset: number; size: number } };
 
 jest.setTimeout(600_000);
 
@@ -37,7 +37,7 @@ const grpc = fromSdk("@grpc/grpc-js") as typeof Grpc;
 const { Empty } = fromSdk("google-protobuf/google/protobuf/empty_pb") as typeof EmptyPb;
 
 const run = promisify(execFile);
-const ROOT = join(__dirname, "..");
+const ROOT = join(__dirname, "..", "..");
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 const PLUGIN = "pulumi-resource-cce-kubeconfig";
 const FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";

@@ -5,17 +5,17 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { INPUT_NAMES } from "../src/provider/input-schema";
-import { SECRET_OUTPUTS } from "../src/provider/outputs";
-import { CLUSTER_CERTIFICATE_TYPE, packageSchema, SECRET_CONFIG } from "../src/plugin/schema";
-import { VERSION } from "../src/plugin/version";
-import { CONFIG_SETTINGS } from "../src/config/settings";
-import { EXEC_INPUT_NAMES } from "../src/provider/exec-inputs";
-import { EXEC_SECRET_OUTPUTS } from "../src/provider/exec-operations";
-import { execKubeconfig } from "../src/resources";
-import { disagreements, readResource, type ResourceSpec } from "./helpers/schema-agreement";
+import { INPUT_NAMES } from "../../src/provider/input-schema";
+import { SECRET_OUTPUTS } from "../../src/provider/outputs";
+import { CLUSTER_CERTIFICATE_TYPE, packageSchema, SECRET_CONFIG } from "../../src/plugin/schema";
+import { VERSION } from "../../src/plugin/version";
+import { CONFIG_SETTINGS } from "../../src/config/settings";
+import { EXEC_INPUT_NAMES } from "../../src/provider/exec-inputs";
+import { EXEC_SECRET_OUTPUTS } from "../../src/provider/exec-operations";
+import { execKubeconfig } from "../../src/resources";
+import { disagreements, readResource, type ResourceSpec } from "../helpers/schema-agreement";
 
-const ROOT = join(__dirname, "..");
+const ROOT = join(__dirname, "..", "..");
 const committed = JSON.parse(readFileSync(join(ROOT, "schema.json"), "utf8")) as ReturnType<typeof packageSchema>;
 const resourceSpec = (schema: ReturnType<typeof packageSchema>) => schema.resources[CLUSTER_CERTIFICATE_TYPE] as unknown as ResourceSpec;
 const side = readResource(join(ROOT, "src", "provider", "resource.ts"), SECRET_OUTPUTS);

@@ -1,6 +1,6 @@
 /** The package's contract: the names issue #2 gives, and the types programs rely on. */
 import type * as pulumi from "@pulumi/pulumi";
-import * as api from "../src";
+import * as api from "../../src";
 
 test("src/index.ts exports exactly the public names", () => {
   expect(Object.keys(api).sort()).toEqual(
@@ -41,7 +41,7 @@ test("the providers implement every operation the host calls", () => {
 test("execCommandPath names the package's built command, dist/exec/main.js", () => {
   const { join, resolve } = require("node:path") as typeof import("node:path");
   // From the sources it resolves beside src/; built, beside dist/provider (checked installed in the engine test).
-  expect(api.execCommandPath()).toBe(join(resolve(__dirname, "../src"), "exec", "main.js"));
+  expect(api.execCommandPath()).toBe(join(resolve(__dirname, "../../src"), "exec", "main.js"));
 });
 
 test("every error is a CceKubeconfigError with a stable code", () => {
@@ -98,7 +98,7 @@ assertType<Equals<Extract<keyof api.ExecKubeconfigOutputs, "clientCertificateDat
 test("importing the package installs no global Reflect polyfill until the emulator mints", async () => {
   const { execFile } = await import("node:child_process");
   const { promisify } = await import("node:util");
-  const script = `require(${JSON.stringify(require.resolve("../dist/index.js"))});
+  const script = `require(${JSON.stringify(require.resolve("../../dist/index.js"))});
     process.stdout.write(String(typeof Reflect.getMetadata));`;
   const { stdout } = await promisify(execFile)(process.execPath, ["-e", script]);
   expect(stdout).toBe("undefined");

@@ -2,9 +2,9 @@
  * The provider as Pulumi stores it: serialized from the package installed under node_modules
  * (npm pack), then revived in a fresh Node process the way the dynamic-provider host does.
  */
-import type { Emulator } from "../src/emulator";
-import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "./helpers/emulator";
-import { runNode } from "./helpers/program-dir";
+import type { Emulator } from "../../src/emulator";
+import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
+import { runNode } from "../helpers/program-dir";
 
 const PLANTED = {
   HW_ACCESS_KEY: "AKPLANTEDINENV0000",

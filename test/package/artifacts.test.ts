@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 jest.setTimeout(600_000);
 
 const run = promisify(execFile);
-const ROOT = join(__dirname, "..");
+const ROOT = join(__dirname, "..", "..");
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 const PLUGIN = `pulumi-resource-cce-kubeconfig-v${VERSION}-linux-amd64.tar.gz`;
 const COMMAND = `cce-kubeconfig-v${VERSION}-linux-amd64.tar.gz`;
