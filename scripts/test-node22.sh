@@ -9,7 +9,7 @@
 #   CCE_TEST_PULUMI_SDK makes jest.config.js map the sources' and tests' @pulumi/pulumi to it, and
 #   makes scripts/engine/program.js install that version into every program folder.
 # - The Pulumi CLI stays the one scripts/install-pulumi.sh builds (3.248.0).
-# test/runtime.test.ts proves each of these in the run itself (CCE_TEST_NODE_MAJOR).
+# test/package/runtime.test.ts proves each of these in the run itself (CCE_TEST_NODE_MAJOR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,8 +1,8 @@
 /**
  * `pulumi-cce-kubeconfig/client`: the CCE client alone, for programs and tools that do not use
  * Pulumi. It loads undici and this package's client modules only: no `@pulumi/pulumi`, emulator,
- * X.509, YAML or zod code (test/client-entry.test.ts checks the modules a fresh process loads).
- * The package's main entry point stays the Pulumi one.
+ * X.509, YAML or zod code (test/package/client-entry.test.ts checks the modules a fresh process
+ * loads). The package's main entry point stays the Pulumi one.
  */
 export { CceClient, formatExpireAt, MAX_CONNECTIONS_PER_ORIGIN, MAX_RESPONSE_BYTES } from "./api/client";
 export type {

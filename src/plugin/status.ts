@@ -6,7 +6,7 @@
  * sdk/go/common/resource/plugin/provider_plugin.go, v3.248.0). A refused or failed CCE call left
  * nothing in state to track (a certificate minted by a call whose answer was lost is neither
  * readable nor revocable on its own), so only an unexpected error is UNKNOWN: every class of
- * errors.ts has its code here (test/unit/plugin-status.test.ts checks each exported class).
+ * errors.ts has its code here (test/unit/plugin/plugin-status.test.ts checks each exported class).
  */
 import type { status as GrpcStatus } from "@grpc/grpc-js";
 import {

@@ -646,22 +646,22 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
   {
     failure: "project lookup: IAM lists no project of the region's name",
     behaviour: "ProjectLookupError CCE_PROJECT_NOT_FOUND naming the name, IAM's trace id and projectId / projectName; nothing minted",
-    test: { file: "project-lookup.test.ts", title: [LOOKUP_DESCRIBE, "zero"] },
+    test: { file: "emulator/project-lookup.test.ts", title: [LOOKUP_DESCRIBE, "zero"] },
   },
   {
     failure: "project lookup: IAM lists two projects of that name",
     behaviour: "ProjectLookupError CCE_PROJECT_AMBIGUOUS listing both ids and the trace id; nothing minted (the Terraform provider takes the first)",
-    test: { file: "project-lookup.test.ts", title: [LOOKUP_DESCRIBE, "two (control: with one of them only, the lookup passes and CCE answers for that project)"] },
+    test: { file: "emulator/project-lookup.test.ts", title: [LOOKUP_DESCRIBE, "two (control: with one of them only, the lookup passes and CCE answers for that project)"] },
   },
   {
     failure: "project lookup: 401 from IAM",
     behaviour: "fails naming IAM GET /v3/projects and the status; the failed lookup is not cached, so the next create asks again",
-    test: { file: "project-lookup.test.ts", title: ["a failed lookup is not kept: IAM's 401 names the call, and the next create looks up again"] },
+    test: { file: "emulator/project-lookup.test.ts", title: ["a failed lookup is not kept: IAM's 401 names the call, and the next create looks up again"] },
   },
   {
     failure: "project lookup: 500 from IAM",
     behaviour: "retried like any IAM call, then the create proceeds",
-    test: { file: "project-lookup.test.ts", title: ["a 500 from the lookup is retried like any IAM call"] },
+    test: { file: "emulator/project-lookup.test.ts", title: ["a 500 from the lookup is retried like any IAM call"] },
   },
   ...(
     [
@@ -676,7 +676,7 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
   ).map(([title, behaviour]): SignInFailure => ({
     failure: `KooCLI profile: ${title.replace(/, with the command that fixes it$/, "")}`,
     behaviour: `${behaviour}; nothing minted`,
-    test: { file: "koocli-profile.test.ts", title: [PROFILE_DESCRIBE, title] },
+    test: { file: "emulator/koocli-profile.test.ts", title: [PROFILE_DESCRIBE, title] },
   })),
   ...(
     [
@@ -692,12 +692,12 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
   ).map(([title, behaviour]): SignInFailure => ({
     failure: `ECS metadata: ${title.replace("%i", "an error status")}`,
     behaviour: `${behaviour}; nothing minted`,
-    test: { file: "ecs-metadata.test.ts", title: [ECS_DESCRIBE, title] },
+    test: { file: "emulator/ecs-metadata.test.ts", title: [ECS_DESCRIBE, title] },
   })),
   {
     failure: "ECS metadata: keys CCE refuses as expired",
     behaviour: "fetched again once from the metadata service, and the call succeeds",
-    test: { file: "ecs-metadata.test.ts", title: ["keys CCE refuses as expired are fetched again once, and the call succeeds"] },
+    test: { file: "emulator/ecs-metadata.test.ts", title: ["keys CCE refuses as expired are fetched again once, and the call succeeds"] },
   },
   ...(
     [
@@ -711,7 +711,7 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
   ).map(([title, behaviour]): SignInFailure => ({
     failure: `CCE pod identity: ${title.replace("%i", "an error status").replace(/, is refused before any request$/, "")}`,
     behaviour: `${behaviour}; nothing minted`,
-    test: { file: "pod-identity.test.ts", title: [POD_DESCRIBE, title] },
+    test: { file: "emulator/pod-identity.test.ts", title: [POD_DESCRIBE, title] },
   })),
   ...(
     [
@@ -724,32 +724,32 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
   ).map(([title, behaviour]): SignInFailure => ({
     failure: `OIDC: ${title.startsWith("a file") ? title.replace("a file", "an ID token file") : title.replace("file", "ID token file")}`,
     behaviour: `${behaviour}; nothing minted`,
-    test: { file: "oidc.test.ts", title: [OIDC_DESCRIBE, title] },
+    test: { file: "emulator/oidc.test.ts", title: [OIDC_DESCRIBE, title] },
   })),
   {
     failure: "OIDC: IAM refuses the ID token (401: another audience, an expired token)",
     behaviour: "CceApiError naming IAM POST /v3.0/OS-AUTH/id-token/tokens, IAM's reason and what to check (expiry, issuer, audience, conversion rules of the provider); not retried; nothing minted",
-    test: { file: "oidc.test.ts", title: [OIDC_DESCRIBE, "a token for another audience: IAM's 401, with what to check, and the exchange not retried"] },
+    test: { file: "emulator/oidc.test.ts", title: [OIDC_DESCRIBE, "a token for another audience: IAM's 401, with what to check, and the exchange not retried"] },
   },
   {
     failure: "OIDC: an identity provider IAM does not know (404)",
     behaviour: "CceApiError naming the provider id to check; nothing minted",
-    test: { file: "oidc.test.ts", title: [OIDC_DESCRIBE, "an identity provider IAM does not know: 404, naming the provider id to check"] },
+    test: { file: "emulator/oidc.test.ts", title: [OIDC_DESCRIBE, "an identity provider IAM does not know: 404, naming the provider id to check"] },
   },
   {
     failure: "OIDC: the runner's token expired by the time the keys are renewed",
     behaviour: "IAM's 401 as above; the file is read again at each exchange, so the token the runner wrote last is used",
-    test: { file: "oidc.test.ts", title: ["the file is read again at each exchange: once the keys expire, the runner's new token is exchanged (control: the old token, expired by then, is refused)"] },
+    test: { file: "emulator/oidc.test.ts", title: ["the file is read again at each exchange: once the keys expire, the runner's new token is exchanged (control: the old token, expired by then, is refused)"] },
   },
   {
     failure: "OIDC: 500 from IAM's exchange",
     behaviour: "retried like any IAM call, then the create proceeds",
-    test: { file: "oidc.test.ts", title: ["IAM answering 500 to the exchange is retried, and the run goes on"] },
+    test: { file: "emulator/oidc.test.ts", title: ["IAM answering 500 to the exchange is retried, and the run goes on"] },
   },
   {
     failure: "OIDC: the temporary keys are revoked or expired",
     behaviour: "CCE's 401 drops them; the token is exchanged again once and the call succeeds",
-    test: { file: "oidc.test.ts", title: ["keys IAM revoked between two creates are exchanged again once, and the second create mints one certificate"] },
+    test: { file: "emulator/oidc.test.ts", title: ["keys IAM revoked between two creates are exchanged again once, and the second create mints one certificate"] },
   },
   ...(
     [
@@ -759,7 +759,7 @@ export const SIGN_IN_FAILURES: readonly SignInFailure[] = [
   ).map(([title, behaviour]): SignInFailure => ({
     failure: `OIDC: ${title}`,
     behaviour: `${behaviour}; nothing minted`,
-    test: { file: "unit/auth-settings.test.ts", title: ["which method is used", title] },
+    test: { file: "unit/credentials/auth-settings.test.ts", title: ["which method is used", title] },
   })),
 ];
 
@@ -780,13 +780,13 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
   {
     failure: "a plugin setting the user set with --secret that is not a credential (userName, projectId)",
     behaviour: "CheckConfig returns it wrapped as a secret, so the provider's state holds ciphertext; a refused marked value is shown as 'a secret value (not shown)'",
-    test: { file: "plugin-server.test.ts", title: ["the provider plugin, bundled, over gRPC", "CheckConfig keeps every setting the user marked secret secret; control: the same settings unmarked come back plain"] },
+    test: { file: "emulator/plugin-server.test.ts", title: ["the provider plugin, bundled, over gRPC", "CheckConfig keeps every setting the user marked secret secret; control: the same settings unmarked come back plain"] },
   },
   {
     failure: "a resource input the user marked secret, refused by Check",
     behaviour: "the input stays wrapped in Check's answer and the failure never repeats its value",
     test: {
-      file: "plugin-server.test.ts",
+      file: "emulator/plugin-server.test.ts",
       title: ["the provider plugin, bundled, over gRPC", "Check keeps an input the user marked secret secret, and its failure never repeats the value; control: unmarked, the value is shown"],
     },
   },
@@ -794,14 +794,14 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
     failure: "HC_CONTAINER_CREDENTIALS_FULL_URI http://169.254.0.1.attacker.example/ (a name that begins like a link-local address)",
     behaviour: "CredentialsError before any request: plain http only to a loopback or link-local IP literal, never to a name (not even localhost)",
     test: {
-      file: "unit/auth-settings.test.ts",
+      file: "unit/credentials/auth-settings.test.ts",
       title: ["CCE pod identity over plain HTTP goes only to a loopback or link-local IP literal", "%s is refused, naming the rule and fetching nothing"],
     },
   },
   {
     failure: "the cached exec path with a changed access key, setting, flag or KooCLI file",
     behaviour: "the call goes to the full command, which resolves the settings again; only the same command line, variables and identity files are served from the record",
-    test: { file: "exec-fast-path.test.ts", title: ["a call the full command recorded is answered from the cache", "%s goes to the full command (it loads the settings)"] },
+    test: { file: "emulator/exec-fast-path.test.ts", title: ["a call the full command recorded is answered from the cache", "%s goes to the full command (it loads the settings)"] },
   },
   ...(
     [
@@ -812,30 +812,30 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
   ).map(([title, failure, behaviour]): SignInFailure => ({
     failure,
     behaviour,
-    test: { file: "unit/capped-file.test.ts", title: ["token files (pod identity, OIDC) are read within 64 KiB whatever they are (issue 21, item 3)", title] },
+    test: { file: "unit/config/capped-file.test.ts", title: ["token files (pod identity, OIDC) are read within 64 KiB whatever they are (issue 21, item 3)", title] },
   })),
   {
     failure: "a KooCLI profile that is a FIFO",
     behaviour: "SharedConfigError naming the path at once, instead of blocking until a writer comes",
-    test: { file: "unit/capped-file.test.ts", title: ["the KooCLI profile is read within 1 MiB whatever it is (issue 21, item 3)", "a FIFO is refused at once, naming the path, instead of blocking until a writer comes"] },
+    test: { file: "unit/config/capped-file.test.ts", title: ["the KooCLI profile is read within 1 MiB whatever it is (issue 21, item 3)", "a FIFO is refused at once, naming the path, instead of blocking until a writer comes"] },
   },
   {
     failure: "the plugin fails with an unusable KooCLI file, a project lookup or an unusable cache",
     behaviour: "each error class has its gRPC code (INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION), so the engine knows nothing changed; only an error the package did not raise is UNKNOWN",
-    test: { file: "unit/plugin-status.test.ts", title: ["the plugin's gRPC status of each error class (issue 21, item 10)", "the table covers every error class errors.ts exports"] },
+    test: { file: "unit/plugin/plugin-status.test.ts", title: ["the plugin's gRPC status of each error class (issue 21, item 10)", "the table covers every error class errors.ts exports"] },
   },
   {
     failure: "HTTP_PROXY set and NO_PROXY empty, a call to the emulator on loopback (its token or password)",
     behaviour: "loopback and link-local hosts (and localhost) never go through the proxy; other hosts still do",
     test: {
-      file: "proxy.test.ts",
+      file: "emulator/proxy.test.ts",
       title: ["loopback and link-local hosts never go through the proxy, even with NO_PROXY empty (issue 21, item 9)", "a CCE call to %s goes straight to it (control: a name goes through the proxy)"],
     },
   },
   {
     failure: "an endless answer from the metadata service",
     behaviour: "read through the client's own undici path (never the global fetch, which newer Node routes through proxies) with a streaming cap: cut at 64 KiB at once, the connection closed, a CredentialsError with the reason",
-    test: { file: "metadata-body-cap.test.ts", title: ["an endless securitykey answer is cut at 64 KiB at once, and the connection closed (issue 21, item 9)"] },
+    test: { file: "unit/api/metadata-body-cap.test.ts", title: ["an endless securitykey answer is cut at 64 KiB at once, and the connection closed (issue 21, item 9)"] },
   },
   ...(
     [
@@ -846,17 +846,17 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
       ["an entry that is a link is not read, even to a good entry (control: the entry it leads to is read)", "a cache entry is a link (to another identity's entry, say)", "opened with O_NOFOLLOW: read as absent, and replaced by the next mint"],
       ["an entry of another user, or that others can write, is not read", "a cache entry is another user's, or writable by others", "read as absent, and replaced by the next mint"],
     ] as const
-  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/exec-cache.test.ts", title: [CACHE_DESCRIBE, title] } })),
+  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/exec/exec-cache.test.ts", title: [CACHE_DESCRIBE, title] } })),
   {
     failure: "temporary keys that rotate (an SSO profile, a security token)",
     behaviour: "each mint deletes the entry it supersedes and every expired entry: three rotations leave one private key, not three",
-    test: { file: "exec-cache-cleanup.test.ts", title: ["the cache forgets what it no longer needs (issue 21, item 5)", "three rotations of temporary keys leave one private key, the last one's (control: a fixed key's entry stays beside it)"] },
+    test: { file: "emulator/exec-cache-cleanup.test.ts", title: ["the cache forgets what it no longer needs (issue 21, item 5)", "three rotations of temporary keys leave one private key, the last one's (control: a fixed key's entry stays beside it)"] },
   },
   {
     failure: "a job on a shared runner forges an ID token with another job's sub",
     behaviour: "the exec cache keys OIDC entries by a hash of the whole token, never its unverified sub: the forged token reaches no other entry, and its mint fails at IAM",
     test: {
-      file: "unit/exec-cache.test.ts",
+      file: "unit/exec/exec-cache.test.ts",
       title: ["cache file names", "an OIDC identity is the whole ID token, never its unverified sub: a forged token with another job's sub does not reach its entry (issue 21, item 5)"],
     },
   },
@@ -868,12 +868,12 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
       ["the new file and its folder are fsynced, the file before the rename and the folder after", "a crash or power cut during the merge", "the new file is fsynced before the rename and the folder after: the kubeconfig is the old or the new, never empty"],
       ["an existing file keeps its owner and mode when another user (root) rewrites it (control: a new file is the writer's, 0600)", "root (sudo) merges into a user's kubeconfig", "the file keeps its owner, group and mode"],
     ] as const
-  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/kubeconfig-file-lock.test.ts", title: ["merging into a kubeconfig loses nothing (issue 21, item 6)", title] } })),
+  ).map(([title, failure, behaviour]): SignInFailure => ({ failure, behaviour, test: { file: "unit/exec/kubeconfig-file-lock.test.ts", title: ["merging into a kubeconfig loses nothing (issue 21, item 6)", title] } })),
   {
     failure: "the API server refuses a certificate the exec command minted minutes ago (a moved elastic IP, a wrong context)",
     behaviour: "KubeconfigError naming the server, the context and the cache file to delete; no new mint for 10 minutes (before: one a minute)",
     test: {
-      file: "exec-probe-memory.test.ts",
+      file: "emulator/exec-probe-memory.test.ts",
       title: [
         "a server that refuses every certificate costs one mint, not one a minute (issue 21, item 7)",
         "a certificate minted 2 minutes ago that the server refuses fails naming the server, the context and the cache file, and mints nothing (control: 11 minutes after, one mint)",
@@ -884,7 +884,7 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
     failure: "the API server does not answer, and 20 kubectl calls start at once",
     behaviour: "one probe; its silence is remembered for a minute and the other 19 are served the cached certificate at once (before: each waited out its 5 s probe under the lock)",
     test: {
-      file: "exec-probe-memory.test.ts",
+      file: "emulator/exec-probe-memory.test.ts",
       title: ["a server that refuses every certificate costs one mint, not one a minute (issue 21, item 7)", "an unreachable API server is probed once for 20 parallel calls, and each is served the cached certificate"],
     },
   },
@@ -892,7 +892,7 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
     failure: "in auto, CCE answers only the external context (no externalTLSVerify)",
     behaviour: "InvalidInputError naming --context external to accept the unverified connection; nothing cached",
     test: {
-      file: "exec-probe-memory.test.ts",
+      file: "emulator/exec-probe-memory.test.ts",
       title: [
         "no silent skip of TLS verification (issue 21, item 8)",
         "in auto, an answer with only the external context is refused naming --context external, and nothing is cached (control: --context external is accepted)",
@@ -902,7 +902,7 @@ export const HARDENING_FAILURES: readonly SignInFailure[] = [
   {
     failure: "a cached certificate for a server that cannot be verified (an explicit external)",
     behaviour: "never probed (no rejectUnauthorized: false): the key is not shown to whoever answers",
-    test: { file: "exec-probe-memory.test.ts", title: ["no silent skip of TLS verification (issue 21, item 8)", "the probe never connects to a server it cannot verify (control: a verified target is connected to)"] },
+    test: { file: "emulator/exec-probe-memory.test.ts", title: ["no silent skip of TLS verification (issue 21, item 8)", "the probe never connects to a server it cannot verify (control: a verified target is connected to)"] },
   },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * Hostile and bad inputs, end to end through the provider: `check` refuses each one by name, and
- * the emulator's request log proves that no request left. test/check.test.ts covers the reasons
+ * the emulator's request log proves that no request left. test/unit/provider/check.test.ts covers the reasons
  * at the checkInputs level; this file proves nothing reaches the network.
  */
 import type { Emulator } from "../../src/emulator";

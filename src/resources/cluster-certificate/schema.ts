@@ -1,7 +1,7 @@
 /**
  * ClusterCertificate's part of the package schema, built from the same facts the dynamic resource
  * uses: the input names of the validator (input-schema.ts) and the outputs the provider
- * stores and derives. test/schema.test.ts checks it against the TypeScript resource.
+ * stores and derives. test/package/schema.test.ts checks it against the TypeScript resource.
  */
 import { CLUSTER_KINDS } from "../../constants";
 import { CONTEXT_CHOICES } from "../../kubeconfig/render";

@@ -1,7 +1,7 @@
 /**
  * ExecKubeconfig's part of the package schema: the inputs of provider/exec-inputs.ts (checked
- * against EXEC_INPUT_NAMES by test/schema.test.ts) and the outputs of provider/exec-operations.ts,
- * secret as EXEC_SECRET_OUTPUTS.
+ * against EXEC_INPUT_NAMES by test/package/schema.test.ts) and the outputs of
+ * provider/exec-operations.ts, secret as EXEC_SECRET_OUTPUTS.
  */
 import { CLUSTER_KINDS } from "../../constants";
 import { CONTEXT_CHOICES } from "../../kubeconfig/render";
@@ -33,8 +33,9 @@ const INPUTS: Readonly<Record<ExecInput, PropertySpec>> = {
 };
 
 /**
- * The outputs beyond the inputs, as the Node resource declares them (test/schema.test.ts); never a
- * client certificate or key. (State also keeps insecureSkipTlsVerify and the command's flags, for diff and update.)
+ * The outputs beyond the inputs, as the Node resource declares them (test/package/schema.test.ts);
+ * never a client certificate or key. (State also keeps insecureSkipTlsVerify and the command's
+ * flags, for diff and update.)
  */
 const OUTPUTS: Readonly<Record<string, PropertySpec>> = {
   kubeconfig: string("Kubeconfig YAML whose user runs `<command> credential …`; it holds no client certificate or key.", { secret: true }),
