@@ -7,7 +7,8 @@
 import { join } from "node:path";
 import { importCircles, importGraph, importsBetween, readSources } from "../helpers/import-graph";
 
-const graph = importGraph(readSources(join(__dirname, "..", "..", "src")));
+const sources = readSources(join(__dirname, "..", "..", "src"));
+const graph = importGraph(sources);
 
 /** The hosts: the plugin, the dynamic provider's serialized shims, the kubectl command's entry. */
 const isHost = (file: string) => file.startsWith("plugin/") || /^provider\/[^/]*shim\.ts$/.test(file) || file === "exec/cli.ts";
@@ -63,6 +64,21 @@ test("the dynamic provider, the command and the revocation resource mint and rev
     "provider/operations.ts -> certificates/index.ts",
     "resources/certificate-revocation/operations.ts -> certificates/index.ts",
   ]);
+});
+
+/** The modules that read where and how settings by hand (setting lookups, retries, the IAM URL), outside their owners. */
+const settingsReadersOutside = (files: ReadonlyMap<string, string>) =>
+  [...files]
+    .filter(([file]) => !["config/", "credentials/", "settings/"].some((owner) => file.startsWith(owner)))
+    .filter(([, text]) => /\b(resolveSetting|resolveMaxRetries|resolveAuthUrl)\(/.test(text))
+    .map(([file]) => file)
+    .sort();
+
+test("one settings resolver: outside config/, credentials/ and settings/, only ExecKubeconfig's input check reads a setting by hand (control: a planted reader is found)", () => {
+  // exec-inputs.ts writes the stack's own location settings into the exec kubeconfig's command line: the flags kubectl will pass.
+  expect(settingsReadersOutside(sources)).toEqual(["provider/exec-inputs.ts"]);
+  const planted = new Map([...sources, ["exec/planted.ts", 'import { resolveMaxRetries } from "../config/settings";\nexport const n = resolveMaxRetries(c, e);\n']]);
+  expect(settingsReadersOutside(planted)).toEqual(["exec/planted.ts", "provider/exec-inputs.ts"]);
 });
 
 test("control: planted imports of each kind are found (a circle through import(), a resource reaching a host through require(), api reaching provider, api reaching credentials beyond its types)", () => {
