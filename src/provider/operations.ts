@@ -11,7 +11,7 @@ import { InvalidInputError, isCceApiError } from "../errors";
 import { EMPTY_CONFIG, type Environment, type StackConfig } from "../config/settings";
 import { isUnknown, warnUser } from "../protocol";
 import { checkInputs, knownInputs, type CheckedInputs } from "../resources/cluster-certificate/inputs";
-import { parseKubeconfig } from "../kubeconfig/entries";
+import { parseKubeconfig } from "../kubeconfig/stored";
 import { buildOutputs, type CertificateOutputs } from "./outputs";
 
 // Moved to the mint core (src/certificates/); kept here for the tests that import it from this module.

@@ -3,7 +3,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ContextChoice } from "../kubeconfig/render";
-import { storedKubeconfigEntries, type KubeconfigCluster, type KubeconfigContext } from "../kubeconfig/entries";
+import type { KubeconfigCluster, KubeconfigContext } from "../kubeconfig/entries";
+import { storedKubeconfigEntries } from "../kubeconfig/stored";
 import { SECRET_OUTPUTS } from "./outputs";
 import * as clusterCertificateProvider from "./shim";
 

@@ -12,7 +12,7 @@ import type * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as pb from "@pulumi/pulumi/proto/provider_pb";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import type { Emulator } from "../../src/emulator";
-import { storedKubeconfigEntries } from "../../src/kubeconfig/entries";
+import { storedKubeconfigEntries } from "../../src/kubeconfig/stored";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, OTHER_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
 import { programDir, runNode } from "../helpers/program-dir";
 import { cloudFreeEnv } from "../helpers/cloud-free-env";

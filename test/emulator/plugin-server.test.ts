@@ -19,7 +19,7 @@ import type * as EmptyPb from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
 import type { Emulator } from "../../src/emulator";
 import { parse } from "yaml";
-import { storedKubeconfigEntries } from "../../src/kubeconfig/entries";
+import { storedKubeconfigEntries } from "../../src/kubeconfig/stored";
 import { packageSchema } from "../../src/plugin/schema";
 import { SECRET_OUTPUTS } from "../../src/plugin/properties";
 import { isSecret, secret, unwrapSecrets } from "../../src/plugin/secrets";

@@ -6,7 +6,7 @@ import type { Emulator } from "../../src/emulator";
 import * as operations from "../../src/provider/operations";
 import type { CheckedInputs } from "../../src/provider/inputs";
 import type { CertificateOutputs } from "../../src/provider/outputs";
-import { storedKubeconfigEntries } from "../../src/kubeconfig/entries";
+import { storedKubeconfigEntries } from "../../src/kubeconfig/stored";
 import { DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, EIP_CLUSTER_ID, startTestEmulator } from "../helpers/emulator";
 import { stackConfig } from "../helpers/stack-config";
 import { DAY_MS } from "../../src/constants";

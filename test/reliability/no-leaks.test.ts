@@ -19,7 +19,7 @@ import * as operations from "../../src/provider/operations";
 import { createOperations } from "../../src/provider/operations";
 import { forgetIssuedCredentials } from "../../src/credentials";
 import type { CheckedInputs } from "../../src/provider/inputs";
-import { storedKubeconfigEntries } from "../../src/kubeconfig/entries";
+import { storedKubeconfigEntries } from "../../src/kubeconfig/stored";
 import type { CertificateOutputs } from "../../src/provider/outputs";
 import { clientOf, DEFAULT_CLUSTER_ID, DEFAULT_PROJECT_ID, startTestEmulator } from "../helpers/emulator";
 import { findLeaks, pemSecrets, type Leak } from "../helpers/leak-scan";

@@ -3,7 +3,7 @@
  * operations are provider/operations.ts, where the serialized dynamic provider of existing stacks
  * requires them by module path (provider/shim.ts).
  */
-import { storedKubeconfigEntries } from "../../kubeconfig/entries";
+import { storedKubeconfigEntries } from "../../kubeconfig/stored";
 import { createOperations, UPDATE_IN_PLACE } from "../../provider/operations";
 import type { CertificateOutputs } from "../../provider/outputs";
 import { asResourceOperations, defineResource } from "../registry";
