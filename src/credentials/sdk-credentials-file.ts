@@ -51,7 +51,23 @@ function basicSection(read: SettingsReader): { where: string; named: boolean; ba
   return { where, named: named !== undefined, basic: parseIni(file.bytes.toString("utf8")).get("basic") };
 }
 
-function detect(read: SettingsReader): AuthMethod | undefined {
+/**
+ * The file's method. The default file, which the user may have set up for SDK scripts and not for
+ * this, is only skipped when a source before it is complete; a file named by the variable, or the
+ * default one when nothing else is set, fails naming what is wrong.
+ */
+function detect(read: SettingsReader, earlierComplete: boolean): AuthMethod | undefined {
+  if (earlierComplete && read.variable(FILE_VARIABLE) === undefined) {
+    try {
+      return fileMethod(read);
+    } catch {
+      return undefined;
+    }
+  }
+  return fileMethod(read);
+}
+
+function fileMethod(read: SettingsReader): AuthMethod | undefined {
   const found = basicSection(read);
   if (found === undefined) return undefined;
   const { where, named, basic } = found;

@@ -89,3 +89,12 @@ test("a named file that is missing, empty of [basic] or half filled fails naming
   // Control: the value is in the file the error names.
   expect(parseIni("[basic]\nsk = very-secret-value\n").get("basic")?.get("sk")).toBe("very-secret-value");
 });
+
+test("the default file's problems do not stop a complete source before it; named, or alone, they fail (control: the same file, named)", () => {
+  const user = join(home, "half-default");
+  mkdirSync(join(user, ".huaweicloud"), { recursive: true });
+  writeFileSync(join(user, ".huaweicloud", "credentials"), "[basic]\nak = HALF0000000000000001\n");
+  expect(resolve({ HOME: user, HW_ACCESS_KEY: "HW00000000000000001", HW_SECRET_KEY: "hw" }).method.from).toBe("HW_ACCESS_KEY + HW_SECRET_KEY");
+  expect(() => resolve({ HOME: user })).toThrow(/has half a credential in \[basic\]: set sk too/);
+  expect(() => resolve({ HW_ACCESS_KEY: "HW00000000000000001", HW_SECRET_KEY: "hw", HUAWEICLOUD_SDK_CREDENTIALS_FILE: join(user, ".huaweicloud", "credentials") })).toThrow(/half a credential/);
+});
