@@ -103,7 +103,8 @@ export const ASSUME_ROLE_CONFIG = "huaweicloud:assumeRole";
 /** The agency's config key in `config`'s namespace. */
 export const assumeRoleKey = (config: StackConfig): string => `${config.namespace ?? DYNAMIC_CONFIG_NAMESPACE}:assumeRole`;
 
-const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
+/** A setting's value, trimmed; undefined when unset or blank. */
+export const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
 
 /** Resolves one setting: explicit value, then stack config, then environment. */
 export function resolveSetting(

@@ -3,14 +3,12 @@
  * domainName | domainId}, else `HW_ASSUME_ROLE_*`, else a source's own, such as a KooCLI profile's):
  * its temporary keys sign the CCE calls, kept until shortly before they expire.
  */
-import { assumeRoleKey, sourcesOf, type Environment, type StackConfig } from "../config/settings";
+import { assumeRoleKey, nonEmpty, sourcesOf, type Environment, type StackConfig } from "../config/settings";
 import { AGENCY_CREDENTIAL_SECONDS } from "../constants";
 import { CredentialsError } from "../errors";
 import { cachedLayer, hash } from "./layers";
 import type { Layer, LayerOptions } from "./source";
 import type { Agency } from "./types";
-
-const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
 
 /** The config object, from JSON text (the bridge's form) or an object; undefined when unset. */
 function configObject(config: StackConfig, key: string): Record<string, unknown> | undefined {

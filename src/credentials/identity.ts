@@ -3,16 +3,15 @@
  * (each kind's behaviour says what, never a secret) and of the agency on top. The exec cache key
  * (exec/cache-key.ts) adds where and which cluster.
  */
-import { createHash } from "node:crypto";
 import { CREDENTIAL_CHAIN, methodBehaviour } from "./chain";
+import { jsonDigest } from "./layers";
 import type { ChainSource } from "./source";
 import type { AuthSettings } from "./types";
 
-const sha256 = (value: unknown): string => createHash("sha256").update(JSON.stringify(value)).digest("hex");
 
 /** A hash of who the credential chain signs as: the method and the agency it assumes, if any. `now` decides whether an ID token has expired. */
 export function credentialIdentity(settings: AuthSettings, now: Date = new Date(), chain: readonly ChainSource[] = CREDENTIAL_CHAIN): string {
-  return sha256({ method: methodBehaviour(settings.method.kind, chain).identity(settings.method, now), agency: settings.agency ?? null });
+  return jsonDigest({ method: methodBehaviour(settings.method.kind, chain).identity(settings.method, now), agency: settings.agency ?? null });
 }
 
 /**
@@ -23,5 +22,5 @@ export function credentialIdentity(settings: AuthSettings, now: Date = new Date(
  */
 export function credentialSlot(settings: AuthSettings, identity: string, chain: readonly ChainSource[] = CREDENTIAL_CHAIN): string {
   if (!methodBehaviour(settings.method.kind, chain).rotates(settings.method)) return identity;
-  return sha256({ kind: settings.method.kind, from: settings.method.from, agency: settings.agency ?? null });
+  return jsonDigest({ kind: settings.method.kind, from: settings.method.from, agency: settings.agency ?? null });
 }

@@ -29,6 +29,9 @@ export function forgetLayers(): void {
 
 export const hash = (...parts: unknown[]): string => createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 
+/** A SHA-256 of `value`'s JSON: how the exec cache's identities name a token or a whole identity. */
+export const jsonDigest = (value: unknown): string => createHash("sha256").update(JSON.stringify(value)).digest("hex");
+
 /** When to stop using a credential: IAM_RENEW_LEAD_MS before expiry, or half-way through a shorter life. */
 export function renewalTime(expiresAt: Date, issuedAt: Date): number {
   const life = expiresAt.getTime() - issuedAt.getTime();

@@ -5,13 +5,13 @@
  * for a federated token scoped to the project, then for temporary keys, kept until shortly before
  * they expire. In the exec cache an OIDC entry is named by a hash of the whole ID token.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { CallContext } from "../api/call";
 import type { IssuedCredential, ProjectScope } from "../api/iam";
 import { FEDERATED_CREDENTIAL_SECONDS } from "../constants";
 import { CredentialsError } from "../errors";
 import { readIdToken } from "./id-token";
-import { cachedLayer, hash } from "./layers";
+import { cachedLayer, hash, jsonDigest } from "./layers";
 import type { ChainSource, MethodBehaviour } from "./source";
 import type { AuthMethod, IdTokenSource } from "./types";
 
@@ -52,7 +52,7 @@ function idTokenIdentity(source: IdTokenSource, now: Date): string {
   const token = readIdToken(source);
   const expiry = tokenExpiry(token);
   if (expiry !== undefined && expiry <= now.getTime()) return `expired:${randomBytes(16).toString("hex")}`;
-  return createHash("sha256").update(JSON.stringify(`token:${token}`)).digest("hex");
+  return jsonDigest(`token:${token}`);
 }
 
 export const oidcBehaviour: MethodBehaviour = {

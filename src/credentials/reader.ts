@@ -3,10 +3,8 @@
  * by the setting's names in the host's namespace; blank values count as unset. One reader serves
  * one resolution, so a file two sources need (a KooCLI profile) is read once per call.
  */
-import { configKey, resolveSetting, sourcesOf, type Environment, type SettingName, type StackConfig } from "../config/settings";
+import { configKey, nonEmpty, resolveSetting, sourcesOf, type Environment, type SettingName, type StackConfig } from "../config/settings";
 import type { SettingsReader } from "./source";
-
-const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
 
 export function settingsReader(config: StackConfig, env: Environment, noCredentials: () => string): SettingsReader {
   const s = sourcesOf(config);

@@ -60,8 +60,9 @@ function detect(read: SettingsReader, earlierComplete: boolean): AuthMethod | un
   if (earlierComplete && read.variable(FILE_VARIABLE) === undefined) {
     try {
       return fileMethod(read);
-    } catch {
-      return undefined;
+    } catch (error) {
+      if (error instanceof CredentialsError) return undefined;
+      throw error;
     }
   }
   return fileMethod(read);

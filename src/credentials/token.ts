@@ -3,8 +3,7 @@
  * kind: used as it is, named in the exec cache by a hash of the token (nothing else names its
  * user), and rotating (a new token's cache entry supersedes the last).
  */
-import { createHash } from "node:crypto";
-import { fixedLayer } from "./layers";
+import { fixedLayer, jsonDigest } from "./layers";
 import type { ChainSource, MethodBehaviour } from "./source";
 import type { AuthMethod } from "./types";
 
@@ -14,7 +13,7 @@ export const tokenBehaviour: MethodBehaviour = {
   kind: "token",
   label: "an IAM token",
   layer: (method) => fixedLayer({ kind: "token", token: (method as Token).token }),
-  identity: (method) => ({ kind: "token", token: createHash("sha256").update(JSON.stringify((method as Token).token)).digest("hex") }),
+  identity: (method) => ({ kind: "token", token: jsonDigest((method as Token).token) }),
   rotates: () => true,
 };
 

@@ -10,7 +10,7 @@
 import { passed, refused, type CheckFailure, type Checked } from "../config/checked";
 import { checkAuthUrl, checkCloud, checkEndpoint, checkRegion, defaultCloudForRegion, regionalEndpoint, resolveAuthUrl } from "../config/endpoint";
 import { resolveMaxRetries, resolveSetting, SETTING_SOURCES, sourcesOf, type Environment, type StackConfig } from "../config/settings";
-import { show } from "../config/show";
+import { cceIdExpected, show } from "../config/show";
 import { CCE_ID_PATTERN } from "../constants";
 import { credentialsProject, resolveAuthSettings, type AuthSettings, type CredentialsProject } from "../credentials";
 import { InvalidInputError, SharedConfigError } from "../errors";
@@ -67,7 +67,7 @@ function notSet(field: "projectId" | "region", sources: Sources, extra = ""): Ch
 /** A project id from config, env or a profile: the same rule as the input's. */
 function checkProjectId(projectId: string): Checked<Project> {
   if (CCE_ID_PATTERN.test(projectId)) return passed({ projectId });
-  return refused("projectId", `must be a CCE id such as 0123456789abcdef0123456789abcdef (letters, digits, '-' or '_'); got ${show(projectId)}`);
+  return refused("projectId", `${cceIdExpected("0123456789abcdef0123456789abcdef")}; got ${show(projectId)}`);
 }
 
 /** A set project id, else the IAM project name create looks its id up by: projectName, else the region. Neither names them all. */
@@ -120,7 +120,7 @@ function checkAuthUrlSetting(sources: Sources): CheckFailure[] {
   return checked.ok ? [] : checked.failures.map((f) => ({ property: f.property, reason: `(${authUrl.config} / ${authUrl.env}) ${f.reason}` }));
 }
 
-function authUrlOf(sources: Sources, location: { region?: string; cloud?: string } = {}): string {
+function authUrlOf(sources: SettingsRequest, location: { region?: string; cloud?: string } = {}): string {
   const setting = (name: "authUrl" | "region" | "cloud") => resolveSetting(name, undefined, sources.config, sources.env);
   const explicit = setting("authUrl");
   const region = location.region ?? setting("region");
@@ -141,17 +141,25 @@ function readNamed(request: SettingsRequest): { named: CredentialsProject; failu
   }
 }
 
-/** Resolves an operation's settings once. `where` is computed now; `who` and `authUrl` when a call asks. */
+/** Resolves an operation's settings once: each part when it is first asked. */
 export function resolveSettings(request: SettingsRequest): ResolvedSettings {
-  const { named, failures } = readNamed(request);
-  const sources: Sources = { ...request, named };
+  // The named profile is read only when where or failures are asked (a check), not by a mint, which needs who and the IAM URL.
+  let named: ReturnType<typeof readNamed> | undefined;
+  const sources = (): Sources => ({ ...request, named: (named ??= readNamed(request)).named });
+  let where: Where | undefined;
   let who: AuthSettings | undefined;
   return {
-    where: { project: resolveProject(sources), endpoint: resolveEndpoint(sources) },
-    authUrl: (location) => authUrlOf(sources, location),
+    get where() {
+      return (where ??= { project: resolveProject(sources()), endpoint: resolveEndpoint(sources()) });
+    },
+    // The IAM URL reads only settings, never the profile.
+    authUrl: (location) => authUrlOf(request, location),
     // Resolved at the operation's first call and kept for its others: a password is read only then, and once.
     who: () => (who ??= resolveAuthSettings(request.config, request.env)),
     how: { maxRetries: resolveMaxRetries(request.config, request.env) },
-    failures: { profile: failures, authUrl: checkAuthUrlSetting(sources) },
+    get failures() {
+      const s = sources();
+      return { profile: named!.failures, authUrl: checkAuthUrlSetting(s) };
+    },
   };
 }

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { CCE_ID_PATTERN, CLIENT_MAX_DURATION_DAYS as MAX_DURATION_DAYS, CLUSTER_KINDS } from "../../constants";
 import { CONTEXT_CHOICES } from "../../kubeconfig/context";
-import { show } from "../../config/show";
+import { cceIdExpected, show } from "../../config/show";
 
 export { show };
 
@@ -24,7 +24,7 @@ function isCalendarDate(text: string): boolean {
 const got = (expected: string) => ({ error: (issue: { input?: unknown }) => `${expected}; got ${show(issue.input)}` });
 
 const id = (example: string) =>
-  z.string(got("must be a string")).regex(CCE_ID_PATTERN, got(`must be a CCE id such as ${example} (letters, digits, '-' or '_')`));
+  z.string(got("must be a string")).regex(CCE_ID_PATTERN, got(cceIdExpected(example)));
 
 export const inputFields = {
   clusterId: id("a UUID"),
